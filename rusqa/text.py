@@ -1,0 +1,142 @@
+"""Norwegian text analysis: cleaning printed text, normalising for matching, and BM25 tokens.
+
+Two forms of every text: the *printed* form (whitespace collapsed, hyphenation re-joined — what
+answers quote) and the *normalised* form (NFKC, casefolded, soft hyphens and zero-width marks
+removed — what matching uses). One tokeniser serves documents and questions alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACE = re.compile(r"\s+")
+_BULLET = re.compile(r"^\s*(?:[•●▪◦·\uf0b7]|-(?=\s*\S))\s*")
+# Words that follow a hyphen without joining to it: «rus- og psykiske», «bo- og».
+_KEEP_HYPHEN_BEFORE = {"og", "eller", "til", "som", "samt", "&"}
+
+
+def strip_invisible(text: str) -> str:
+    """Drop soft hyphens, zero-width and bidi marks and control characters."""
+    return _CONTROL.sub(" ", text.translate(_INVISIBLE))
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Join extracted lines into printed text, re-joining end-of-line hyphenation.
+
+    «rus-» + «middel» → «rusmiddel»; «rus-» + «og psykiske» → «rus- og psykiske»;
+    «bo-» + «Oppfølging» keeps the hyphen (a capital starts a new word: «NAV-»/«Bydel»).
+    """
+    out = ""
+    for raw in lines:
+        line = collapse(strip_invisible(raw))
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        first_word = line.split(" ", 1)[0]
+        if (
+            out.endswith("-")
+            and len(out) > 1
+            and out[-2].isalpha()
+            and first_word[:1].islower()
+            and first_word.lower() not in _KEEP_HYPHEN_BEFORE
+        ):
+            out = out[:-1] + line
+        else:
+            out = f"{out} {line}"
+    return out
+
+
+def strip_bullet(line: str) -> str:
+    """Remove a leading bullet («• », «- », «-») from a line."""
+    return _BULLET.sub("", line, count=1)
+
+
+def is_bullet(line: str) -> bool:
+    return bool(_BULLET.match(line)) and bool(strip_bullet(line).strip())
+
+
+def join_bullets(lines: Sequence[str]) -> str:
+    """Join a cell whose items are bullets: items separated by « • », continuation lines joined."""
+    items: list[list[str]] = []
+    for raw in lines:
+        if not raw.strip():
+            continue
+        if is_bullet(raw) or not items:
+            items.append([strip_bullet(raw)])
+        else:
+            items[-1].append(raw)
+    texts = [join_lines(item) for item in items]
+    return " • ".join(text for text in texts if text)
+
+
+def normalise(text: str) -> str:
+    """Matching form: NFKC, casefold, invisible marks dropped, hyphenation re-joined, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", strip_invisible(text))
+    return join_lines(text.splitlines()).casefold()
+
+
+# Spelling variants and synonyms of the domain, mapped to one canonical token (after stemming).
+_VARIANTS: dict[str, str] = {
+    "naloxon": "nalokson",
+    "naloxone": "nalokson",
+    "naloksone": "nalokson",
+    "naloxonnesespray": "nalokson",
+    "naloxon-nesespray": "nalokson",
+    "hasjavvenningsprogram": "hap",
+    "hasjavvenning": "hap",
+    "ansvarlig": "ansvar",
+    "ansv": "ansvar",
+    "eier": "ansvar",
+    "frist": "frist",
+    "fristen": "frist",
+    "tidsfrist": "frist",
+}
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("norwegian")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_NORWEGIAN
+
+    return frozenset(STOPWORDS_NORWEGIAN) | {"bydel", "bydelen"}
+
+
+def words(text: str) -> list[str]:
+    """Normalised word tokens (hyphenated compounds split into their parts and kept whole)."""
+    out: list[str] = []
+    for match in _WORD.finditer(normalise(text)):
+        word = match.group(0)
+        if "-" in word:
+            out.append(word.replace("-", ""))
+            out.extend(part for part in word.split("-") if part)
+        else:
+            out.append(word)
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens: normalised words minus Norwegian stopwords, stemmed, variants unified."""
+    kept = [w for w in words(text) if w not in stopwords()]
+    kept = [_VARIANTS.get(w, w) for w in kept]
+    stems = _stemmer().stemWords(kept)
+    return [_VARIANTS.get(stem, stem) for stem in stems]
