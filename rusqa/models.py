@@ -98,11 +98,13 @@ Intent = Literal["owner", "deadline", "status", "risk", "fact", "list", "compare
 
 
 class Hit(Record):
-    """A retrieved record with its fused score."""
+    """A retrieved record with its fused score and what each leg said of it."""
 
     record_id: str
-    score: float
-    kind: Literal["tiltak", "passage"]
+    score: float = Field(description="Fused score (weighted reciprocal rank).")
+    bm25: float = Field(default=0.0, description="BM25 score; 0 if the lexical leg did not find it.")
+    cosine: float | None = Field(default=None, description="Dense cosine similarity, if the dense leg found it.")
+    coverage: float = Field(default=0.0, description="Share of the question's search terms found in the record.")
 
 
 class Citation(Record):

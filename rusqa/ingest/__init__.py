@@ -70,7 +70,9 @@ def parse_plan(plan: Plan, plans_dir: Path) -> ParsedPlan:
     except RusqaError:
         raise
     except Exception as exc:  # a parser bug must not stop the other plans
-        raise CorpusError(f"{path}: the `{plan.layout}` parser failed ({type(exc).__name__}: {exc}) — report it; plan skipped") from exc
+        raise CorpusError(
+            f"{path}: the `{plan.layout}` parser failed ({type(exc).__name__}: {exc}) — report it; plan skipped"
+        ) from exc
 
 
 def ingest(corpus_dir: Path, on_plan: Callable[[Plan], None] | None = None) -> Corpus:

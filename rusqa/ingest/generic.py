@@ -14,8 +14,15 @@ from rusqa.text import collapse, join_lines
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-ZÆØÅ].{1,80})$")
 _LABEL = re.compile(r"^\s*(Tiltak|Ansvarlig|Ansvar|Frist|Status|Risiko|Mål)\s*:\s*(.*)$", re.IGNORECASE)
-_FIELD = {"tiltak": "text", "ansvarlig": "owner", "ansvar": "owner", "frist": "deadline",
-          "status": "status", "risiko": "risk", "mål": "goal"}
+_FIELD = {
+    "tiltak": "text",
+    "ansvarlig": "owner",
+    "ansvar": "owner",
+    "frist": "deadline",
+    "status": "status",
+    "risiko": "risk",
+    "mål": "goal",
+}
 
 
 def heading_level(line: str) -> int | None:
@@ -75,7 +82,16 @@ def _read_body(builder: PlanBuilder, source: Source, section: str, start: int, e
                 if prose_start < n:
                     add_prose(builder, source, section, prose_start, n - 1)
                 values = {key: join_lines(lines) for key, lines in fields.items()}
-                builder.add_tiltak(section=section, lines=(n, block_end), **values)
+                builder.add_tiltak(
+                    section=section,
+                    lines=(n, block_end),
+                    text=values.pop("text", ""),
+                    goal=values.get("goal"),
+                    owner=values.get("owner"),
+                    deadline=values.get("deadline"),
+                    status=values.get("status"),
+                    risk=values.get("risk"),
+                )
                 prose_start = block_end + 1
                 n = block_end + 1
                 continue

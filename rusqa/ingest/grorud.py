@@ -1,11 +1,329 @@
-"""Parser for the grorud layout (placeholder: the generic fallback until the layout parser lands)."""
+"""Parser for the grorud layout: intro prose, then one table per strategy.
+
+Each strategy heading is the line just above a table header «Mål Tiltak Ansvarlig Frist Status
+Risiko». The PDF extraction prints a row's cells column by column as blocks of lines separated by
+blank lines: Mål, Tiltak (often «- » bullets, sometimes several blocks), Ansvarlig, Frist, Status,
+Risiko. Short cells share a line («Kontinuerlig Påbegynt Lav», «Alle Kontinuerlig  Påbegynt Høy»,
+«Brukerplan, som er verktøy for bydelen.  Alle Avventer Korus Avventer Høy»), so a row ends at the
+line whose last word is a risk (a closed vocabulary) preceded by a status (another closed
+vocabulary); what is left is the frist, with the owner (and even the tail of the tiltak, after a
+double space) in front of it. A page break (a run of empty lines) can split a row: the rest of its
+cells comes after its risk, before the next row's Mål, again in column order.
+"""
 
 from __future__ import annotations
 
-from rusqa.ingest import generic
-from rusqa.ingest.source import Source
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from rusqa.ingest.source import PlanBuilder, Source, add_prose, is_blank
 from rusqa.models import ParsedPlan, Plan
+from rusqa.text import is_bullet, join_bullets, join_lines
+
+_HEADER = re.compile(r"^\s*Mål\s+Tiltak\s+Ansvarlig\s+Frist\b", re.IGNORECASE)
+_RISK = re.compile(r"(?:^|\s)(lav|middels|høy)\s*$", re.IGNORECASE)
+_STATUS = re.compile(
+    r"(?:^|\s)(ikke påbegynt|ikke startet|påbegynt|venter|oppstart|avventer|pågår|pågående|i gang|igangsatt|"
+    r"startet|planlagt|fullført|gjennomført|ferdig|videreført|utsatt|avsluttet|i drift)\s*$",
+    re.IGNORECASE,
+)
+# Where a frist begins when the owner shares its line («Alle Avventer Korus», «Ruskonsulentene Kontinuerlig»).
+_FRIST_START = re.compile(
+    r"\b(?:kontinuerlig|løpende|fortløpende|avventer|årlig|innen|høst|vår|sommer|vinter|q[1-4]|\d|"
+    r"januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)",
+    re.IGNORECASE,
+)
+_CELL_GAP = re.compile(r"\s{2,}")  # two or more spaces inside a line: two cells on one line
+_WORD = re.compile(r"[^\W\d_]+")
+_PAGE_BREAK_RUN = 2  # consecutive empty lines (a form feed comes out as an empty line too)
+_GOAL_WIDTH_FACTOR = 1.5  # a Mål block this much wider than the column holds a tiltak too
+GOAL, TEXT, OWNER = 0, 1, 2
+
+
+@dataclass
+class _Block:
+    start: int
+    lines: list[str]
+    after_break: bool
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.lines) - 1
+
+    @property
+    def has_bullet(self) -> bool:
+        return any(is_bullet(line) for line in self.lines)
+
+
+@dataclass
+class _Row:
+    cells: list[list[str]]  # Mål, Tiltak, Ansvarlig lines
+    deadline: str
+    status: str | None
+    risk: str
+    first: int
+    last: int
+    extra: list[str] = field(default_factory=list)
 
 
 def parse(source: Source, plan: Plan) -> ParsedPlan:
-    return generic.parse(source, plan)
+    builder = PlanBuilder(plan)
+    headers = [n for n, line in enumerate(source.lines, 1) if _HEADER.match(line)]
+    if not headers:
+        builder.warnings.append("no table header «Mål Tiltak Ansvarlig Frist …» found: no tiltak read")
+    headings = [_previous_nonblank(source, n) for n in headers]
+    intro_end = (headings[0] if headings else len(source) + 1) - 1
+    title_line = next((n for n in range(1, intro_end + 1) if not is_blank(source.line(n))), intro_end)
+    add_prose(builder, source, plan.title, title_line + 1, intro_end)  # the first line is the title
+    breaks = vocabulary(source.lines)
+    for i, (heading, header) in enumerate(zip(headings, headers, strict=True)):
+        title = join_lines([source.line(heading)])
+        builder.add_section(title, [title], (heading, heading))
+        end = (headings[i + 1] - 1) if i + 1 < len(headings) else len(source)
+        for row in _rows(builder, title, _blocks(source, header + 1, end)):
+            _add_row(builder, title, row, breaks)
+    return builder.build()
+
+
+def _previous_nonblank(source: Source, n: int) -> int:
+    """The strategy heading is the nearest non-blank line above a table header."""
+    m = n - 1
+    while m > 1 and is_blank(source.line(m)):
+        m -= 1
+    return m
+
+
+def _blocks(source: Source, start: int, end: int) -> list[_Block]:
+    """Runs of non-blank lines; a block after a run of empty lines starts a new page."""
+    out: list[_Block] = []
+    empty_run, seen_break = 0, False
+    for n in range(start, end + 1):
+        line = source.line(n)
+        if is_blank(line):
+            empty_run = empty_run + 1 if line == "" else 0
+            seen_break |= empty_run >= _PAGE_BREAK_RUN
+            continue
+        if out and out[-1].end == n - 1:
+            out[-1].lines.append(line)
+        else:
+            out.append(_Block(n, [line], seen_break))
+        empty_run, seen_break = 0, False
+    return out
+
+
+def split_tail(line: str) -> tuple[str, str | None, str] | None:
+    """«Alle Kontinuerlig  Påbegynt Høy» → («Alle Kontinuerlig», «Påbegynt», «Høy»); None if no risk ends it."""
+    risk = _RISK.search(line)
+    if not risk:
+        return None
+    rest = line[: risk.start()].rstrip()
+    status = _STATUS.search(rest)
+    if not status:
+        return rest, None, risk.group(1)
+    return rest[: status.start()].strip(), status.group(1), risk.group(1)
+
+
+def split_frist(text: str) -> tuple[str, str]:
+    """«Brukerplan, … bydelen.  Alle Avventer Korus» → («Brukerplan, … bydelen.  Alle», «Avventer Korus»).
+
+    The frist is the last cell on the line; it starts at its first deadline word, and whatever is in
+    front of it (in the same cell) is the owner.
+    """
+    cells = _CELL_GAP.split(text.strip())
+    last = cells[-1]
+    start = _FRIST_START.search(last)
+    cut = start.start() if start else 0
+    prefix = "  ".join([*cells[:-1], last[:cut].strip()]).strip()
+    return prefix, last[cut:].strip()
+
+
+def _rows(builder: PlanBuilder, section: str, blocks: list[_Block]) -> list[_Row]:
+    """Group blocks into rows: each row ends at its risk; blocks after a page break may continue the last row."""
+    rows: list[_Row] = []
+    pending: list[_Block] = []
+    for block in blocks:
+        pending.append(block)
+        tail = _read_tail(pending)
+        if tail is None:
+            continue
+        body_count, prefix, deadline, status, risk = tail
+        body = pending[:body_count]
+        if rows and body and body[0].after_break:
+            body = _continue_row(rows[-1], body, owner_on_tail=bool(prefix))
+        if not body:
+            builder.warnings.append(f"{section}: a risk at line {block.end} has no row in front of it")
+            pending = []
+            continue
+        rows.append(_make_row(body, prefix, deadline, status, risk, pending[-1].end))
+        pending = []
+    if pending and rows and pending[0].after_break:
+        _continue_row(rows[-1], pending + [_Block(0, ["X"], False)] * 3, owner_on_tail=False)
+    elif pending:
+        builder.warnings.append(f"{section}: lines {pending[0].start}-{pending[-1].end} belong to no row")
+    return rows
+
+
+def _read_tail(pending: list[_Block]) -> tuple[int, str, str, str | None, str] | None:
+    """If the last block ends a row, return (body block count, owner prefix, frist, status, risk)."""
+    last = pending[-1]
+    tail = split_tail(last.lines[-1])
+    if tail is None:
+        return None
+    rest, status, risk = tail
+    used = 1
+    if status is None:  # risk alone: the status is the block in front of it
+        if rest or len(pending) < 2 or len(pending[-2].lines) != 1:
+            return None
+        status_only = split_tail(pending[-2].lines[0] + " Lav")
+        if status_only is None or status_only[1] is None:
+            return None
+        rest, status, used = status_only[0], status_only[1], 2
+    if not rest and len(last.lines) == 1 and len(pending) > used:  # the frist is its own block
+        used += 1
+        rest = join_lines(pending[-used].lines)
+    prefix, deadline = split_frist(rest)
+    count = len(pending) - used
+    if len(pending[count].lines) > 1 and count < len(pending):  # owner lines above the tail line
+        prefix = " ".join([*pending[count].lines[:-1], prefix])
+    return count, prefix, deadline, status, risk
+
+
+def _continue_row(row: _Row, body: list[_Block], *, owner_on_tail: bool) -> list[_Block]:
+    """After a page break: give the blocks before the next row's Mål to the previous row; return the rest.
+
+    The next row needs its Mål (a block that is no bullet and no lower-case continuation), a tiltak
+    block and, unless the owner sits on the tail line, an owner block; it takes as few blocks as it
+    needs, the rest continue the previous row in column order: a bullet continues the tiltak, a
+    lower-case start continues the first cell left open (no full stop), another block the next cell.
+    """
+    needed = 1 if owner_on_tail else 2
+    start = 0
+    for m in range(len(body) - 1, -1, -1):
+        lines = body[m].lines
+        if m + needed + (0 if _CELL_GAP.search(lines[0].strip()) else 0) <= len(body) - 1 + (
+            1 if _CELL_GAP.search(lines[0].strip()) else 0
+        ) and not (is_bullet(lines[0]) or lines[0].lstrip()[:1].islower()):
+            start = m
+            break
+    column = -1
+    for block in body[:start]:
+        first = block.lines[0].lstrip()
+        if block.has_bullet and is_bullet(first):
+            column = TEXT
+        elif first[:1].islower():
+            column = next(
+                (
+                    c
+                    for c in range(max(column, GOAL), OWNER + 1)
+                    if not join_lines(row.cells[c]).endswith((".", "!", "?"))
+                ),
+                max(column, GOAL),
+            )
+        else:
+            column = min(max(column + 1, TEXT), OWNER)
+        row.cells[column].extend(block.lines)
+        row.last = max(row.last, block.end)
+    return body[start:]
+
+
+def _make_row(body: list[_Block], prefix: str, deadline: str, status: str | None, risk: str, last: int) -> _Row:
+    """Mål is the first block; the owner follows the last bullet block (or is the last block) unless on the tail line."""
+    goal, rest = body[0], body[1:]
+    cells = _CELL_GAP.split(prefix) if prefix else []
+    owner_blocks: list[_Block] = []
+    if not cells or any(b.has_bullet for b in rest):
+        bullets = [i for i, b in enumerate(rest) if b.has_bullet]
+        cut = bullets[-1] + 1 if bullets else max(len(rest) - (0 if cells else 1), 0)
+        rest, owner_blocks = rest[:cut], rest[cut:]
+    text = [line for b in rest for line in b.lines] + cells[:-1]
+    owner = [line for b in owner_blocks for line in b.lines] + cells[-1:]
+    return _Row([list(goal.lines), text, owner], deadline, status, risk, goal.start, last)
+
+
+def _split_goal(row: _Row, width: float) -> None:
+    """A Mål line that also holds the tiltak's first line: split at a double space, or at « - » when too wide."""
+    first = row.cells[GOAL][0].strip()
+    gap = _CELL_GAP.search(first)
+    widest = max(len(line.strip()) for line in row.cells[GOAL])
+    if gap:
+        goal, text = first[: gap.start()], first[gap.end() :]
+    elif widest > width * _GOAL_WIDTH_FACTOR and " - " in first:
+        goal, text = first.split(" - ", 1)
+        text = "- " + text
+    else:
+        return
+    row.cells[TEXT] = [text, *row.cells[GOAL][1:], *row.cells[TEXT]]
+    row.cells[GOAL] = [goal]
+
+
+def vocabulary(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
+    """Word counts of the plan, and how often each word sits at a line break (as either fragment)."""
+    total: Counter[str] = Counter(w.casefold() for line in lines for w in _WORD.findall(line))
+    at_break: Counter[str] = Counter()
+    for a, b in zip(lines, lines[1:], strict=False):
+        pair = _break_pair(a, b)
+        if pair:
+            at_break[pair[0].casefold()] += 1
+            at_break[pair[1].casefold()] += 1
+    return total, at_break
+
+
+def _break_pair(a: str, b: str) -> tuple[str, str] | None:
+    """The word ending line a and the lower-case word starting line b, if both are plain words."""
+    left = a.split()[-1] if a.split() else ""
+    right = _WORD.match(b.lstrip())
+    if not (left and right and _WORD.fullmatch(left) and right.group(0)[:1].islower()):
+        return None
+    return left, right.group(0)
+
+
+def rejoin_breaks(lines: list[str], vocab: tuple[Counter[str], Counter[str]]) -> list[str]:
+    """Re-join a word a narrow column broke without a hyphen: «Forebyggen» + «de enhet» → «Forebyggende enhet».
+
+    Join when the first fragment is never a word elsewhere in the plan, and either the joined word is
+    («Forebyggende») or the second fragment is a letter or two that is never a word elsewhere
+    («Helsestasjo» + «n»).
+    """
+    total, at_break = vocab
+    out: list[str] = []
+    for line in lines:
+        pair = _break_pair(out[-1], line) if out else None
+        if pair:
+            left, right = (w.casefold() for w in pair)
+            alone = total[left] - at_break[left] == 0
+            short = len(right) <= 2 and total[right] - at_break[right] == 0
+            if alone and (total[left + right] > 0 or short):
+                out[-1] = out[-1].rstrip() + line.lstrip()
+                continue
+        out.append(line)
+    return out
+
+
+def _add_row(builder: PlanBuilder, section: str, row: _Row, vocab: tuple[Counter[str], Counter[str]]) -> None:
+    widths = [max(len(line.strip()) for line in t.cells[GOAL]) for t in [row]]
+    _split_goal(row, _goal_width.get(section, widths[0]))
+    goal, text, owner = (rejoin_breaks(cell, vocab) for cell in row.cells)
+    if not text or not owner:
+        builder.warnings.append(f"{section}: row at lines {row.first}-{row.last} has no tiltak or no owner")
+    builder.add_tiltak(
+        section=section,
+        text=join_bullets(text),
+        lines=(row.first, row.last),
+        goal=join_lines(goal),
+        owner=join_lines(owner),
+        deadline=deadline_or_none(row.deadline),
+        status=row.status,
+        risk=row.risk,
+    )
+
+
+_goal_width: dict[str, float] = {}
+
+
+def deadline_or_none(text: str) -> str | None:
+    return text or None
+
+
+_ = median

@@ -32,7 +32,9 @@ class Source:
         if not data.strip():
             raise CorpusError(f"{path}: the file is empty — re-export the plan's text or remove it from the catalog")
         if len(data) > MAX_PLAN_BYTES:
-            raise CorpusError(f"{path}: {len(data):,} bytes is too large for a plan (limit {MAX_PLAN_BYTES:,}) — check it is the right file")
+            raise CorpusError(
+                f"{path}: {len(data):,} bytes is too large for a plan (limit {MAX_PLAN_BYTES:,}) — check it is the right file"
+            )
         if b"\x00" in data[:_BINARY_SAMPLE]:
             raise CorpusError(f"{path}: this is a binary file, not plan text — extract the text (UTF-8) first")
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from rusqa.ingest import parse_plan
 from rusqa.ingest.catalog import load_catalog
@@ -12,7 +12,7 @@ from rusqa.text import normalise
 from tests.conftest import CORPUS
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(plan_id: str) -> ParsedPlan:
     from rusqa.ingest import PARSERS
 

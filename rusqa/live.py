@@ -1,0 +1,82 @@
+"""The live index, opened once per process: records, BM25, and (lazily) Chroma and the embedder."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from rusqa.documents import Doc
+from rusqa.embed import Embedder, load_embedder
+from rusqa.errors import IndexMismatchError, IndexMissingError
+from rusqa.index import compatibility, current_build_id, read_manifest
+from rusqa.lexical import LexicalIndex
+from rusqa.models import ParsedPlan, Plan, Tiltak
+from rusqa.settings import Settings
+from rusqa.store import DenseStore, chroma_client
+
+
+class LiveIndex:
+    """One build of the index, checked against the running code before use."""
+
+    def __init__(self, settings: Settings, build_id: str) -> None:
+        self.settings = settings
+        self.build_id = build_id
+        self.dir = settings.index_dir / "builds" / build_id
+        self.manifest = read_manifest(settings.index_dir, build_id)
+        check_compatible(self.manifest, settings)
+        records = json.loads((self.dir / "records.json").read_text(encoding="utf-8"))
+        self.plans: list[ParsedPlan] = [ParsedPlan.model_validate(p) for p in records["plans"]]
+        self.docs: list[Doc] = [Doc.model_validate(d) for d in records["docs"]]
+        self.by_id: dict[str, Doc] = {d.id: d for d in self.docs}
+        self.plan_by_id: dict[str, Plan] = {p.plan.id: p.plan for p in self.plans}
+        self.tiltak_by_id: dict[str, Tiltak] = {t.id: t for p in self.plans for t in p.tiltak}
+        self.lexical = LexicalIndex.load(self.dir / "bm25")
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings) -> LiveIndex:
+        build_id = current_build_id(settings.index_dir)
+        if build_id is None:
+            raise IndexMissingError(f"no index in {settings.index_dir} — run `rusqa index`")
+        return cls(settings, build_id)
+
+    def is_current(self) -> bool:
+        return current_build_id(self.settings.index_dir) == self.build_id
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return load_embedder(self.settings.embedder)
+
+    @cached_property
+    def dense(self) -> DenseStore:
+        client = chroma_client(self.settings.chroma_url, self.dir / "chroma")
+        return DenseStore.open(client, self.manifest["chroma"]["collection"])
+
+    def embed_query(self, question: str) -> np.ndarray:
+        with self._lock:  # the embedders are not documented as thread-safe
+            return self.embedder.embed([question], query=True)[0]
+
+    def dense_search(self, vector: np.ndarray, k: int, plan_ids: list[str] | None) -> list[tuple[str, float]]:
+        """(record id, cosine) pairs; llama-index reports exp(-distance), turned back into a cosine here."""
+        hits = self.dense.query(vector, k, plan_ids)
+        return [(rid, 1.0 + math.log(max(sim, 1e-12))) for rid, sim in hits]
+
+    def info(self) -> dict[str, Any]:
+        return {"build_id": self.build_id, **self.manifest}
+
+
+def check_compatible(manifest: dict[str, Any], settings: Settings) -> None:
+    """Refuse an index built by other code or settings, naming what differs and the fix."""
+    wanted = compatibility(settings)
+    have = manifest.get("compat", {})
+    diffs = [f"{key} {have.get(key)!r} ≠ {value!r}" for key, value in wanted.items() if have.get(key) != value]
+    if diffs:
+        raise IndexMismatchError(
+            f"the index {manifest.get('build_id', '?')} does not match this code/settings ({'; '.join(diffs)}) "
+            "— run `rusqa index`"
+        )

@@ -1,0 +1,89 @@
+"""Hybrid retrieval: BM25 and dense legs, filtered by plan, fused by record id with weights.
+
+Weights and thresholds were chosen on evals/ (see README, «Retrieval»); the dense leg is the
+weaker one on this corpus, so it only breaks ties and rescues questions that share no word with
+the plan (English ones above all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from rusqa.analyse import Query
+from rusqa.live import LiveIndex
+from rusqa.models import Hit
+from rusqa.text import tokenize
+
+RRF_K = 60
+WEIGHTS = {"bm25": 1.0, "dense": 0.5}
+CANDIDATES = 30
+
+
+def fuse(
+    rankings: Mapping[str, Sequence[str]], weights: Mapping[str, float], k: int = RRF_K
+) -> list[tuple[str, float]]:
+    """Weighted reciprocal rank fusion keyed by record id (Cormack et al. 2009, with per-leg weights).
+
+    score(id) = Σ_leg weight[leg] / (k + rank_leg(id)), rank from 1. Ties keep the first leg's order.
+    """
+    scores: dict[str, float] = {}
+    for leg, ranking in rankings.items():
+        weight = weights.get(leg, 1.0)
+        for rank, record_id in enumerate(ranking, start=1):
+            scores[record_id] = scores.get(record_id, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda item: item[1], reverse=True)
+
+
+def coverage(terms: Sequence[str], text_tokens: set[str]) -> float:
+    """Share of the distinct search terms that occur in a record's tokens."""
+    distinct = set(terms)
+    if not distinct:
+        return 0.0
+    return len(distinct & text_tokens) / len(distinct)
+
+
+def lexical_ranking(live: LiveIndex, query: Query, plan_ids: Sequence[str]) -> tuple[list[str], dict[str, float]]:
+    scores = live.lexical.scores(query.terms)
+    ids = live.lexical.ids
+    if plan_ids:
+        allowed = np.array([live.by_id[i].plan_id in plan_ids for i in ids])
+        scores = np.where(allowed, scores, 0.0)
+    order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+    ranked = [ids[i] for i in order if scores[i] > 0]
+    return ranked, {ids[i]: float(scores[i]) for i in order if scores[i] > 0}
+
+
+def search(
+    live: LiveIndex,
+    query: Query,
+    *,
+    plan_ids: Sequence[str] | None = None,
+    k: int = 10,
+    vector: np.ndarray | None = None,
+) -> list[Hit]:
+    """The k best records for the query within plan_ids (default: the plans the question names)."""
+    within = list(plan_ids if plan_ids is not None else query.plan_ids)
+    lexical, bm25 = lexical_ranking(live, query, within)
+    rankings: dict[str, list[str]] = {"bm25": lexical}
+    cosines: dict[str, float] = {}
+    if live.settings.dense:
+        if vector is None:
+            vector = live.embed_query(query.dense_text)
+        dense = live.dense_search(vector, CANDIDATES, within or None)
+        rankings["dense"] = [rid for rid, _ in dense]
+        cosines = dict(dense)
+    hits = []
+    for record_id, score in fuse(rankings, WEIGHTS)[:k]:
+        doc = live.by_id[record_id]
+        hits.append(
+            Hit(
+                record_id=record_id,
+                score=score,
+                bm25=bm25.get(record_id, 0.0),
+                cosine=cosines.get(record_id),
+                coverage=coverage(query.terms, set(tokenize(doc.search_text))),
+            )
+        )
+    return hits

@@ -1,0 +1,119 @@
+"""The dense leg's store: Chroma (embedded PersistentClient, or a server) behind llama-index's ChromaVectorStore.
+
+Chroma never gets an embedding function of its own (its default downloads a model): we pass
+embeddings in and query with embeddings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from rusqa.documents import Doc
+from rusqa.errors import RusqaError
+
+
+def chroma_client(url: str | None, path: Path | None) -> Any:
+    """A Chroma client: HttpClient for `url`, else a PersistentClient at `path`."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:
+            raise RusqaError(
+                f"cannot reach the Chroma server at {url} ({type(exc).__name__}) — start it "
+                "(`chroma run --path DIR --host 127.0.0.1 --port N`) or unset RUSQA_CHROMA_URL"
+            ) from None
+    assert path is not None
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def collection_name(build_id: str) -> str:
+    return f"rusqa-{build_id}"[:60]
+
+
+class DenseStore:
+    """Records' embeddings in one Chroma collection, queried through llama-index's ChromaVectorStore."""
+
+    def __init__(self, collection: Any) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.collection = collection
+        self.vector_store = ChromaVectorStore(chroma_collection=collection)
+
+    @classmethod
+    def create(cls, client: Any, name: str) -> DenseStore:
+        try:
+            client.delete_collection(name)
+        except Exception:
+            pass
+        collection = client.create_collection(name=name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+        return cls(collection)
+
+    @classmethod
+    def open(cls, client: Any, name: str) -> DenseStore:
+        try:
+            collection = client.get_collection(name=name, embedding_function=None)
+        except Exception:
+            raise RusqaError(f"the index's Chroma collection `{name}` is missing — run `rusqa index --force`") from None
+        return cls(collection)
+
+    def add(self, docs: list[Doc], vectors: np.ndarray) -> None:
+        from llama_index.core.schema import TextNode
+
+        nodes = [
+            TextNode(
+                id_=doc.id,
+                text=doc.search_text,
+                embedding=vector.tolist(),
+                metadata={
+                    "record_id": doc.id,
+                    "kind": doc.kind,
+                    "plan_id": doc.plan_id,
+                    "bydel": doc.bydel,
+                    "section": doc.section,
+                    "line_start": doc.lines[0],
+                    "line_end": doc.lines[1],
+                },
+                excluded_embed_metadata_keys=["record_id", "line_start", "line_end"],
+            )
+            for doc, vector in zip(docs, vectors, strict=True)
+        ]
+        for start in range(0, len(nodes), 256):
+            self.vector_store.add(nodes[start : start + 256])
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def query(self, vector: np.ndarray, k: int, plan_ids: list[str] | None = None) -> list[tuple[str, float]]:
+        """(record id, cosine similarity) of the k nearest records, optionally within some plans."""
+        from llama_index.core.vector_stores.types import (
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
+        )
+
+        filters = None
+        if plan_ids:
+            filters = MetadataFilters(
+                filters=[MetadataFilter(key="plan_id", value=plan_ids, operator=FilterOperator.IN)]
+            )
+        result = self.vector_store.query(
+            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k, filters=filters)
+        )
+        ids = result.ids or []
+        sims = result.similarities or []
+        return [(record_id, float(sim)) for record_id, sim in zip(ids, sims, strict=False)]
