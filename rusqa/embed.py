@@ -123,7 +123,7 @@ class EmbeddingCache:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, **self._vectors)
+        np.savez(tmp, **self._vectors)  # type: ignore[arg-type]
         tmp.replace(self.path)
 
 

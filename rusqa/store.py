@@ -71,9 +71,9 @@ class DenseStore:
         return cls(collection)
 
     def add(self, docs: list[Doc], vectors: np.ndarray) -> None:
-        from llama_index.core.schema import TextNode
+        from llama_index.core.schema import BaseNode, TextNode
 
-        nodes = [
+        nodes: list[BaseNode] = [
             TextNode(
                 id_=doc.id,
                 text=doc.search_text,

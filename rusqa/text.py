@@ -56,19 +56,19 @@ def join_lines(lines: Iterable[str]) -> str:
 def _rejoin_hyphen(before: str, first_word: str) -> str:
     """`before` (ending in «-») made ready to take the next line's text.
 
-    Hyphenation is undone in «rus-» + «middel» and in a cell's first word «Rus-» + «konsulent»;
-    the hyphen stays, with no space, in «NAV-kontor» (acronym), «e-læring» (one letter) and
-    «Oslo-gjennomsnittet» (a name inside a sentence); a space follows it in «rus- og psykisk».
+    Hyphenation is undone in «rus-» + «middel», «Vel-» + «ferdsetaten» and «OPP-» + «STÅR»; the
+    hyphen stays, with no space, in «NAV-kontor» (acronym) and «e-læring» (one letter); a space
+    follows it in «rus- og psykisk». («Oslo-» + «gjennomsnittet» becomes one word: without a
+    dictionary a name cannot be told from a hyphenated word, and a parser may do better.)
     """
     prefix = before[:-1].rsplit(" ", 1)[-1]
     if not prefix or not prefix[-1].isalpha() or first_word.lower().strip(",.;:") in _KEEP_HYPHEN_BEFORE:
         return before + " "
+    if prefix.isupper() and first_word[:1].isupper() and first_word.strip(",.;:").isupper():
+        return before[:-1]
     if not first_word[:1].islower():
         return before + " "
     if len(prefix) == 1 or (prefix.isupper() and len(prefix) >= 2):
-        return before
-    inside_sentence = " " in before and not before[: -len(prefix) - 1].rstrip().endswith((".", ":", "•"))
-    if prefix[0].isupper() and inside_sentence:
         return before
     return before[:-1]
 

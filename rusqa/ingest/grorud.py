@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
-from rusqa.ingest.source import PlanBuilder, Source, add_prose, is_blank
+from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, is_blank
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import is_bullet, join_bullets, join_lines
 
@@ -39,7 +40,8 @@ _CELL_GAP = re.compile(r"\s{2,}")  # two or more spaces inside a line: two cells
 _WORD = re.compile(r"[^\W\d_]+")
 _PAGE_BREAK_RUN = 2  # consecutive empty lines (a form feed comes out as an empty line too)
 _GOAL_WIDTH_FACTOR = 1.5  # a Mål block this much wider than the column holds a tiltak too
-GOAL, TEXT, OWNER = 0, 1, 2
+GOAL, TEXT, OWNER = 0, 1, 2  # the cells a row keeps as lines
+Vocab = tuple[Counter[str], Counter[str]]  # word counts, and counts at line breaks
 
 
 @dataclass
@@ -61,11 +63,10 @@ class _Block:
 class _Row:
     cells: list[list[str]]  # Mål, Tiltak, Ansvarlig lines
     deadline: str
-    status: str | None
+    status: str
     risk: str
-    first: int
-    last: int
-    extra: list[str] = field(default_factory=list)
+    first: int  # the row's first line
+    last: int  # its last line, continuation after a page break included
 
 
 def parse(source: Source, plan: Plan) -> ParsedPlan:
@@ -76,14 +77,17 @@ def parse(source: Source, plan: Plan) -> ParsedPlan:
     headings = [_previous_nonblank(source, n) for n in headers]
     intro_end = (headings[0] if headings else len(source) + 1) - 1
     title_line = next((n for n in range(1, intro_end + 1) if not is_blank(source.line(n))), intro_end)
-    add_prose(builder, source, plan.title, title_line + 1, intro_end)  # the first line is the title
-    breaks = vocabulary(source.lines)
+    add_prose(builder, source, plan.title, title_line + 1, intro_end)  # its first line is the plan's title
+    vocab = vocabulary(source.lines)
     for i, (heading, header) in enumerate(zip(headings, headers, strict=True)):
         title = join_lines([source.line(heading)])
-        builder.add_section(title, [title], (heading, heading))
+        section = SECTION_SEP.join(builder.add_section(title, [title], (heading, heading)).path)
         end = (headings[i + 1] - 1) if i + 1 < len(headings) else len(source)
-        for row in _rows(builder, title, _blocks(source, header + 1, end)):
-            _add_row(builder, title, row, breaks)
+        rows = _rows(builder, section, _blocks(source, header + 1, end))
+        width = median(max(len(line.strip()) for line in row.cells[GOAL]) for row in rows) if rows else 0
+        for row in rows:
+            _split_goal(row, width)
+            _add_row(builder, section, row, vocab)
     return builder.build()
 
 
@@ -113,34 +117,71 @@ def _blocks(source: Source, start: int, end: int) -> list[_Block]:
     return out
 
 
+def split_status(text: str) -> tuple[str, str | None]:
+    """«Kontinuerlig Påbegynt» → («Kontinuerlig», «Påbegynt»): a status word ends the text, or None."""
+    match = _STATUS.search(text.rstrip())
+    if not match:
+        return text.strip(), None
+    return text[: match.start()].strip(), match.group(1)
+
+
 def split_tail(line: str) -> tuple[str, str | None, str] | None:
     """«Alle Kontinuerlig  Påbegynt Høy» → («Alle Kontinuerlig», «Påbegynt», «Høy»); None if no risk ends it."""
     risk = _RISK.search(line)
     if not risk:
         return None
-    rest = line[: risk.start()].rstrip()
-    status = _STATUS.search(rest)
-    if not status:
-        return rest, None, risk.group(1)
-    return rest[: status.start()].strip(), status.group(1), risk.group(1)
+    rest, status = split_status(line[: risk.start()])
+    return rest, status, risk.group(1)
 
 
 def split_frist(text: str) -> tuple[str, str]:
     """«Brukerplan, … bydelen.  Alle Avventer Korus» → («Brukerplan, … bydelen.  Alle», «Avventer Korus»).
 
-    The frist is the last cell on the line; it starts at its first deadline word, and whatever is in
-    front of it (in the same cell) is the owner.
+    The frist is the last cell on the line and starts at its first deadline word; whatever is in
+    front of it is the owner (and, before a double space, the end of the tiltak).
     """
     cells = _CELL_GAP.split(text.strip())
     last = cells[-1]
     start = _FRIST_START.search(last)
     cut = start.start() if start else 0
-    prefix = "  ".join([*cells[:-1], last[:cut].strip()]).strip()
+    prefix = "  ".join(c for c in [*cells[:-1], last[:cut].strip()] if c)
     return prefix, last[cut:].strip()
 
 
+@dataclass
+class _Tail:
+    body: int  # how many pending blocks come before the tail
+    owner_lines: list[str]  # lines above the frist line in its block
+    prefix: str  # text in front of the frist on its line
+    deadline: str
+    status: str
+    risk: str
+
+
+def _read_tail(pending: list[_Block]) -> _Tail | None:
+    """If the last block ends a row (a risk after a status), read frist, status and risk backwards."""
+    last = pending[-1]
+    tail = split_tail(last.lines[-1])
+    if tail is None:
+        return None
+    rest, status, risk = tail
+    used = 1
+    if status is None:  # the risk alone: the status is the block in front of it
+        if rest or len(last.lines) > 1 or len(pending) < 2:
+            return None
+        rest, status = split_status(pending[-2].lines[-1])
+        if status is None or len(pending[-2].lines) > 1:
+            return None
+        used = 2
+    if not rest and len(pending[-used].lines) == 1 and len(pending) > used:  # the frist is its own block
+        used += 1
+        rest = pending[-used].lines[-1]
+    prefix, deadline = split_frist(rest)
+    return _Tail(len(pending) - used, pending[-used].lines[:-1], prefix, deadline, status, risk)
+
+
 def _rows(builder: PlanBuilder, section: str, blocks: list[_Block]) -> list[_Row]:
-    """Group blocks into rows: each row ends at its risk; blocks after a page break may continue the last row."""
+    """Group blocks into rows: a row ends at its risk; blocks after a page break may continue the last row."""
     rows: list[_Row] = []
     pending: list[_Block] = []
     for block in blocks:
@@ -148,79 +189,55 @@ def _rows(builder: PlanBuilder, section: str, blocks: list[_Block]) -> list[_Row
         tail = _read_tail(pending)
         if tail is None:
             continue
-        body_count, prefix, deadline, status, risk = tail
-        body = pending[:body_count]
+        body = pending[: tail.body]
         if rows and body and body[0].after_break:
-            body = _continue_row(rows[-1], body, owner_on_tail=bool(prefix))
-        if not body:
-            builder.warnings.append(f"{section}: a risk at line {block.end} has no row in front of it")
-            pending = []
-            continue
-        rows.append(_make_row(body, prefix, deadline, status, risk, pending[-1].end))
+            body = _continue_row(rows[-1], body, tail)
+        if body:
+            rows.append(_make_row(body, tail, pending[-1].end))
+        else:
+            builder.warnings.append(f"{section}: the risk at line {block.end} has no row in front of it")
         pending = []
     if pending and rows and pending[0].after_break:
-        _continue_row(rows[-1], pending + [_Block(0, ["X"], False)] * 3, owner_on_tail=False)
+        _continue_row(rows[-1], pending, None)
     elif pending:
         builder.warnings.append(f"{section}: lines {pending[0].start}-{pending[-1].end} belong to no row")
     return rows
 
 
-def _read_tail(pending: list[_Block]) -> tuple[int, str, str, str | None, str] | None:
-    """If the last block ends a row, return (body block count, owner prefix, frist, status, risk)."""
-    last = pending[-1]
-    tail = split_tail(last.lines[-1])
-    if tail is None:
-        return None
-    rest, status, risk = tail
-    used = 1
-    if status is None:  # risk alone: the status is the block in front of it
-        if rest or len(pending) < 2 or len(pending[-2].lines) != 1:
-            return None
-        status_only = split_tail(pending[-2].lines[0] + " Lav")
-        if status_only is None or status_only[1] is None:
-            return None
-        rest, status, used = status_only[0], status_only[1], 2
-    if not rest and len(last.lines) == 1 and len(pending) > used:  # the frist is its own block
-        used += 1
-        rest = join_lines(pending[-used].lines)
-    prefix, deadline = split_frist(rest)
-    count = len(pending) - used
-    if len(pending[count].lines) > 1 and count < len(pending):  # owner lines above the tail line
-        prefix = " ".join([*pending[count].lines[:-1], prefix])
-    return count, prefix, deadline, status, risk
+def _next_goal(body: list[_Block], tail: _Tail | None) -> int:
+    """Index of the next row's Mål among the blocks after a page break (len(body) if none follows).
 
-
-def _continue_row(row: _Row, body: list[_Block], *, owner_on_tail: bool) -> list[_Block]:
-    """After a page break: give the blocks before the next row's Mål to the previous row; return the rest.
-
-    The next row needs its Mål (a block that is no bullet and no lower-case continuation), a tiltak
-    block and, unless the owner sits on the tail line, an owner block; it takes as few blocks as it
-    needs, the rest continue the previous row in column order: a bullet continues the tiltak, a
-    lower-case start continues the first cell left open (no full stop), another block the next cell.
+    The next row takes as few blocks as it needs: its Mål (no bullet, no lower-case continuation),
+    a tiltak block unless the tiltak shares a line with the Mål or the tail, and an owner block
+    unless the owner sits on the tail line.
     """
-    needed = 1 if owner_on_tail else 2
-    start = 0
+    if tail is None:
+        return len(body)
+    cells = _CELL_GAP.split(tail.prefix) if tail.prefix else []
     for m in range(len(body) - 1, -1, -1):
-        lines = body[m].lines
-        if m + needed + (0 if _CELL_GAP.search(lines[0].strip()) else 0) <= len(body) - 1 + (
-            1 if _CELL_GAP.search(lines[0].strip()) else 0
-        ) and not (is_bullet(lines[0]) or lines[0].lstrip()[:1].islower()):
-            start = m
-            break
+        first = body[m].lines[0].strip()
+        merged = bool(_CELL_GAP.search(first))
+        needed = int(not cells and not tail.owner_lines) + int(len(cells) < 2 and not merged)
+        if len(body) - 1 - m >= needed and not (is_bullet(first) or first[:1].islower()):
+            return m
+    return 0
+
+
+def _continue_row(row: _Row, body: list[_Block], tail: _Tail | None) -> list[_Block]:
+    """Give the blocks before the next row's Mål to the previous row, in column order; return the rest.
+
+    A bullet continues the tiltak; a lower-case start continues the first cell left open (no full
+    stop); any other block starts the next cell (at least the tiltak: a Mål is one phrase).
+    """
+    start = _next_goal(body, tail)
     column = -1
     for block in body[:start]:
-        first = block.lines[0].lstrip()
-        if block.has_bullet and is_bullet(first):
+        first = block.lines[0].strip()
+        if is_bullet(first):
             column = TEXT
         elif first[:1].islower():
-            column = next(
-                (
-                    c
-                    for c in range(max(column, GOAL), OWNER + 1)
-                    if not join_lines(row.cells[c]).endswith((".", "!", "?"))
-                ),
-                max(column, GOAL),
-            )
+            still_open = (c for c in range(max(column, GOAL), OWNER + 1) if not _closed(row.cells[c]))
+            column = next(still_open, max(column, GOAL))
         else:
             column = min(max(column + 1, TEXT), OWNER)
         row.cells[column].extend(block.lines)
@@ -228,22 +245,29 @@ def _continue_row(row: _Row, body: list[_Block], *, owner_on_tail: bool) -> list
     return body[start:]
 
 
-def _make_row(body: list[_Block], prefix: str, deadline: str, status: str | None, risk: str, last: int) -> _Row:
-    """Mål is the first block; the owner follows the last bullet block (or is the last block) unless on the tail line."""
+def _closed(cell: list[str]) -> bool:
+    return join_lines(cell).endswith((".", "!", "?"))
+
+
+def _make_row(body: list[_Block], tail: _Tail, last: int) -> _Row:
+    """Mål is the first block; the owner is what follows the last bullet block (or the last block)
+    unless it sits on the tail line; the tiltak is in between."""
     goal, rest = body[0], body[1:]
-    cells = _CELL_GAP.split(prefix) if prefix else []
+    cells = _CELL_GAP.split(tail.prefix) if tail.prefix else []
     owner_blocks: list[_Block] = []
-    if not cells or any(b.has_bullet for b in rest):
-        bullets = [i for i, b in enumerate(rest) if b.has_bullet]
-        cut = bullets[-1] + 1 if bullets else max(len(rest) - (0 if cells else 1), 0)
-        rest, owner_blocks = rest[:cut], rest[cut:]
+    bullets = [i for i, b in enumerate(rest) if b.has_bullet]
+    if bullets:
+        rest, owner_blocks = rest[: bullets[-1] + 1], rest[bullets[-1] + 1 :]
+    elif not cells and not tail.owner_lines and rest:
+        rest, owner_blocks = rest[:-1], rest[-1:]
     text = [line for b in rest for line in b.lines] + cells[:-1]
-    owner = [line for b in owner_blocks for line in b.lines] + cells[-1:]
-    return _Row([list(goal.lines), text, owner], deadline, status, risk, goal.start, last)
+    owner = [line for b in owner_blocks for line in b.lines] + tail.owner_lines + cells[-1:]
+    return _Row([list(goal.lines), text, owner], tail.deadline, tail.status, tail.risk, goal.start, last)
 
 
 def _split_goal(row: _Row, width: float) -> None:
-    """A Mål line that also holds the tiltak's first line: split at a double space, or at « - » when too wide."""
+    """A Mål line that also holds the tiltak's first line: split at a double space, or at « - »
+    (a bullet) when the block is far wider than the table's Mål column."""
     first = row.cells[GOAL][0].strip()
     gap = _CELL_GAP.search(first)
     widest = max(len(line.strip()) for line in row.cells[GOAL])
@@ -258,11 +282,11 @@ def _split_goal(row: _Row, width: float) -> None:
     row.cells[GOAL] = [goal]
 
 
-def vocabulary(lines: list[str]) -> tuple[Counter[str], Counter[str]]:
+def vocabulary(lines: list[str]) -> Vocab:
     """Word counts of the plan, and how often each word sits at a line break (as either fragment)."""
     total: Counter[str] = Counter(w.casefold() for line in lines for w in _WORD.findall(line))
     at_break: Counter[str] = Counter()
-    for a, b in zip(lines, lines[1:], strict=False):
+    for a, b in pairwise(lines):
         pair = _break_pair(a, b)
         if pair:
             at_break[pair[0].casefold()] += 1
@@ -279,7 +303,7 @@ def _break_pair(a: str, b: str) -> tuple[str, str] | None:
     return left, right.group(0)
 
 
-def rejoin_breaks(lines: list[str], vocab: tuple[Counter[str], Counter[str]]) -> list[str]:
+def rejoin_breaks(lines: list[str], vocab: Vocab) -> list[str]:
     """Re-join a word a narrow column broke without a hyphen: «Forebyggen» + «de enhet» → «Forebyggende enhet».
 
     Join when the first fragment is never a word elsewhere in the plan, and either the joined word is
@@ -301,29 +325,17 @@ def rejoin_breaks(lines: list[str], vocab: tuple[Counter[str], Counter[str]]) ->
     return out
 
 
-def _add_row(builder: PlanBuilder, section: str, row: _Row, vocab: tuple[Counter[str], Counter[str]]) -> None:
-    widths = [max(len(line.strip()) for line in t.cells[GOAL]) for t in [row]]
-    _split_goal(row, _goal_width.get(section, widths[0]))
+def _add_row(builder: PlanBuilder, section: str, row: _Row, vocab: Vocab) -> None:
     goal, text, owner = (rejoin_breaks(cell, vocab) for cell in row.cells)
-    if not text or not owner:
-        builder.warnings.append(f"{section}: row at lines {row.first}-{row.last} has no tiltak or no owner")
+    if not text or not owner or not row.deadline:
+        builder.warnings.append(f"{section}: the row at lines {row.first}-{row.last} lacks a tiltak, owner or frist")
     builder.add_tiltak(
         section=section,
         text=join_bullets(text),
         lines=(row.first, row.last),
         goal=join_lines(goal),
         owner=join_lines(owner),
-        deadline=deadline_or_none(row.deadline),
+        deadline=row.deadline,
         status=row.status,
         risk=row.risk,
     )
-
-
-_goal_width: dict[str, float] = {}
-
-
-def deadline_or_none(text: str) -> str | None:
-    return text or None
-
-
-_ = median

@@ -94,9 +94,10 @@ def vocabulary(lines: list[str]) -> Counter[str]:
 def rejoin_breaks(lines: list[str], vocab: Counter[str]) -> list[str]:
     """Re-join words broken at a line end where join_lines cannot tell.
 
-    A narrow column breaks «Forebyggen» / «de» without a hyphen, and a heading in capitals breaks
-    «OPP-» / «STÅR» with one (join_lines keeps a hyphen before a capital). Join when the joined word
-    is printed whole elsewhere in the plan and (without a hyphen) the left piece is not a word of its own.
+    A narrow column breaks «Forebyggen» / «de» without a hyphen; hyphenation breaks «OPP-» / «STÅR»,
+    «Anti-» / «doping Norge» and «Tjenes-» / «ter (FIT)», where join_lines keeps the hyphen (a capital on
+    either side looks like a name to it). Join when the joined word is printed whole elsewhere in the
+    plan and, for a break without a hyphen, the left piece is not a word of its own.
     """
     out = [line.rstrip() for line in lines if line.strip()]
     for i in range(len(out) - 1, 0, -1):
@@ -107,7 +108,7 @@ def rejoin_breaks(lines: list[str], vocab: Counter[str]) -> list[str]:
             continue
         joined = (head.group(1) + tail.group(0)).casefold()
         if head.group(2):
-            ok = right[0].isupper() and vocab[joined] > 0
+            ok = vocab[joined] > 0
         else:
             ok = right[0].islower() and vocab[joined] > 0 and vocab[head.group(1).casefold()] <= 1
         if ok:
@@ -165,7 +166,7 @@ def _read_region(
     if table:
         _read_table(builder, source, vocab, path, start, end)
     else:
-        _read_prose(builder, source, path, start, end)
+        _read_prose(builder, source, vocab, path, start, end)
 
 
 @dataclass
@@ -193,13 +194,13 @@ def _read_table(
     def close_row() -> None:
         nonlocal row
         if row is not None:
-            _add_row(builder, source, vocab, SECTION_SEP.join(section), row)
+            _add_row(builder, vocab, SECTION_SEP.join(section), row)
         row = None
 
     def close_prose(upto: int) -> None:
         nonlocal prose_start
         if prose_start is not None:
-            _read_prose(builder, source, section, prose_start, upto)
+            _read_prose(builder, source, vocab, section, prose_start, upto)
         prose_start = None
 
     for n in range(start, end + 1):
@@ -255,7 +256,7 @@ def _add_text(row: _Row, text: str, abbrevs: dict[str, str]) -> None:
         row.text.append(text)
 
 
-def _add_row(builder: PlanBuilder, source: Source, vocab: Counter[str], section: str, row: _Row) -> None:
+def _add_row(builder: PlanBuilder, vocab: Counter[str], section: str, row: _Row) -> None:
     text = join_bullets(rejoin_breaks(row.text, vocab))
     if row.owner is None:
         builder.warnings.append(f"lines {row.first}-{row.last}: tiltak without an Ansvar code: {text[:60]!r}")
@@ -275,15 +276,19 @@ class _Para:
     lead: list[str] = field(default_factory=list)
     items: list[list[str]] = field(default_factory=list)
     heading: bool = False
-
-    @property
-    def text(self) -> str:
-        parts = [join_lines(self.lead)] if self.lead else []
-        parts += [join_lines([strip_bullet(item[0]), *item[1:]]) for item in self.items]
-        return " • ".join(part for part in parts if part)
+    text: str = ""
 
 
-def _read_prose(builder: PlanBuilder, source: Source, path: list[str], start: int, end: int) -> None:
+def _para_text(para: _Para, vocab: Counter[str]) -> str:
+    """The paragraph's lead text, then its list items, joined with « • »."""
+    parts = [join_lines(rejoin_breaks(para.lead, vocab))] if para.lead else []
+    parts += [join_lines(rejoin_breaks([strip_bullet(item[0]), *item[1:]], vocab)) for item in para.items]
+    return " • ".join(part for part in parts if part)
+
+
+def _read_prose(
+    builder: PlanBuilder, source: Source, vocab: Counter[str], path: list[str], start: int, end: int
+) -> None:
     """Prose as passages of whole paragraphs (≤ ~1200 characters); a short title line opens a sub-section."""
     section = list(path)
     group: list[_Para] = []
@@ -295,7 +300,7 @@ def _read_prose(builder: PlanBuilder, source: Source, path: list[str], start: in
             builder.add_passage(SECTION_SEP.join(section), text, lines)
         group.clear()
 
-    for para in sorted(_paragraphs(source, start, end, builder.abbreviations), key=lambda p: p.first):
+    for para in sorted(_paragraphs(source, vocab, start, end, builder.abbreviations), key=lambda p: p.first):
         if para.heading:
             flush()
             title = join_lines(para.lead)
@@ -308,7 +313,7 @@ def _read_prose(builder: PlanBuilder, source: Source, path: list[str], start: in
     flush()
 
 
-def _paragraphs(source: Source, start: int, end: int, abbrevs: dict[str, str]) -> list[_Para]:
+def _paragraphs(source: Source, vocab: Counter[str], start: int, end: int, abbrevs: dict[str, str]) -> list[_Para]:
     """Split prose into paragraphs: whitespace-only lines break them, bullets and «CODE: …» lines are items.
 
     Rows of numbers (a statistics table printed into a sentence) are kept as a paragraph of their own,
@@ -354,6 +359,8 @@ def _paragraphs(source: Source, start: int, end: int, abbrevs: dict[str, str]) -
         else:
             para.lead.append(raw)
         para.last = n
+    for para in out:
+        para.text = _para_text(para, vocab)
     return [p for p in out if p.text]
 
 

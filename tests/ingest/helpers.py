@@ -41,7 +41,7 @@ def assert_lines_hold_text(plan_id: str) -> None:
     for record in parsed(plan_id).tiltak:
         start, end = record.lines
         assert 1 <= start <= end <= len(src), record.id
-        span = normalise(" ".join(src.span(start, end))).replace("-", "")
+        span = normalise("\n".join(src.span(start, end))).replace("-", "")
         words = [w.replace("-", "") for w in words_of(record.text)]
         for word in (words[0], words[-1]) if words else ():
             assert word.strip(".,:;()«»") in span, f"{record.id}: {word!r} not in lines {start}-{end}"

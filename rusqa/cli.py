@@ -1,0 +1,285 @@
+"""The `rusqa` command line: a thin layer over the package's public functions.
+
+Exit codes: 0 ok, 1 failure, 2 usage or bad input, 3 index missing or incompatible.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from rusqa import __version__
+from rusqa.errors import InputError, RusqaError
+from rusqa.settings import get_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _err(message: str) -> None:
+    click.echo(f"rusqa: {message}", err=True)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn rusqa's errors into one line on stderr and their exit code; never a traceback."""
+    try:
+        yield
+    except RusqaError as exc:
+        _err(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _err("avbrutt")
+        sys.exit(1)
+
+
+def _print_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _progress_bar(label: str) -> Any:
+    """A rich progress bar on a terminal; a no-op elsewhere (CI, pipes)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    return Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rusqa")
+def main() -> None:
+    """rusqa — exakte, siterte svar fra Oslos rusplaner.
+
+    Example: rusqa ask "Hvem har ansvar for naloxonopplæring i Grorud?"
+    """
+
+
+def _ingest(show_progress: bool = True) -> Any:
+    from rusqa.ingest import ingest
+
+    settings = get_settings()
+    bar = _progress_bar("ingest") if show_progress else None
+    if bar is None:
+        return ingest(settings.corpus_dir)
+    with bar:
+        task = bar.add_task("Leser planene", total=None)
+        corpus = ingest(settings.corpus_dir, on_plan=lambda plan: bar.update(task, description=f"Leser {plan.id}"))
+    return corpus
+
+
+@main.command("ingest")
+def ingest_cmd() -> None:
+    """Validate the catalog and the plan files, parse them, and summarise what was found.
+
+    Example: rusqa ingest
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from rusqa.browse import missing_fields
+
+    with _user_errors():
+        corpus = _ingest()
+        table = Table(title="Planer lest")
+        for column in ("plan", "bydel", "periode", "seksjoner", "passasjer", "tiltak", "felt som mangler"):
+            table.add_column(column)
+        for parsed in corpus.plans:
+            missing = ", ".join(f"{k}: {v}" for k, v in missing_fields(parsed).items()) or "–"
+            table.add_row(
+                parsed.plan.id, parsed.plan.bydel, parsed.plan.period or "udatert", str(len(parsed.sections)),
+                str(len(parsed.passages)), str(len(parsed.tiltak)), missing,
+            )
+        Console().print(table)
+        for parsed in corpus.plans:
+            for warning in parsed.warnings:
+                _err(f"{parsed.plan.id}: {warning}")
+        for problem in corpus.problems:
+            _err(problem)
+        if corpus.problems:
+            _err(f"{len(corpus.problems)} problem(er); de andre planene ble lest.")
+            sys.exit(2)
+
+
+@main.command("plans")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per plan.")
+def plans_cmd(as_json: bool) -> None:
+    """List the plans with their counts of sections, passages and tiltak.
+
+    Example: rusqa plans --json
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from rusqa.browse import plan_record
+
+    with _user_errors():
+        corpus = _ingest(show_progress=not as_json)
+        for problem in corpus.problems:
+            _err(problem)
+        records = [plan_record(p) for p in corpus.plans]
+        if as_json:
+            for record in records:
+                _print_json(record)
+        else:
+            table = Table()
+            for column in ("id", "bydel", "title", "period", "sections", "passages", "tiltak"):
+                table.add_column(column)
+            for r in records:
+                table.add_row(*(str(r[c]) if r[c] is not None else "udatert" for c in table_columns(table)))
+            Console().print(table)
+        if corpus.problems:
+            sys.exit(2)
+
+
+def table_columns(table: Any) -> list[str]:
+    return [str(c.header) for c in table.columns]
+
+
+@main.command("tiltak")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per tiltak.")
+@click.option("--plan", help="Only this plan id, e.g. grorud-2023.")
+@click.option("--bydel", help="Only this bydel, e.g. Grorud.")
+@click.option("--owner", help="Only tiltak whose owner contains this text.")
+def tiltak_cmd(as_json: bool, plan: str | None, bydel: str | None, owner: str | None) -> None:
+    """List tiltak with owner, deadline, status and risk as printed.
+
+    Example: rusqa tiltak --bydel Grorud
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from rusqa.browse import filter_tiltak, tiltak_record
+
+    with _user_errors():
+        corpus = _ingest(show_progress=not as_json)
+        for problem in corpus.problems:
+            _err(problem)
+        known = {p.plan.id for p in corpus.plans}
+        if plan and plan not in known:
+            raise InputError(f"unknown plan `{plan}` — known plans: {', '.join(sorted(known))}")
+        rows = filter_tiltak(corpus.all_tiltak(), plan=plan, bydel=bydel, owner=owner)
+        if as_json:
+            for t in rows:
+                _print_json(tiltak_record(t))
+        else:
+            table = Table(show_lines=True)
+            for column in ("id", "mål", "tiltak", "ansvarlig", "frist", "status", "risiko", "linjer"):
+                table.add_column(column, overflow="fold")
+            for t in rows:
+                owner_text = t.owner or "–"
+                if t.owner_expanded:
+                    owner_text += f"\n({t.owner_expanded})"
+                table.add_row(
+                    t.id, t.goal or "–", t.text, owner_text, t.deadline or "–", t.status or "–", t.risk or "–",
+                    f"{t.lines[0]}–{t.lines[1]}",
+                )
+            Console().print(table)
+            click.echo(f"{len(rows)} tiltak", err=True)
+        if corpus.problems:
+            sys.exit(2)
+
+
+@main.command("index")
+@click.option("--force", is_flag=True, help="Build even if nothing changed.")
+def index_cmd(force: bool) -> None:
+    """Build a new index if the sources, settings or code changed (atomic; the old one serves meanwhile).
+
+    Example: rusqa index
+    """
+    from rusqa.index import build_index
+
+    with _user_errors():
+        settings = get_settings()
+        corpus = _ingest()
+        for problem in corpus.problems:
+            _err(f"{problem}")
+        bar = _progress_bar("index")
+        if bar is None:
+            report = build_index(settings, corpus, force=force)
+        else:
+            with bar:
+                task = bar.add_task("Bygger indeks", total=None)
+                report = build_index(
+                    settings, corpus, force=force,
+                    progress=lambda what, done, total: bar.update(task, description=what, completed=done, total=total),
+                )
+        for removed in report.cleaned or []:
+            _err(f"fjernet en ufullstendig bygging fra et avbrutt løp: {removed}")
+        click.echo(report.summary())
+        if corpus.problems:
+            _err(f"{len(corpus.problems)} plan(er) ble hoppet over; se over.")
+            sys.exit(2)
+
+
+def _render_answer(answer: Any) -> str:
+    lines = [answer.answer, ""]
+    if answer.citations:
+        lines.append("Kilder:")
+        for c in answer.citations:
+            where = f"{c.tiltak_id or c.section}"
+            lines.append(f"[{c.n}] {c.bydel} — {c.title} — {where} (linje {c.lines[0]}–{c.lines[1]})")
+            for text_line in c.text.splitlines():
+                lines.append(f"     {text_line}")
+    return "\n".join(lines)
+
+
+@main.command("ask")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (one object per question).")
+@click.argument("question")
+def ask_cmd(as_json: bool, question: str) -> None:
+    """Answer a question, with numbered sources; `-` reads one question per line from stdin.
+
+    Example: rusqa ask "Hva er fristen for kontaktpunktet i Ullern?"
+    """
+    from rusqa.qa import Assistant
+
+    with _user_errors():
+        assistant = Assistant()
+        if question != "-":
+            answer = assistant.ask(question)
+            click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False) if as_json else _render_answer(answer))
+            return
+        failed = False
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            try:
+                answer = assistant.ask(text)
+            except InputError as exc:
+                failed = True
+                _err(str(exc))
+                from rusqa.models import Answer
+
+                answer = Answer(question=text, answer=str(exc), abstained=True)
+            if as_json:
+                _print_json(answer.model_dump(mode="json"))
+            else:
+                click.echo(_render_answer(answer) + "\n")
+            sys.stdout.flush()
+        if failed:
+            sys.exit(2)
+
+
+@main.command("eval")
+@click.option("--report", "report_path", default="reports/eval.json", show_default=True, help="Where to write the JSON report.")
+@click.argument("files", nargs=-1)
+def eval_cmd(report_path: str, files: tuple[str, ...]) -> None:
+    """Run the evaluation set and fail when a metric falls below the thresholds in evals/thresholds.yaml.
+
+    Example: rusqa eval
+    """
+    from pathlib import Path
+
+    from rusqa.evaluate import run_evaluation
+
+    with _user_errors():
+        ok = run_evaluation([Path(f) for f in files] or None, Path(report_path))
+        sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

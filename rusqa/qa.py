@@ -1,0 +1,126 @@
+"""Asking: validate the question, analyse it, retrieve, decide, and build the answer.
+
+`ask_many` is the implementation; `ask` is one line over it. The CLI's stdin mode, the UI and
+the evaluation all go through this one path.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from collections.abc import Sequence
+
+from rusqa.analyse import Query, analyse
+from rusqa.answer import Source, abstention, field_answer, fact_answer, list_answer, make_answer
+from rusqa.errors import InputError
+from rusqa.live import LiveIndex
+from rusqa.models import Answer, Hit
+from rusqa.retrieve import search
+from rusqa.settings import Settings, get_settings
+from rusqa.text import collapse, strip_invisible
+
+# Chosen on evals/ (README, «Retrieval»): a record answers when it holds at least half of the
+# question's search terms, or when the dense leg finds it close; a list line needs more.
+MIN_COVERAGE = 0.5
+MIN_COSINE = 0.86
+LIST_MIN_COVERAGE = 0.6
+ALTERNATIVE_RATIO = 0.8
+FIELD_INTENTS = {"owner", "deadline", "status", "risk"}
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question as rusqa reads it, or InputError with a one-line message (in Norwegian)."""
+    if not isinstance(question, str):
+        raise InputError("Spørsmålet må være tekst.")
+    if len(question) > max_chars * 4:
+        raise InputError(f"Spørsmålet er for langt ({len(question)} tegn; maks {max_chars}). Skriv et kortere spørsmål.")
+    text = collapse(strip_invisible(unicodedata.normalize("NFC", question)))
+    if not text:
+        raise InputError("Spørsmålet er tomt. Skriv et spørsmål om rusplanene, f.eks. «Hvem har ansvar for HAP i Grorud?»")
+    if len(text) > max_chars:
+        raise InputError(f"Spørsmålet er for langt ({len(text)} tegn; maks {max_chars}). Skriv et kortere spørsmål.")
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("Spørsmålet har ingen ord. Skriv et spørsmål om rusplanene.")
+    return text
+
+
+def is_relevant(hit: Hit, min_coverage: float = MIN_COVERAGE) -> bool:
+    return hit.coverage >= min_coverage or (hit.cosine is not None and hit.cosine >= MIN_COSINE)
+
+
+class Assistant:
+    """Answers questions from the live index; follows `index/CURRENT` when a new build goes live."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._live: LiveIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def live(self) -> LiveIndex:
+        with self._lock:
+            if self._live is None or not self._live.is_current():
+                self._live = LiveIndex.open(self.settings)
+            return self._live
+
+    def ask(self, question: str) -> Answer:
+        return self.ask_many([question])[0]
+
+    def ask_many(self, questions: Sequence[str]) -> list[Answer]:
+        """Answers in order; a bad question raises InputError (the CLI turns it into one line)."""
+        live = self.live
+        answers = []
+        for question in questions:
+            started = time.perf_counter()
+            text = clean_question(question, self.settings.max_question_chars)
+            answer = answer_question(live, text)
+            answers.append(answer.model_copy(update={"latency_ms": round((time.perf_counter() - started) * 1000, 2)}))
+        return answers
+
+
+def _source(live: LiveIndex, hit: Hit) -> Source:
+    doc = live.by_id[hit.record_id]
+    return Source(hit=hit, doc=doc, plan=live.plan_by_id[doc.plan_id], tiltak=live.tiltak_by_id.get(doc.id))
+
+
+def answer_question(live: LiveIndex, question: str) -> Answer:
+    plans = [p.plan for p in live.plans]
+    query = analyse(question, plans, live.lexical.vocabulary)
+    if query.unknown_place and not (query.plan_ids and query.intent in {"list", "compare"}):
+        return make_answer(query, abstention(query, plans), [])
+    if query.intent in {"list", "compare"}:
+        return _list_or_compare(live, query)
+    hits = [h for h in search(live, query, k=live.settings.top_k) if is_relevant(h)]
+    if not hits:
+        return make_answer(query, abstention(query, plans), [])
+    sources = [_source(live, h) for h in hits]
+    if query.intent in FIELD_INTENTS:
+        tiltak = [s for s in sources if s.tiltak is not None]
+        if tiltak:
+            top = tiltak[0].hit.score
+            chosen = [tiltak[0], *[s for s in tiltak[1:3] if s.hit.score >= ALTERNATIVE_RATIO * top]]
+            return make_answer(query, field_answer(query.intent, chosen), chosen)
+    chosen = [sources[0], *[s for s in sources[1:2] if s.hit.score >= ALTERNATIVE_RATIO * sources[0].hit.score]]
+    return make_answer(query, fact_answer(query, chosen), chosen)
+
+
+def _list_or_compare(live: LiveIndex, query: Query) -> Answer:
+    """One best record per plan, for the plans named (two or more) or else all plans."""
+    plan_ids = query.plan_ids if len(query.plan_ids) >= 2 else [p.plan.id for p in live.plans]
+    if len(query.plan_ids) == 1:  # «Hvilke tiltak har Grorud for …»: several records of one plan
+        hits = [h for h in search(live, query, k=live.settings.top_k) if is_relevant(h)]
+        sources = [_source(live, h) for h in hits[:4]]
+        if not sources:
+            return make_answer(query, abstention(query, [p.plan for p in live.plans]), [])
+        return make_answer(query, list_answer(query, sources), sources)
+    vector = live.embed_query(query.dense_text) if live.settings.dense else None
+    per_plan: list[Source] = []
+    for plan_id in plan_ids:
+        hits = search(live, query, plan_ids=[plan_id], k=3, vector=vector)
+        best = next((h for h in hits if h.coverage >= LIST_MIN_COVERAGE), None)
+        if best is not None:
+            per_plan.append(_source(live, best))
+    if not per_plan:
+        return make_answer(query, abstention(query, [p.plan for p in live.plans]), [])
+    return make_answer(query, list_answer(query, per_plan), per_plan)
