@@ -91,8 +91,13 @@ def ingest_cmd() -> None:
         for parsed in corpus.plans:
             missing = ", ".join(f"{k}: {v}" for k, v in missing_fields(parsed).items()) or "–"
             table.add_row(
-                parsed.plan.id, parsed.plan.bydel, parsed.plan.period or "udatert", str(len(parsed.sections)),
-                str(len(parsed.passages)), str(len(parsed.tiltak)), missing,
+                parsed.plan.id,
+                parsed.plan.bydel,
+                parsed.plan.period or "udatert",
+                str(len(parsed.sections)),
+                str(len(parsed.passages)),
+                str(len(parsed.tiltak)),
+                missing,
             )
         Console().print(table)
         for parsed in corpus.plans:
@@ -175,7 +180,13 @@ def tiltak_cmd(as_json: bool, plan: str | None, bydel: str | None, owner: str | 
                 if t.owner_expanded:
                     owner_text += f"\n({t.owner_expanded})"
                 table.add_row(
-                    t.id, t.goal or "–", t.text, owner_text, t.deadline or "–", t.status or "–", t.risk or "–",
+                    t.id,
+                    t.goal or "–",
+                    t.text,
+                    owner_text,
+                    t.deadline or "–",
+                    t.status or "–",
+                    t.risk or "–",
                     f"{t.lines[0]}–{t.lines[1]}",
                 )
             Console().print(table)
@@ -205,7 +216,9 @@ def index_cmd(force: bool) -> None:
             with bar:
                 task = bar.add_task("Bygger indeks", total=None)
                 report = build_index(
-                    settings, corpus, force=force,
+                    settings,
+                    corpus,
+                    force=force,
                     progress=lambda what, done, total: bar.update(task, description=what, completed=done, total=total),
                 )
         for removed in report.cleaned or []:
@@ -242,7 +255,9 @@ def ask_cmd(as_json: bool, question: str) -> None:
         assistant = Assistant()
         if question != "-":
             answer = assistant.ask(question)
-            click.echo(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False) if as_json else _render_answer(answer))
+            click.echo(
+                json.dumps(answer.model_dump(mode="json"), ensure_ascii=False) if as_json else _render_answer(answer)
+            )
             return
         failed = False
         for line in sys.stdin:
@@ -265,7 +280,9 @@ def ask_cmd(as_json: bool, question: str) -> None:
 
 
 @main.command("eval")
-@click.option("--report", "report_path", default="reports/eval.json", show_default=True, help="Where to write the JSON report.")
+@click.option(
+    "--report", "report_path", default="reports/eval.json", show_default=True, help="Where to write the JSON report."
+)
 @click.argument("files", nargs=-1)
 def eval_cmd(report_path: str, files: tuple[str, ...]) -> None:
     """Run the evaluation set and fail when a metric falls below the thresholds in evals/thresholds.yaml.

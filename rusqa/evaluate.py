@@ -174,8 +174,15 @@ def run_evaluation(files: list[Path] | None, report_path: Path, assistant: Assis
     console.print(table)
     for r in results:
         if r.answer_ok is False or r.citation_ok is False or not r.abstention_ok:
-            flags = [n for n, bad in (("answer", r.answer_ok is False), ("citation", r.citation_ok is False),
-                                      ("abstention", not r.abstention_ok)) if bad]
+            flags = [
+                n
+                for n, bad in (
+                    ("answer", r.answer_ok is False),
+                    ("citation", r.citation_ok is False),
+                    ("abstention", not r.abstention_ok),
+                )
+                if bad
+            ]
             console.print(f"[yellow]✗ {r.id}[/] ({', '.join(flags)}) {r.question}", markup=True, highlight=False)
     report: dict[str, Any] = {
         "metrics": values,

@@ -34,10 +34,14 @@ def clean_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str):
         raise InputError("Spørsmålet må være tekst.")
     if len(question) > max_chars * 4:
-        raise InputError(f"Spørsmålet er for langt ({len(question)} tegn; maks {max_chars}). Skriv et kortere spørsmål.")
+        raise InputError(
+            f"Spørsmålet er for langt ({len(question)} tegn; maks {max_chars}). Skriv et kortere spørsmål."
+        )
     text = collapse(strip_invisible(unicodedata.normalize("NFC", question)))
     if not text:
-        raise InputError("Spørsmålet er tomt. Skriv et spørsmål om rusplanene, f.eks. «Hvem har ansvar for HAP i Grorud?»")
+        raise InputError(
+            "Spørsmålet er tomt. Skriv et spørsmål om rusplanene, f.eks. «Hvem har ansvar for HAP i Grorud?»"
+        )
     if len(text) > max_chars:
         raise InputError(f"Spørsmålet er for langt ({len(text)} tegn; maks {max_chars}). Skriv et kortere spørsmål.")
     if not any(ch.isalnum() for ch in text):
