@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from rusqa.analyse import Query, analyse
-from rusqa.answer import Source, abstention, field_answer, fact_answer, list_answer, make_answer
+from rusqa.answer import Source, abstention, fact_answer, field_answer, list_answer, make_answer
 from rusqa.errors import InputError
 from rusqa.live import LiveIndex
 from rusqa.models import Answer, Hit

@@ -6,6 +6,7 @@ embeddings in and query with embeddings.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -55,10 +56,8 @@ class DenseStore:
 
     @classmethod
     def create(cls, client: Any, name: str) -> DenseStore:
-        try:
+        with contextlib.suppress(Exception):
             client.delete_collection(name)
-        except Exception:
-            pass
         collection = client.create_collection(name=name, embedding_function=None, metadata={"hnsw:space": "cosine"})
         return cls(collection)
 

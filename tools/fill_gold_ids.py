@@ -7,7 +7,6 @@ Usage: python tools/fill_gold_ids.py [--check]
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import yaml
 
