@@ -179,7 +179,7 @@ def _write_build(
     if settings.dense:
         embedder = load_embedder(settings.embedder)
         embedder_name, dim = embedder.name, embedder.dim
-        cache = EmbeddingCache(settings.index_dir / "cache", embedder)
+        cache = EmbeddingCache(settings.embedding_cache_dir, embedder)
         vectors_parts = []
         batch = 16
         for start in range(0, len(docs), batch):

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Holds catalog.yaml and plans/.")
     index_dir: Path = Field(default=PROJECT_ROOT / "index", description="Index builds and the CURRENT pointer.")
+    cache_dir: Path | None = Field(default=None, description="Embedding cache; default <index_dir>/cache.")
     chroma_url: str | None = Field(
         default=None, description="A Chroma server (http://host:port) instead of the embedded store."
     )
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
     dense: bool = Field(default=True, description="Use the dense (embedding) leg of retrieval.")
     max_question_chars: int = Field(default=1000, description="Longer questions are refused.")
     top_k: int = Field(default=10, description="Records retrieved per question.")
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        return self.cache_dir or self.index_dir / "cache"
 
     @property
     def catalog_path(self) -> Path:

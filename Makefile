@@ -1,0 +1,56 @@
+# rusqa — `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CODE := rusqa ui tests bench tools
+
+# Nothing leaves the machine at run time.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test setup browser index lint typecheck pytest eval bench clean
+
+run: setup index            ## start the chat app on http://127.0.0.1:7860 (builds the index if missing)
+	$(BIN)/rusqa serve
+
+test: setup browser index lint typecheck pytest eval   ## lint, types, tests, and the evaluation gate
+
+# torch first, from the CPU wheel on disk: otherwise sentence-transformers pulls a CUDA build of several GB.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[st,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+browser:                    ## Debian's chromium for the browser tests (Playwright cannot download one here)
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+index: setup                ## build the index if the plans, settings or code changed
+	$(BIN)/rusqa index
+
+lint: setup
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+eval: setup index           ## the evaluation gate (thresholds in evals/thresholds.yaml)
+	$(BIN)/rusqa eval
+
+bench: setup index          ## side-by-side benchmark against naive llama-index pipelines
+	$(BIN)/python -m bench.compare
+
+clean:
+	rm -rf $(VENV) index/builds index/CURRENT index/cache reports screenshots

@@ -1,0 +1,35 @@
+"""Asking questions end to end, against a real index of the five plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from rusqa.errors import InputError
+
+
+def test_who_owns_naloxone_training_in_grorud(assistant) -> None:
+    answer = assistant.ask("Hvem har ansvar for naloxonopplæring i Grorud?")
+    assert not answer.abstained
+    assert "Regnbuen" in answer.answer
+    assert all(c.bydel == "Grorud" for c in answer.citations)
+    assert any("naloxon" in c.text.lower() for c in answer.citations)
+
+
+def test_english_question_gets_a_norwegian_answer(assistant) -> None:
+    answer = assistant.ask("who owns naloxone training in Grorud?")
+    assert not answer.abstained
+    assert "Ansvarlig" in answer.answer and "Regnbuen" in answer.answer
+
+
+def test_a_bydel_without_a_plan_is_told_so(assistant) -> None:
+    answer = assistant.ask("Hvem har ansvar for naloxon i bydel Frogner?")
+    assert answer.abstained and not answer.citations
+    assert answer.answer.startswith("Jeg finner ikke")
+    assert "Frogner" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 5000, "???!!!"])
+def test_unusable_questions_get_one_line_errors(assistant, question: str) -> None:
+    with pytest.raises(InputError) as error:
+        assistant.ask(question)
+    assert "\n" not in str(error.value)
