@@ -1,6 +1,7 @@
 """Question analysis: which plan(s), which intent, which search terms — Norwegian or English.
 
-Pure functions over the question text and the corpus's plans; no retrieval here.
+Pure functions over the question text, the corpus's plans and its vocabulary; the domain words
+live in lexicon.yaml. No retrieval here.
 """
 
 from __future__ import annotations
@@ -10,92 +11,18 @@ from collections.abc import Iterable
 
 from pydantic import Field
 
+from rusqa.lexicon import lexicon
 from rusqa.models import Intent, Plan, Record
 from rusqa.text import normalise, stopwords, tokenize, words
 
-# Oslo's districts (bydeler); longest first so «Søndre Nordstrand» wins over «Nordstrand».
-OSLO_BYDELER = sorted(
-    [
-        "Gamle Oslo",
-        "Grünerløkka",
-        "Sagene",
-        "St. Hanshaugen",
-        "Frogner",
-        "Ullern",
-        "Vestre Aker",
-        "Nordre Aker",
-        "Bjerke",
-        "Grorud",
-        "Stovner",
-        "Alna",
-        "Østensjø",
-        "Nordstrand",
-        "Søndre Nordstrand",
-        "Sentrum",
-        "Marka",
-    ],
-    key=len,
-    reverse=True,
-)
-_BYDEL_ALIASES = {
-    "st hanshaugen": "St. Hanshaugen",
-    "grunerlokka": "Grünerløkka",
-    "ostensjo": "Østensjø",
-    "sondre nordstrand": "Søndre Nordstrand",
-    "gamle oslo": "Gamle Oslo",
-}
-
-# Other municipalities a user might name; a question about them has no basis in Oslo's plans.
-OTHER_PLACES = [
-    "Bergen",
-    "Trondheim",
-    "Stavanger",
-    "Kristiansand",
-    "Drammen",
-    "Fredrikstad",
-    "Tromsø",
-    "Sandnes",
-    "Bærum",
-    "Asker",
-    "Lillestrøm",
-    "Skien",
-    "Bodø",
-    "Ålesund",
-    "Sarpsborg",
-    "Larvik",
-    "Tønsberg",
-    "Moss",
-    "Hamar",
-    "Lillehammer",
-    "Gjøvik",
-    "Halden",
-    "Arendal",
-    "Haugesund",
-    "Molde",
-    "Harstad",
-    "Sandefjord",
-    "Lørenskog",
-    "Ullensaker",
-    "Kongsberg",
-    "Steinkjer",
-    "Narvik",
-    "Porsgrunn",
-    "Stockholm",
-    "Göteborg",
-    "København",
-    "Copenhagen",
-    "Helsinki",
-    "Gøteborg",
-    "Malmö",
-]
-
 _CITY_PLAN = re.compile(
-    r"\b(byens|byrådets|kommunens|oslo kommunes?|the city'?s?|city|municipal(?:ity)?'?s?)\b.{0,30}?"
+    r"\b(byens|byrådets|kommunens|oslo kommunes?|the city'?s?|city|municipal(?:ity)?'?s?|oslo'?s?)\b.{0,30}?"
     r"\b(plan|planen|handlingsplan|handlingsplanen|tiltak|measures?|action plan)\b"
     r"|\btryggere liv\b|\bbyplanen\b|\bbyrådsavdeling\w*\b|\boslo kommune\b|\bhandlingsplan(?:en)? for rusfeltet\b"
-    r"|\b\d{1,2}\s?[fs]\b",
+    r"|\b\d{1,2}\s?[fs]\b"
 )
 _OTHER_KOMMUNE = re.compile(r"\b([a-zæøå]+)\s+kommunes?\b")
+_NOT_A_KOMMUNE = {"oslo", "i", "en", "hver", "denne", "vår", "var", "egen", "hele", "til", "av", "for"}
 
 _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
@@ -108,304 +35,35 @@ _INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
     (
         "list",
         re.compile(
-            r"\b(hvilke|hvilken|which|what) (bydeler|bydel|planer|districts?|plans?|boroughs?)\b"
+            r"\b(hvilke|which|what) (bydeler|planer|districts|plans|boroughs)\b"
             r"|\b(alle|all|list|liste|oversikt over|nevn)\b.{0,20}\b(tiltak|measures?|bydeler|planer|districts)\b"
-            r"|\bhvor mange (bydeler|planer)\b|\bhvilke tiltak\b|\bwhat measures\b|\bwhich measures\b"
+            r"|\bhvor mange (bydeler|planer)\b|\bhvilke tiltak\b|\b(what|which) measures\b"
         ),
     ),
-    ("risk", re.compile(r"\b(risiko\w*|risk\w*)\b")),
-    ("status", re.compile(r"\b(status\w*|hvor langt|progress|how far|underveis|påbegynt|igangsatt|startet)\b")),
+    ("risk", re.compile(r"\b(risiko|risikoen|risikonivå\w*|risk level|risk)\b(?!\s*(analys|vurder))")),
+    ("status", re.compile(r"\b(status\w*|hvor langt|progress|how far|underveis|påbegynt|igangsatt)\b")),
     (
         "deadline",
         re.compile(
-            r"\b(frist\w*|tidsfrist|deadline\w*|når skal|innen når|when (?:is|will|should|must|are)|"
-            r"due|by when|tidsramme|timeline|når er)\b"
+            r"\b(frist\w*|tidsfrist|deadline\w*|innen når|when (?:is|will|should|must|are) .{0,60}"
+            r"(?:done|ready|finished|completed|due|in place)|by when|tidsramme|timeline|når skal .{0,60}"
+            r"(?:være|ferdig|på plass|gjennomført))\b"
         ),
     ),
     (
         "owner",
         re.compile(
             r"\b(hvem|who|whom|ansvar\w*|responsib\w*|owns?|owner|eier|hvilken etat|which agency|"
-            r"hvilken avdeling|hvilken byrådsavdeling|står bak|tar seg av|følger opp)\b"
+            r"hvilken avdeling|hvilken byrådsavdeling|which department|står bak|tar seg av|følger opp|in charge)\b"
         ),
     ),
 ]
-
-# Words that frame the question rather than name its subject; kept out of the search terms.
-_FRAME = {
-    "ansvar",
-    "ansvarlig",
-    "ansvarleg",
-    "frist",
-    "fristen",
-    "status",
-    "statusen",
-    "risiko",
-    "risikoen",
-    "risikonivå",
-    "risikonivået",
-    "tiltak",
-    "tiltaket",
-    "tiltakene",
-    "plan",
-    "planen",
-    "planene",
-    "rusplan",
-    "rusplanen",
-    "handlingsplan",
-    "handlingsplanen",
-    "bydel",
-    "bydelen",
-    "bydelene",
-    "bydeler",
-    "står",
-    "bak",
-    "tar",
-    "følger",
-    "hvilket",
-    "hvilke",
-    "hvilken",
-    "nevn",
-    "list",
-    "liste",
-    "sammenlign",
-    "etat",
-    "etaten",
-    "avdeling",
-    "sin",
-    "sitt",
-    "sine",
-    "oslo",
-    "kommune",
-    "kommunes",
-    "byens",
-    "planer",
-    "sier",
-    "nevner",
-    "skriver",
-    "gjelder",
-    "inneholder",
-    "noe",
-    "noen",
-    "finnes",
-    "ha",
-    "gjøre",
-    "gjør",
-}
-_ENGLISH_FRAME = {
-    "who",
-    "whom",
-    "what",
-    "which",
-    "when",
-    "where",
-    "how",
-    "does",
-    "do",
-    "did",
-    "is",
-    "are",
-    "the",
-    "a",
-    "an",
-    "of",
-    "for",
-    "in",
-    "on",
-    "to",
-    "and",
-    "or",
-    "with",
-    "about",
-    "plan",
-    "plans",
-    "district",
-    "districts",
-    "measure",
-    "measures",
-    "responsible",
-    "owns",
-    "owner",
-    "deadline",
-    "status",
-    "risk",
-    "level",
-    "city",
-    "city's",
-    "by",
-    "there",
-    "any",
-    "have",
-    "has",
-    "their",
-    "its",
-    "this",
-    "that",
-    "say",
-    "says",
-    "compare",
-    "between",
-    "list",
-    "all",
-    "borough",
-    "action",
-    "me",
-    "tell",
-    "please",
-    "municipality",
-    "s",
-    "be",
-    "will",
-}
-
-# A small domain glossary: English words → the plans' Norwegian terms.
-GLOSSARY: dict[str, str] = {
-    "naloxone": "nalokson naloxon",
-    "overdose": "overdose",
-    "overdoses": "overdose overdosedødsfall",
-    "deaths": "dødsfall",
-    "death": "dødsfall",
-    "training": "opplæring kurs",
-    "housing": "bolig boliger",
-    "home": "bolig",
-    "homes": "bolig",
-    "homeless": "bostedsløse bolig",
-    "relatives": "pårørende",
-    "family": "familie pårørende",
-    "families": "familier",
-    "next": "pårørende",
-    "kin": "pårørende",
-    "youth": "ungdom unge",
-    "young": "unge ungdom",
-    "children": "barn",
-    "kids": "barn",
-    "school": "skole skolen",
-    "schools": "skoler skolene",
-    "pupils": "elever",
-    "students": "elever",
-    "parents": "foreldre",
-    "drug": "rus rusmidler",
-    "drugs": "rusmidler narkotika",
-    "substance": "rus",
-    "alcohol": "alkohol",
-    "cannabis": "cannabis hasj",
-    "hash": "hasj",
-    "hashish": "hasj",
-    "prevention": "forebygging forebyggende",
-    "preventive": "forebyggende",
-    "prevent": "forebygge",
-    "harm": "skadereduksjon skadereduserende",
-    "reduction": "skadereduksjon",
-    "consumption": "brukerrom",
-    "injection": "brukerrom sprøyte",
-    "checking": "rusmiddelanalyse analyse",
-    "testing": "rusmiddelanalyse",
-    "police": "politi politiet",
-    "employment": "arbeid jobb",
-    "work": "arbeid",
-    "job": "jobb arbeid",
-    "jobs": "jobber arbeid",
-    "elderly": "eldre",
-    "older": "eldre",
-    "outreach": "oppsøkende",
-    "mental": "psykisk",
-    "health": "helse",
-    "volunteers": "frivillige",
-    "volunteer": "frivillig",
-    "peer": "erfaringskonsulent erfaringskompetanse",
-    "experience": "erfaringskonsulent erfaringskompetanse",
-    "equipment": "brukerutstyr",
-    "needles": "sprøyter brukerutstyr",
-    "treatment": "behandling",
-    "follow": "oppfølging",
-    "competence": "kompetanse",
-    "skills": "kompetanse",
-    "survey": "kartlegging undersøkelse",
-    "mapping": "kartlegging",
-    "inhabitants": "innbyggere",
-    "residents": "innbyggere",
-    "population": "innbyggere befolkning",
-    "users": "brukere",
-    "user": "bruker",
-    "room": "brukerrom",
-    "goal": "mål",
-    "goals": "mål",
-    "strategy": "strategi",
-    "strategies": "strategier",
-    "digital": "digital",
-    "nightlife": "utelivet",
-    "sports": "idrett",
-    "leisure": "fritid",
-    "clubs": "klubber",
-    "contact": "kontaktperson",
-    "person": "person",
-    "institution": "institusjon",
-    "institutions": "institusjoner",
-    "crime": "kriminalitet",
-    "criminal": "kriminalitet",
-    "prison": "fengsel",
-    "women": "kvinner",
-    "pregnant": "gravide",
-    "gambling": "pengespill",
-    "medication": "legemidler",
-    "medicines": "legemidler",
-    "opioids": "opioider",
-    "fentanyl": "fentanyl",
-    "statistics": "statistikk",
-    "visits": "besøk",
-    "background": "bakgrunn",
-    "addiction": "avhengighet rusavhengighet",
-    "addicted": "avhengighet",
-    "welfare": "velferdsetaten",
-    "agency": "etat",
-    "employees": "ansatte",
-    "staff": "ansatte",
-    "nav": "nav",
-    "early": "tidlig",
-    "intervention": "intervensjon innsats",
-    "quality": "livskvalitet",
-    "life": "liv",
-    "dialogue": "samtale",
-    "conversation": "samtale",
-    "conversations": "samtaler",
-    "contract": "ruskontrakt",
-    "contracts": "ruskontrakter",
-    "knowledge": "kunnskap",
-    "cooperation": "samarbeid",
-    "collaboration": "samarbeid samhandling",
-}
-
+_FIELD_INTENTS = ("owner", "deadline", "status", "risk")
 _ENGLISH_MARKERS = {
-    "who",
-    "what",
-    "which",
-    "when",
-    "where",
-    "how",
-    "the",
-    "does",
-    "do",
-    "is",
-    "are",
-    "of",
-    "for",
-    "and",
-    "in",
-    "to",
-    "on",
-    "with",
-    "has",
-    "have",
-    "about",
-    "owns",
-    "any",
-    "there",
-    "their",
-    "this",
-    "that",
-    "by",
-    "from",
-}
+    "who", "what", "which", "when", "where", "how", "the", "does", "do", "is", "are", "of", "for", "and",
+    "in", "to", "on", "with", "has", "have", "about", "owns", "any", "there", "their", "this", "that", "by",
+    "did", "was", "were", "will", "should", "can", "at", "from", "its", "it", "be", "been", "whose",
+}  # fmt: skip
 
 
 class Query(Record):
@@ -416,8 +74,27 @@ class Query(Record):
     plan_ids: list[str] = Field(default_factory=list, description="Plans the question is limited to; empty = all.")
     unknown_place: str | None = Field(default=None, description="A place named that has no plan here.")
     english: bool = False
-    terms: list[str] = Field(default_factory=list, description="BM25 tokens of the question's subject.")
+    concepts: list[list[str]] = Field(
+        default_factory=list,
+        description="The question's subject, one group of BM25 tokens per word (the word and its synonyms).",
+    )
+    unknown: list[int] = Field(default_factory=list, description="Indexes of concepts no plan contains.")
+    quantity: bool = Field(default=False, description="The question asks for a number («hvor mange»).")
     dense_text: str = Field(default="", description="The question as embedded for the dense leg.")
+
+    @property
+    def terms(self) -> list[str]:
+        return list(dict.fromkeys(t for group in self.concepts for t in group))
+
+    @property
+    def known_concepts(self) -> list[list[str]]:
+        return [group for i, group in enumerate(self.concepts) if i not in self.unknown]
+
+
+_QUANTITY = re.compile(
+    r"(hvor mange|hvor stor\w*|hvor høy\w*|antall\w*|andel\w*|prosent\w*|how many|how much|number of|"
+    r"population|percentage|share of)\b"
+)
 
 
 def detect_intent(norm: str) -> Intent:
@@ -428,40 +105,50 @@ def detect_intent(norm: str) -> Intent:
 
 
 def is_english(norm: str) -> bool:
-    tokens = re.findall(r"[a-z']+", norm)
-    hits = sum(1 for t in tokens if t in _ENGLISH_MARKERS)
-    return hits >= 2 or (hits >= 1 and len(tokens) <= 4 and not re.search(r"[æøå]", norm))
+    """English when English function words outnumber Norwegian ones."""
+    tokens = re.findall(r"[a-zæøå']+", norm)
+    english = sum(1 for t in tokens if t in _ENGLISH_MARKERS)
+    norwegian = sum(1 for t in tokens if t in stopwords() and t not in _ENGLISH_MARKERS)
+    return english >= 1 and english > norwegian
+
+
+def _first_unknown(current: str | None, candidate: str) -> str:
+    return current if current is not None else candidate
 
 
 def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None]:
     """Plan ids the question names, and a named bydel/municipality that has no plan here."""
     plans = list(plans)
+    lex = lexicon()
     by_bydel = {normalise(p.bydel): p.id for p in plans if not p.is_city_plan}
     found: list[str] = []
     unknown: str | None = None
     rest = norm
-    for name in OSLO_BYDELER:
-        key = normalise(name)
-        pattern = re.compile(rf"\b{re.escape(key)}\b")
+    for name in sorted(lex["oslo_bydeler"], key=len, reverse=True):
+        pattern = re.compile(rf"\b{re.escape(normalise(name))}\b")
         if pattern.search(rest):
             rest = pattern.sub(" ", rest)
+            key = normalise(name)
             if key in by_bydel:
                 found.append(by_bydel[key])
-            elif unknown is None:
-                unknown = name
-    for alias, name in _BYDEL_ALIASES.items():
-        if re.search(rf"\b{alias}\b", rest) and normalise(name) not in by_bydel and unknown is None:
-            unknown = name
-    for place in OTHER_PLACES:
-        if re.search(rf"\b{re.escape(normalise(place))}\b", rest) and unknown is None:
-            unknown = place
+            else:
+                unknown = _first_unknown(unknown, name)
+    for name in lex["bydeler_only_after_bydel"]:
+        if re.search(rf"\bbydel(?:en)? {normalise(name)}\b", rest):
+            unknown = _first_unknown(unknown, name)
+    for alias, name in lex["bydel_aliases"].items():
+        if re.search(rf"\b{alias}\b", rest) and normalise(name) not in by_bydel:
+            unknown = _first_unknown(unknown, name)
+    for place in lex["other_places"]:
+        if re.search(rf"\b{re.escape(normalise(place))}\b", rest):
+            unknown = _first_unknown(unknown, place)
     for match in _OTHER_KOMMUNE.finditer(rest):
-        if match.group(1) not in {"oslo", "i", "en", "hver", "denne", "vår", "var"} and unknown is None:
-            unknown = match.group(1).capitalize()
+        if match.group(1) not in _NOT_A_KOMMUNE:
+            unknown = _first_unknown(unknown, match.group(1).capitalize())
     city = [p.id for p in plans if p.is_city_plan]
     if city and _CITY_PLAN.search(rest):
         found.extend(city)
-    return sorted(set(found), key=found.index), unknown
+    return list(dict.fromkeys(found)), unknown
 
 
 def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
@@ -479,34 +166,56 @@ def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
     return best
 
 
-def search_terms(question: str, vocabulary: frozenset[str], strip: Iterable[str] = ()) -> list[str]:
-    """BM25 tokens for the question's subject: frame words and named places out, compounds split, glossary in."""
-    stripped = set(_FRAME) | {normalise(s) for s in strip}
-    raw = [w for w in words(question) if w not in stripped]
-    extra: list[str] = []
-    for w in raw:
-        if w in GLOSSARY:
-            extra.append(GLOSSARY[w])
-        extra.extend(split_compound(w, vocabulary))
-    content = [w for w in raw if w not in _ENGLISH_FRAME or w in vocabulary]
-    return tokenize(" ".join(content + extra))
+def search_concepts(
+    question: str, intent: Intent, vocabulary: frozenset[str], *, english: bool, places: Iterable[str] = ()
+) -> list[list[str]]:
+    """The question's subject as concepts: one token group per word (the word, its glossary
+    translations, or its compound parts), with frame words and named places left out."""
+    lex = lexicon()
+    drop = set(lex["frame_words"]) | {w for place in places for w in words(place)}
+    if intent in _FIELD_INTENTS:
+        drop |= set(lex["field_words"][intent])
+    if english:
+        drop |= set(lex["english_frame"])
+    glossary: dict[str, str] = lex["glossary"]
+    concepts: list[list[str]] = []
+    seen: set[str] = set()
+    for w in words(question):
+        if w in drop or len(w) < 2:
+            continue
+        parts = split_compound(w, vocabulary)
+        if parts:
+            groups = [tokenize(part) for part in parts]
+        else:
+            synonyms = glossary.get(w, "") if (english or w not in vocabulary) else ""
+            own = tokenize(w) if (w in vocabulary or not synonyms) else []
+            groups = [list(dict.fromkeys(own + tokenize(synonyms)))]
+        for group in groups:
+            key = " ".join(group)
+            if group and key not in seen:
+                seen.add(key)
+                concepts.append(group)
+    return concepts
 
 
-def analyse(question: str, plans: Iterable[Plan], vocabulary: frozenset[str]) -> Query:
+def analyse(question: str, plans: Iterable[Plan], vocabulary: frozenset[str], terms: frozenset[str]) -> Query:
+    """Analyse a question against the corpus's plans, word vocabulary and BM25 term vocabulary."""
     plans = list(plans)
     norm = normalise(question)
     plan_ids, unknown = find_places(norm, plans)
     intent = detect_intent(norm)
+    english = is_english(norm)
     named = [p.bydel for p in plans if p.id in plan_ids and not p.is_city_plan]
-    terms = search_terms(question, vocabulary, strip=[*named, *(unknown.split() if unknown else [])])
-    if not terms:  # only frame words: search with everything the question has
-        terms = [t for t in tokenize(question) if t not in stopwords()]
+    places = [*named, *([unknown] if unknown else [])]
+    concepts = search_concepts(question, intent, vocabulary, english=english, places=places)
     return Query(
         text=question,
         intent=intent,
         plan_ids=plan_ids,
         unknown_place=unknown,
-        english=is_english(norm),
-        terms=terms,
+        english=english,
+        concepts=concepts,
+        unknown=[i for i, group in enumerate(concepts) if not any(t in terms for t in group)],
+        quantity=bool(_QUANTITY.search(norm)),
         dense_text=question,
     )

@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from rusqa.analyse import analyse
 from rusqa.errors import InputError
 from rusqa.models import Answer, Intent
 from rusqa.qa import Assistant
@@ -83,13 +82,12 @@ def citation_ok(item: EvalItem, answer: Answer) -> bool:
 
 def evaluate(assistant: Assistant, items: list[EvalItem]) -> list[ItemResult]:
     live = assistant.live
-    plans = [p.plan for p in live.plans]
     results = []
     for item in items:
         started = time.perf_counter()
         answer = assistant.ask(item.question)
         latency = (time.perf_counter() - started) * 1000
-        query = analyse(item.question, plans, live.lexical.vocabulary)
+        query = live.analyse(item.question)
         retrieved = [h.record_id for h in search(live, query, k=10)]
         rank = next((n for n, rid in enumerate(retrieved, start=1) if rid in item.gold_ids), None)
         results.append(
@@ -183,7 +181,9 @@ def run_evaluation(files: list[Path] | None, report_path: Path, assistant: Assis
                 )
                 if bad
             ]
-            console.print(f"[yellow]✗ {r.id}[/] ({', '.join(flags)}) {r.question}", markup=True, highlight=False)
+            console.print(
+                f"[yellow]✗ {r.id}[/] ({', '.join(flags)}) {r.question}", markup=True, highlight=False, soft_wrap=True
+            )
     report: dict[str, Any] = {
         "metrics": values,
         "thresholds": thresholds,

@@ -118,11 +118,12 @@ def current_build_id(index_dir: Path) -> str | None:
 def read_manifest(index_dir: Path, build_id: str) -> dict[str, Any]:
     path = index_dir / "builds" / build_id / "manifest.json"
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise IndexMismatchError(
-            f"the live index {build_id} has no readable manifest — run `rusqa index --force`"
-        ) from None
+        manifest = None
+    if not isinstance(manifest, dict):
+        raise IndexMismatchError(f"the live index {build_id} has no readable manifest — run `rusqa index --force`")
+    return manifest
 
 
 def build_index(
@@ -138,7 +139,8 @@ def build_index(
         live = current_build_id(index_dir)
         if live and not force:
             with contextlib.suppress(RusqaError):
-                if read_manifest(index_dir, live).get("fingerprint") == print_fp:
+                manifest = read_manifest(index_dir, live)
+                if manifest.get("fingerprint") == print_fp and manifest.get("compat") == compatibility(settings):
                     return BuildReport(build_id=live, built=False, cleaned=cleaned)
         started = time.perf_counter()
         build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{print_fp[:6]}"

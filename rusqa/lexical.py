@@ -29,11 +29,26 @@ class LexicalIndex:
         vocabulary = frozenset(w for t in texts for w in words(t))
         return cls(retriever, ids, vocabulary)
 
+    @property
+    def terms(self) -> frozenset[str]:
+        """Every token the index knows."""
+        return frozenset(self._retriever.vocab_dict)  # type: ignore[attr-defined]
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of each document for the query tokens (zeros when no token is known)."""
         if not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
+
+    def concept_scores(self, concepts: list[list[str]]) -> np.ndarray:
+        """Σ over concepts of the best BM25 score among the concept's tokens: synonyms don't add up."""
+        total = np.zeros(len(self.ids), dtype=np.float32)
+        for group in concepts:
+            best = np.zeros(len(self.ids), dtype=np.float32)
+            for token in group:
+                best = np.maximum(best, self.scores([token]))
+            total += best
+        return total
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from rusqa.analyse import Query, analyse
 from rusqa.documents import Doc
 from rusqa.embed import Embedder, load_embedder
 from rusqa.errors import IndexMismatchError, IndexMissingError
@@ -29,13 +30,19 @@ class LiveIndex:
         self.dir = settings.index_dir / "builds" / build_id
         self.manifest = read_manifest(settings.index_dir, build_id)
         check_compatible(self.manifest, settings)
-        records = json.loads((self.dir / "records.json").read_text(encoding="utf-8"))
-        self.plans: list[ParsedPlan] = [ParsedPlan.model_validate(p) for p in records["plans"]]
-        self.docs: list[Doc] = [Doc.model_validate(d) for d in records["docs"]]
+        try:
+            records = json.loads((self.dir / "records.json").read_text(encoding="utf-8"))
+            self.plans: list[ParsedPlan] = [ParsedPlan.model_validate(p) for p in records["plans"]]
+            self.docs: list[Doc] = [Doc.model_validate(d) for d in records["docs"]]
+            self.lexical = LexicalIndex.load(self.dir / "bm25")
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+            raise IndexMismatchError(
+                f"the index {build_id} is damaged ({type(exc).__name__}) — run `rusqa index --force`"
+            ) from None
         self.by_id: dict[str, Doc] = {d.id: d for d in self.docs}
         self.plan_by_id: dict[str, Plan] = {p.plan.id: p.plan for p in self.plans}
         self.tiltak_by_id: dict[str, Tiltak] = {t.id: t for p in self.plans for t in p.tiltak}
-        self.lexical = LexicalIndex.load(self.dir / "bm25")
+        self.terms = self.lexical.terms
         self._lock = threading.Lock()
 
     @classmethod
@@ -45,17 +52,28 @@ class LiveIndex:
             raise IndexMissingError(f"no index in {settings.index_dir} — run `rusqa index`")
         return cls(settings, build_id)
 
+    def analyse(self, question: str) -> Query:
+        """The question analysed against this index's plans and vocabulary."""
+        return analyse(question, self.plan_by_id.values(), self.lexical.vocabulary, self.terms)
+
     def is_current(self) -> bool:
         return current_build_id(self.settings.index_dir) == self.build_id
 
     @cached_property
     def embedder(self) -> Embedder:
-        return load_embedder(self.settings.embedder)
+        embedder = load_embedder(self.settings.embedder)
+        built_dim = self.manifest.get("embedder", {}).get("dim")
+        if built_dim != embedder.dim:
+            raise IndexMismatchError(
+                f"the index {self.build_id} holds {built_dim}-dimensional embeddings, the embedder "
+                f"{embedder.name} makes {embedder.dim} — run `rusqa index`"
+            )
+        return embedder
 
     @cached_property
     def dense(self) -> DenseStore:
         client = chroma_client(self.settings.chroma_url, self.dir / "chroma")
-        return DenseStore.open(client, self.manifest["chroma"]["collection"])
+        return DenseStore.open(client, self.manifest["chroma"]["collection"], url=self.settings.chroma_url)
 
     def embed_query(self, question: str) -> np.ndarray:
         with self._lock:  # the embedders are not documented as thread-safe

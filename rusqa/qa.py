@@ -11,7 +11,7 @@ import time
 import unicodedata
 from collections.abc import Sequence
 
-from rusqa.analyse import Query, analyse
+from rusqa.analyse import Query
 from rusqa.answer import Source, abstention, fact_answer, field_answer, list_answer, make_answer
 from rusqa.errors import InputError
 from rusqa.live import LiveIndex
@@ -25,6 +25,7 @@ from rusqa.text import collapse, strip_invisible
 MIN_COVERAGE = 0.5
 MIN_COSINE = 0.86
 LIST_MIN_COVERAGE = 0.6
+MAX_UNKNOWN_SHARE = 0.5
 ALTERNATIVE_RATIO = 0.8
 FIELD_INTENTS = {"owner", "deadline", "status", "risk"}
 
@@ -88,10 +89,20 @@ def _source(live: LiveIndex, hit: Hit) -> Source:
     return Source(hit=hit, doc=doc, plan=live.plan_by_id[doc.plan_id], tiltak=live.tiltak_by_id.get(doc.id))
 
 
+def has_basis(query: Query) -> bool:
+    """Whether the plans could hold an answer: some search term occurs in them, and (in Norwegian,
+    where every subject word should be the plans' own) most of the terms do."""
+    if not query.known_concepts:
+        return False
+    return query.english or len(query.unknown) / len(query.concepts) < MAX_UNKNOWN_SHARE
+
+
 def answer_question(live: LiveIndex, question: str) -> Answer:
     plans = [p.plan for p in live.plans]
-    query = analyse(question, plans, live.lexical.vocabulary)
-    if query.unknown_place and not (query.plan_ids and query.intent in {"list", "compare"}):
+    query = live.analyse(question)
+    if query.unknown_place and not query.plan_ids:
+        return make_answer(query, abstention(query, plans), [])
+    if not has_basis(query):
         return make_answer(query, abstention(query, plans), [])
     if query.intent in {"list", "compare"}:
         return _list_or_compare(live, query)

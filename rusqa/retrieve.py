@@ -36,16 +36,15 @@ def fuse(
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
 
-def coverage(terms: Sequence[str], text_tokens: set[str]) -> float:
-    """Share of the distinct search terms that occur in a record's tokens."""
-    distinct = set(terms)
-    if not distinct:
+def coverage(concepts: Sequence[Sequence[str]], text_tokens: set[str]) -> float:
+    """Share of the question's concepts of which a record holds at least one token."""
+    if not concepts:
         return 0.0
-    return len(distinct & text_tokens) / len(distinct)
+    return sum(1 for group in concepts if text_tokens.intersection(group)) / len(concepts)
 
 
 def lexical_ranking(live: LiveIndex, query: Query, plan_ids: Sequence[str]) -> tuple[list[str], dict[str, float]]:
-    scores = live.lexical.scores(query.terms)
+    scores = live.lexical.concept_scores(query.known_concepts)
     ids = live.lexical.ids
     if plan_ids:
         allowed = np.array([live.by_id[i].plan_id in plan_ids for i in ids])
@@ -83,7 +82,7 @@ def search(
                 score=score,
                 bm25=bm25.get(record_id, 0.0),
                 cosine=cosines.get(record_id),
-                coverage=coverage(query.terms, set(tokenize(doc.search_text))),
+                coverage=coverage(query.known_concepts, set(tokenize(doc.search_text))),
             )
         )
     return hits

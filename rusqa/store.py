@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from rusqa.documents import Doc
-from rusqa.errors import RusqaError
+from rusqa.errors import IndexMismatchError, RusqaError
 
 
 def chroma_client(url: str | None, path: Path | None) -> Any:
@@ -48,10 +48,11 @@ def collection_name(build_id: str) -> str:
 class DenseStore:
     """Records' embeddings in one Chroma collection, queried through llama-index's ChromaVectorStore."""
 
-    def __init__(self, collection: Any) -> None:
+    def __init__(self, collection: Any, url: str | None = None) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.collection = collection
+        self.url = url
         self.vector_store = ChromaVectorStore(chroma_collection=collection)
 
     @classmethod
@@ -62,12 +63,14 @@ class DenseStore:
         return cls(collection)
 
     @classmethod
-    def open(cls, client: Any, name: str) -> DenseStore:
+    def open(cls, client: Any, name: str, url: str | None = None) -> DenseStore:
         try:
             collection = client.get_collection(name=name, embedding_function=None)
         except Exception:
-            raise RusqaError(f"the index's Chroma collection `{name}` is missing — run `rusqa index --force`") from None
-        return cls(collection)
+            raise IndexMismatchError(
+                f"the index's Chroma collection `{name}` is missing — run `rusqa index --force`"
+            ) from None
+        return cls(collection, url)
 
     def add(self, docs: list[Doc], vectors: np.ndarray) -> None:
         from llama_index.core.schema import BaseNode, TextNode
@@ -110,9 +113,17 @@ class DenseStore:
             filters = MetadataFilters(
                 filters=[MetadataFilter(key="plan_id", value=plan_ids, operator=FilterOperator.IN)]
             )
-        result = self.vector_store.query(
-            VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k, filters=filters)
-        )
+        try:
+            result = self.vector_store.query(
+                VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k, filters=filters)
+            )
+        except Exception as exc:
+            if not self.url:
+                raise
+            raise RusqaError(
+                f"lost the Chroma server at {self.url} ({type(exc).__name__}) — restart it "
+                "(`chroma run --path DIR --host 127.0.0.1 --port N`) or unset RUSQA_CHROMA_URL"
+            ) from None
         ids = result.ids or []
         sims = result.similarities or []
         return [(record_id, float(sim)) for record_id, sim in zip(ids, sims, strict=False)]

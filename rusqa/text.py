@@ -102,22 +102,29 @@ def normalise(text: str) -> str:
     return join_lines(text.splitlines()).casefold()
 
 
-# Spelling variants and synonyms of the domain, mapped to one canonical token (after stemming).
+# Spelling variants and synonyms of the domain, unified to one token: exact words, then prefixes
+# (so that inflected forms and compounds follow: «naloxonopplæring», «hasjavvenningsprogrammet»).
 _VARIANTS: dict[str, str] = {
-    "naloxon": "nalokson",
-    "naloxone": "nalokson",
-    "naloksone": "nalokson",
-    "naloxonnesespray": "nalokson",
-    "naloxon-nesespray": "nalokson",
-    "hasjavvenningsprogram": "hap",
-    "hasjavvenning": "hap",
     "ansvarlig": "ansvar",
     "ansv": "ansvar",
     "eier": "ansvar",
-    "frist": "frist",
     "fristen": "frist",
     "tidsfrist": "frist",
 }
+# (prefix, canonical, how many more letters an inflection may add)
+_VARIANT_PREFIXES: tuple[tuple[str, str, int], ...] = (
+    ("naloxon", "nalokson", 3),
+    ("nalokson", "nalokson", 3),
+    ("hasjavvenning", "hap", 12),
+)
+
+
+def _variant(token: str) -> str:
+    for prefix, canonical, extra in _VARIANT_PREFIXES:
+        if token.startswith(prefix) and len(token) <= len(prefix) + extra:
+            return canonical
+    return _VARIANTS.get(token, token)
+
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
@@ -152,6 +159,6 @@ def words(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """BM25 tokens: normalised words minus Norwegian stopwords, stemmed, variants unified."""
     kept = [w for w in words(text) if w not in stopwords()]
-    kept = [_VARIANTS.get(w, w) for w in kept]
+    kept = [_variant(w) for w in kept]
     stems = _stemmer().stemWords(kept)
-    return [_VARIANTS.get(stem, stem) for stem in stems]
+    return [_variant(stem) for stem in stems]

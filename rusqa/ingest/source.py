@@ -28,13 +28,14 @@ class Source:
         """Read and check a plan file; CorpusError names the file and what to do."""
         if not path.is_file():
             raise CorpusError(f"{path}: file not found — put the plan text there or fix `file:` in corpus/catalog.yaml")
+        size = path.stat().st_size  # checked before reading: a huge file must not be read into memory
+        if size > MAX_PLAN_BYTES:
+            raise CorpusError(
+                f"{path}: {size:,} bytes is too large for a plan (limit {MAX_PLAN_BYTES:,}) — check it is the right file"
+            )
         data = path.read_bytes()
         if not data.strip():
             raise CorpusError(f"{path}: the file is empty — re-export the plan's text or remove it from the catalog")
-        if len(data) > MAX_PLAN_BYTES:
-            raise CorpusError(
-                f"{path}: {len(data):,} bytes is too large for a plan (limit {MAX_PLAN_BYTES:,}) — check it is the right file"
-            )
         if b"\x00" in data[:_BINARY_SAMPLE]:
             raise CorpusError(f"{path}: this is a binary file, not plan text — extract the text (UTF-8) first")
         try:
