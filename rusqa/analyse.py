@@ -151,9 +151,12 @@ def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None
     return list(dict.fromkeys(found)), unknown
 
 
-def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
-    """«naloxonopplæring» → [«naloxon», «opplæring»] when both parts occur in the plans (linking s/e allowed)."""
-    if word in vocabulary or len(word) < 8:
+def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = False) -> list[str]:
+    """«naloxonopplæring» → [«naloxon», «opplæring»] when both parts occur in the plans (linking s/e allowed).
+
+    A word the plans already hold is not split unless keep_known (documents index both forms).
+    """
+    if (word in vocabulary and not keep_known) or len(word) < 8 or not word.isalpha():
         return []
     best: list[str] = []
     for i in range(4, len(word) - 3):
@@ -180,7 +183,47 @@ def search_concepts(
     glossary: dict[str, str] = lex["glossary"]
     concepts: list[list[str]] = []
     seen: set[str] = set()
-    for w in words(question):
+    for segment, alternative in _segments(question):
+        found = _segment_concepts(segment, drop, glossary, vocabulary, english)
+        if alternative and concepts and found:
+            # «IPS / individuell jobbstøtte», «hasjavvenningsprogram (HAP)»: other names of the same thing
+            merged = list(dict.fromkeys([*concepts[-1], *(t for group in found for t in group)]))
+            seen.discard(" ".join(concepts[-1]))
+            concepts[-1] = merged
+            found = []
+        for group in found:
+            key = " ".join(group)
+            if group and key not in seen:
+                seen.add(key)
+                concepts.append(group)
+    return concepts
+
+
+_ALTERNATIVE = re.compile(r"\s/\s|\(([^()]*)\)")
+
+
+def _segments(question: str) -> list[tuple[str, bool]]:
+    """The question cut at « / » and around «( … )»; True marks a segment that names the same thing again."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    pending = False
+    for match in _ALTERNATIVE.finditer(question):
+        out.append((question[pos : match.start()], pending))
+        if match.group(1) is not None:
+            out.append((match.group(1), True))
+            pending = False
+        else:
+            pending = True
+        pos = match.end()
+    out.append((question[pos:], pending))
+    return [(text, alt) for text, alt in out if text.strip()]
+
+
+def _segment_concepts(
+    text: str, drop: set[str], glossary: dict[str, str], vocabulary: frozenset[str], english: bool
+) -> list[list[str]]:
+    concepts: list[list[str]] = []
+    for w in words(text):
         if w in drop or len(w) < 2:
             continue
         parts = split_compound(w, vocabulary)
@@ -190,11 +233,7 @@ def search_concepts(
             synonyms = glossary.get(w, "") if (english or w not in vocabulary) else ""
             own = tokenize(w) if (w in vocabulary or not synonyms) else []
             groups = [list(dict.fromkeys(own + tokenize(synonyms)))]
-        for group in groups:
-            key = " ".join(group)
-            if group and key not in seen:
-                seen.add(key)
-                concepts.append(group)
+        concepts.extend(group for group in groups if group)
     return concepts
 
 

@@ -108,14 +108,23 @@ def field_answer(intent: str, sources: Sequence[Source]) -> str:
     return "\n".join(lines)
 
 
-def best_sentences(text: str, terms: Sequence[str], max_chars: int = 400) -> str:
-    """The sentence of a passage that holds most of the search terms, and the next one if it is short."""
+_DIGIT = re.compile(r"\d")
+
+
+def best_sentences(text: str, terms: Sequence[str], max_chars: int = 400, *, numbers: bool = False) -> str:
+    """The sentence of a text that holds most of the search terms (one with a number first when the
+    question asks for one), and the next one if it is short."""
     sentences = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
     if not sentences:
         return text
     wanted = set(terms)
-    scores = [len(wanted & set(tokenize(s))) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+
+    def score(i: int) -> tuple[int, int, int]:
+        hits = len(wanted & set(tokenize(sentences[i])))
+        has_number = int(numbers and hits > 0 and bool(_DIGIT.search(sentences[i])))
+        return (has_number, hits, -i)
+
+    best = max(range(len(sentences)), key=score)
     chosen = sentences[best]
     if len(chosen) < 120 and best + 1 < len(sentences):
         chosen = f"{chosen} {sentences[best + 1]}"
@@ -126,14 +135,14 @@ def fact_answer(query: Query, sources: Sequence[Source]) -> str:
     best = sources[0]
     if best.tiltak is not None:
         t = best.tiltak
+        text = t.text if len(t.text) <= 300 else best_sentences(t.text, query.terms, 300, numbers=query.quantity)
         fields = other_fields(t, skip="")
-        body = f"«{shorten(t.text, 300)}»" + (f" ({fields})" if fields else "")
-        lines = [f"{plan_name(best.plan)} har {tiltak_label(t).split(' «')[0]}: {body} [1]"]
+        goal = f" Mål: «{shorten(t.goal, 200)}»." if t.goal else ""
+        head = tiltak_label(t).split(" «")[0]
+        lines = [f"{plan_name(best.plan)} har {head}: «{text}»{goal}" + (f" ({fields})" if fields else "") + " [1]"]
     else:
-        lines = [
-            f"«{best_sentences(best.doc.text, query.terms)}» [1]",
-            f"Kilde: {plan_name(best.plan)}, {best.doc.section}.",
-        ]
+        sentence = best_sentences(best.doc.text, query.terms, numbers=query.quantity)
+        lines = [f"«{sentence}» [1]", f"Kilde: {plan_name(best.plan)}, {best.doc.section}."]
     for n, other in enumerate(sources[1:], start=2):
         lines.append(f"Se også [{n}] {plan_name(other.plan)}: «{shorten(_gist(other, query), 140)}»")
     return "\n".join(lines)
@@ -142,19 +151,27 @@ def fact_answer(query: Query, sources: Sequence[Source]) -> str:
 def _gist(source: Source, query: Query) -> str:
     if source.tiltak is not None:
         return source.tiltak.text
-    return best_sentences(source.doc.text, query.terms, 200)
+    return best_sentences(source.doc.text, query.terms, 200, numbers=query.quantity)
 
 
-def list_answer(query: Query, per_plan: Sequence[Source]) -> str:
-    """One cited line per plan that has a relevant record."""
-    head = "Disse planene har noe om dette:" if len(per_plan) > 1 else "Bare én plan har noe om dette:"
-    if query.intent == "compare":
-        head = "Slik omtaler planene dette:"
+def list_answer(query: Query, sources: Sequence[Source], *, across_plans: bool) -> str:
+    """One cited line per source: per plan across plans, or per record within one plan."""
+    if across_plans:
+        head = "Disse planene har noe om dette:" if len(sources) > 1 else "Bare én plan har noe om dette:"
+        if query.intent == "compare":
+            head = "Slik omtaler planene dette:"
+    else:
+        head = f"Dette finner jeg i {plan_name(sources[0].plan)}:"
     lines = [head]
-    for n, source in enumerate(per_plan, start=1):
-        what = _gist(source, query)
-        owner = f" (ansvarlig: {source.tiltak.owner})" if source.tiltak is not None and source.tiltak.owner else ""
-        lines.append(f"• {source.plan.bydel} — {plan_name(source.plan)}: «{shorten(what, 150)}»{owner} [{n}]")
+    for n, source in enumerate(sources, start=1):
+        what = f"«{shorten(_gist(source, query), 150)}»"
+        if source.tiltak is not None:
+            code = printed_code(source.tiltak)
+            what = f"tiltak {code}: {what}" if code else what
+            if source.tiltak.owner:
+                what += f" (ansvarlig: {source.tiltak.owner})"
+        where = f"{source.plan.bydel} — {plan_name(source.plan)}: " if across_plans else ""
+        lines.append(f"• {where}{what} [{n}]")
     return "\n".join(lines)
 
 

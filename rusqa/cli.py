@@ -298,5 +298,66 @@ def eval_cmd(report_path: str, files: tuple[str, ...]) -> None:
         sys.exit(0 if ok else 1)
 
 
+@main.command("coverage")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per city measure.")
+@click.option("--csv", "as_csv", is_flag=True, help="One CSV line per measure × district plan.")
+def coverage_cmd(as_json: bool, as_csv: bool) -> None:
+    """Which city measures for «bydelene» each district plan has a tiltak for (covered / partial / none).
+
+    Example: rusqa coverage --json
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from rusqa.coverage import STATUS_LABEL, coverage_csv, coverage_rows, row_record
+    from rusqa.qa import Assistant
+
+    if as_json and as_csv:
+        _err("choose one of --json and --csv")
+        sys.exit(2)
+    with _user_errors():
+        rows = coverage_rows(Assistant().live)
+        if as_json:
+            for row in rows:
+                _print_json(row_record(row))
+            return
+        if as_csv:
+            click.echo(coverage_csv(rows), nl=False)
+            return
+        table = Table(show_lines=True, title="Byens tiltak for bydelene × bydelsplanene")
+        table.add_column("tiltak", overflow="fold")
+        for cell in rows[0].cells if rows else []:
+            table.add_column(cell.plan.bydel, overflow="fold")
+        for row in rows:
+            cells = [
+                f"{STATUS_LABEL[c.status]} ({c.score:.2f})\n" + ", ".join(x.tiltak.id for x in c.candidates)
+                for c in row.cells
+            ]
+            table.add_row(f"{row.measure.id}\n{row.measure.text[:160]}", *cells)
+        Console().print(table)
+        click.echo("Merk: bydelsplanene er eldre enn byplanen (2026–2029).", err=True)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep loopback).")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
+    """Start the Gradio app (Spør, Tiltak, Dekning, Om); builds the index first if there is none.
+
+    Example: rusqa serve --port 7860
+    """
+    from rusqa.index import current_build_id
+
+    with _user_errors():
+        if current_build_id(get_settings().index_dir) is None:
+            click.echo("Fant ingen indeks; bygger den først …", err=True)
+            ctx.invoke(index_cmd, force=False)
+        from ui.app import launch
+
+        click.echo(f"Starter rusqa på http://{host}:{port} …", err=True)
+        launch(host=host, port=port)
+
+
 if __name__ == "__main__":
     main()

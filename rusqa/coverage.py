@@ -142,7 +142,7 @@ class CoverageMatrix:
     def query(self, measure: Tiltak) -> Query:
         text = measure_text(measure)
         terms = distinctive_terms(text, self.generic) or tokenize(text)
-        return Query(text=text, intent="fact", terms=terms, dense_text=text)
+        return Query(text=text, intent="fact", concepts=[[t] for t in terms], dense_text=text)
 
     def cell(self, query: Query, plan: Plan, vector: Any = None) -> Cell:
         hits = search(self.live, query, plan_ids=[plan.id], k=SEARCH_K, vector=vector)

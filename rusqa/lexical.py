@@ -1,38 +1,52 @@
-"""The lexical leg: bm25s over our own Norwegian tokens (one tokeniser for documents and questions)."""
+"""The lexical leg: bm25s over our own Norwegian tokens (one tokeniser for documents and questions).
+
+Documents are also indexed under the parts of their compounds («risikoanalyse» → «risiko»,
+«analyse») when both parts occur on their own in the plans: Norwegian writes one word where a
+question may use two.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from rusqa.analyse import split_compound
 from rusqa.text import tokenize, words
 
 K1, B = 1.2, 0.75
 
 
+def document_tokens(text: str, vocabulary: frozenset[str]) -> list[str]:
+    """A document's BM25 tokens: its own, plus the parts of its compounds."""
+    tokens = tokenize(text)
+    parts = [part for w in words(text) for part in split_compound(w, vocabulary, keep_known=True)]
+    return tokens + tokenize(" ".join(parts)) if parts else tokens
+
+
 class LexicalIndex:
     """BM25 scores for every document, in the order of `ids`; `vocabulary` is the corpus's word set."""
 
-    def __init__(self, retriever: object, ids: list[str], vocabulary: frozenset[str]) -> None:
+    def __init__(
+        self, retriever: object, ids: list[str], vocabulary: frozenset[str], doc_tokens: Sequence[Sequence[str]]
+    ) -> None:
         self._retriever = retriever
         self.ids = ids
         self.vocabulary = vocabulary
+        self.token_sets: dict[str, frozenset[str]] = {i: frozenset(t) for i, t in zip(ids, doc_tokens, strict=True)}
+        self.terms: frozenset[str] = frozenset(self._retriever.vocab_dict)  # type: ignore[attr-defined]
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
         import bm25s
 
-        retriever = bm25s.BM25(k1=K1, b=B)
-        retriever.index([tokenize(t) or ["∅"] for t in texts], show_progress=False)
         vocabulary = frozenset(w for t in texts for w in words(t))
-        return cls(retriever, ids, vocabulary)
-
-    @property
-    def terms(self) -> frozenset[str]:
-        """Every token the index knows."""
-        return frozenset(self._retriever.vocab_dict)  # type: ignore[attr-defined]
+        doc_tokens = [document_tokens(t, vocabulary) or ["∅"] for t in texts]
+        retriever = bm25s.BM25(k1=K1, b=B)
+        retriever.index([list(t) for t in doc_tokens], show_progress=False)
+        return cls(retriever, ids, vocabulary, doc_tokens)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of each document for the query tokens (zeros when no token is known)."""
@@ -53,9 +67,12 @@ class LexicalIndex:
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self._retriever.save(str(directory))  # type: ignore[attr-defined]
-        (directory / "rusqa.json").write_text(
-            json.dumps({"ids": self.ids, "vocabulary": sorted(self.vocabulary)}, ensure_ascii=False), encoding="utf-8"
-        )
+        meta = {
+            "ids": self.ids,
+            "vocabulary": sorted(self.vocabulary),
+            "tokens": [sorted(self.token_sets[i]) for i in self.ids],
+        }
+        (directory / "rusqa.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
@@ -63,4 +80,4 @@ class LexicalIndex:
 
         meta = json.loads((directory / "rusqa.json").read_text(encoding="utf-8"))
         retriever = bm25s.BM25.load(str(directory))
-        return cls(retriever, meta["ids"], frozenset(meta["vocabulary"]))
+        return cls(retriever, meta["ids"], frozenset(meta["vocabulary"]), meta["tokens"])

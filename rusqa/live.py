@@ -54,7 +54,7 @@ class LiveIndex:
 
     def analyse(self, question: str) -> Query:
         """The question analysed against this index's plans and vocabulary."""
-        return analyse(question, self.plan_by_id.values(), self.lexical.vocabulary, self.terms)
+        return analyse(question, self.plan_by_id.values(), self.lexical.vocabulary, self.lexical.terms)
 
     def is_current(self) -> bool:
         return current_build_id(self.settings.index_dir) == self.build_id

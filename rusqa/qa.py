@@ -6,6 +6,7 @@ the evaluation all go through this one path.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import unicodedata
@@ -25,8 +26,11 @@ from rusqa.text import collapse, strip_invisible
 MIN_COVERAGE = 0.5
 MIN_COSINE = 0.86
 LIST_MIN_COVERAGE = 0.6
+LIST_WITHIN_PLAN = 4
 MAX_UNKNOWN_SHARE = 0.5
 ALTERNATIVE_RATIO = 0.8
+PREFER_WITHIN = 3
+_DIGIT = re.compile(r"\d")
 FIELD_INTENTS = {"owner", "deadline", "status", "risk"}
 
 
@@ -116,19 +120,43 @@ def answer_question(live: LiveIndex, question: str) -> Answer:
             top = tiltak[0].hit.score
             chosen = [tiltak[0], *[s for s in tiltak[1:3] if s.hit.score >= ALTERNATIVE_RATIO * top]]
             return make_answer(query, field_answer(query.intent, chosen), chosen)
+    sources = prefer_for_fact(query, sources)
     chosen = [sources[0], *[s for s in sources[1:2] if s.hit.score >= ALTERNATIVE_RATIO * sources[0].hit.score]]
     return make_answer(query, fact_answer(query, chosen), chosen)
 
 
+def prefer_for_fact(query: Query, sources: list[Source]) -> list[Source]:
+    """Reorder the best few sources for a fact question: a record with a number first when a number is
+    asked for; prose over a tiltak that covers no more of the question («Hva sier planen om …»)."""
+    head = sources[:PREFER_WITHIN]
+    if query.quantity:
+        with_number = [s for s in head if _DIGIT.search(s.doc.text)]
+        if with_number:
+            first = max(with_number, key=lambda s: s.hit.coverage)
+            if first.hit.coverage >= head[0].hit.coverage:
+                return [first, *[s for s in sources if s is not first]]
+    if head[0].tiltak is not None:
+        prose = [s for s in head if s.tiltak is None and s.hit.coverage >= head[0].hit.coverage]
+        if prose:
+            return [prose[0], *[s for s in sources if s is not prose[0]]]
+    return sources
+
+
 def _list_or_compare(live: LiveIndex, query: Query) -> Answer:
-    """One best record per plan, for the plans named (two or more) or else all plans."""
-    plan_ids = query.plan_ids if len(query.plan_ids) >= 2 else [p.plan.id for p in live.plans]
+    """One best record per plan (the plans named, or all); within one named plan, its best few records."""
+    plans = [p.plan for p in live.plans]
     if len(query.plan_ids) == 1:  # «Hvilke tiltak har Grorud for …»: several records of one plan
         hits = [h for h in search(live, query, k=live.settings.top_k) if is_relevant(h)]
-        sources = [_source(live, h) for h in hits[:4]]
+        if query.intent == "compare":  # «… compared with Oslo»: one plan named, answer from it
+            if not hits:
+                return make_answer(query, abstention(query, plans), [])
+            sources = prefer_for_fact(query, [_source(live, h) for h in hits])
+            return make_answer(query, fact_answer(query, sources[:1]), sources[:1])
+        sources = [_source(live, h) for h in hits[:LIST_WITHIN_PLAN]]
         if not sources:
-            return make_answer(query, abstention(query, [p.plan for p in live.plans]), [])
-        return make_answer(query, list_answer(query, sources), sources)
+            return make_answer(query, abstention(query, plans), [])
+        return make_answer(query, list_answer(query, sources, across_plans=False), sources)
+    plan_ids = query.plan_ids if len(query.plan_ids) >= 2 else [p.id for p in plans]
     vector = live.embed_query(query.dense_text) if live.settings.dense else None
     per_plan: list[Source] = []
     for plan_id in plan_ids:
@@ -137,5 +165,5 @@ def _list_or_compare(live: LiveIndex, query: Query) -> Answer:
         if best is not None:
             per_plan.append(_source(live, best))
     if not per_plan:
-        return make_answer(query, abstention(query, [p.plan for p in live.plans]), [])
-    return make_answer(query, list_answer(query, per_plan), per_plan)
+        return make_answer(query, abstention(query, plans), [])
+    return make_answer(query, list_answer(query, per_plan, across_plans=True), per_plan)

@@ -14,7 +14,6 @@ import numpy as np
 from rusqa.analyse import Query
 from rusqa.live import LiveIndex
 from rusqa.models import Hit
-from rusqa.text import tokenize
 
 RRF_K = 60
 WEIGHTS = {"bm25": 1.0, "dense": 0.5}
@@ -36,7 +35,7 @@ def fuse(
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
 
-def coverage(concepts: Sequence[Sequence[str]], text_tokens: set[str]) -> float:
+def coverage(concepts: Sequence[Sequence[str]], text_tokens: frozenset[str] | set[str]) -> float:
     """Share of the question's concepts of which a record holds at least one token."""
     if not concepts:
         return 0.0
@@ -75,14 +74,13 @@ def search(
         cosines = dict(dense)
     hits = []
     for record_id, score in fuse(rankings, WEIGHTS)[:k]:
-        doc = live.by_id[record_id]
         hits.append(
             Hit(
                 record_id=record_id,
                 score=score,
                 bm25=bm25.get(record_id, 0.0),
                 cosine=cosines.get(record_id),
-                coverage=coverage(query.known_concepts, set(tokenize(doc.search_text))),
+                coverage=coverage(query.known_concepts, live.lexical.token_sets[record_id]),
             )
         )
     return hits
