@@ -13,7 +13,7 @@ from pydantic import Field
 
 from rusqa.lexicon import lexicon
 from rusqa.models import Intent, Plan, Record
-from rusqa.text import normalise, stopwords, tokenize, words
+from rusqa.text import normalise, stopwords, tokenize, word_groups, words
 
 _CITY_PLAN = re.compile(
     r"\b(byens|byrådets|kommunens|oslo kommunes?|the city'?s?|city|municipal(?:ity)?'?s?|oslo'?s?)\b.{0,30}?"
@@ -92,7 +92,7 @@ class Query(Record):
 
 
 _QUANTITY = re.compile(
-    r"(hvor mange|hvor stor\w*|hvor høy\w*|antall\w*|andel\w*|prosent\w*|how many|how much|number of|"
+    r"\b(hvor mange|hvor stor\w*|hvor høy\w*|antall\w*|andel\w*|prosent\w*|how many|how much|number of|"
     r"population|percentage|share of)\b"
 )
 
@@ -181,6 +181,9 @@ def search_concepts(
     if english:
         drop |= set(lex["english_frame"])
     glossary: dict[str, str] = lex["glossary"]
+    if english:
+        for phrase in lex["english_frame_phrases"]:
+            question = re.sub(rf"\b{re.escape(phrase)}\b", " ", question, flags=re.IGNORECASE)
     concepts: list[list[str]] = []
     seen: set[str] = set()
     for segment, alternative in _segments(question):
@@ -223,7 +226,15 @@ def _segment_concepts(
     text: str, drop: set[str], glossary: dict[str, str], vocabulary: frozenset[str], english: bool
 ) -> list[list[str]]:
     concepts: list[list[str]] = []
-    for w in words(text):
+    for forms in word_groups(text):
+        if len(forms) > 1:  # «FACT-team»: the joined form or the first part, then the other parts
+            head = [forms[0], forms[1]]
+            groups = [tokenize(" ".join(f for f in head if f not in drop))] + [
+                tokenize(part) for part in forms[2:] if part not in drop
+            ]
+            concepts.extend(group for group in groups if group)
+            continue
+        w = forms[0]
         if w in drop or len(w) < 2:
             continue
         parts = split_compound(w, vocabulary)

@@ -111,23 +111,41 @@ def field_answer(intent: str, sources: Sequence[Source]) -> str:
 _DIGIT = re.compile(r"\d")
 
 
+def sentences(text: str) -> list[str]:
+    """A text's sentences (and bullet items, and lines)."""
+    return [s.strip() for line in text.splitlines() for s in _SENTENCE_END.split(line) if s and s.strip()]
+
+
+_NUMBER_OR_WORD = re.compile(r"\d[\d .,]*\d|\d|[^\W\d_]+")
+
+
+def number_near_term(sentence: str, terms: set[str], window: int = 3) -> bool:
+    """Whether a number stands within `window` words of a search term («34 000 innbyggere»)."""
+    tokens = _NUMBER_OR_WORD.findall(sentence)
+    numbers = [i for i, t in enumerate(tokens) if t[0].isdigit()]
+    if not numbers:
+        return False
+    hits = [i for i, t in enumerate(tokens) if not t[0].isdigit() and terms.intersection(tokenize(t))]
+    return any(abs(i - j) <= window for i in numbers for j in hits)
+
+
 def best_sentences(text: str, terms: Sequence[str], max_chars: int = 400, *, numbers: bool = False) -> str:
     """The sentence of a text that holds most of the search terms (one with a number first when the
     question asks for one), and the next one if it is short."""
-    sentences = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
-    if not sentences:
+    parts = sentences(text)
+    if not parts:
         return text
     wanted = set(terms)
 
     def score(i: int) -> tuple[int, int, int]:
-        hits = len(wanted & set(tokenize(sentences[i])))
-        has_number = int(numbers and hits > 0 and bool(_DIGIT.search(sentences[i])))
+        hits = len(wanted & set(tokenize(parts[i])))
+        has_number = int(numbers and number_near_term(parts[i], wanted))
         return (has_number, hits, -i)
 
-    best = max(range(len(sentences)), key=score)
-    chosen = sentences[best]
-    if len(chosen) < 120 and best + 1 < len(sentences):
-        chosen = f"{chosen} {sentences[best + 1]}"
+    best = max(range(len(parts)), key=score)
+    chosen = parts[best]
+    if len(chosen) < 120 and best + 1 < len(parts):
+        chosen = f"{chosen} {parts[best + 1]}"
     return shorten(chosen, max_chars)
 
 

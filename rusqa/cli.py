@@ -359,5 +359,25 @@ def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
         launch(host=host, port=port)
 
 
+@main.command("doctor")
+@click.option("--json", "as_json", is_flag=True, help="Print the diagnosis as one JSON object.")
+def doctor_cmd(as_json: bool) -> None:
+    """Check versions, settings, the live index, the embedder and the offline state; say what to fix.
+
+    Exits 0 when healthy, 1 when something is wrong. Example: rusqa doctor
+    """
+    from rusqa.doctor import diagnose, render
+
+    try:
+        settings = get_settings()
+    except InputError as exc:  # a bad RUSQA_* value: that is the diagnosis
+        click.echo(f"Checks:\n  FAIL  settings: {exc}")
+        sys.exit(1)
+    with _user_errors():
+        diagnosis = diagnose(settings)
+        click.echo(json.dumps(diagnosis.to_json(), ensure_ascii=False) if as_json else render(diagnosis))
+        sys.exit(0 if diagnosis.healthy else 1)
+
+
 if __name__ == "__main__":
     main()

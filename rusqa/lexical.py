@@ -8,6 +8,7 @@ question may use two.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +38,16 @@ class LexicalIndex:
         self.vocabulary = vocabulary
         self.token_sets: dict[str, frozenset[str]] = {i: frozenset(t) for i, t in zip(ids, doc_tokens, strict=True)}
         self.terms: frozenset[str] = frozenset(self._retriever.vocab_dict)  # type: ignore[attr-defined]
+        df: dict[str, int] = {}
+        for tokens in self.token_sets.values():
+            for token in tokens:
+                df[token] = df.get(token, 0) + 1
+        n = len(ids)
+        self.idf: dict[str, float] = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+    def concept_weight(self, group: Sequence[str]) -> float:
+        """How telling a concept is: the highest IDF among its tokens (0 if the plans lack them all)."""
+        return max((self.idf.get(t, 0.0) for t in group), default=0.0)
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:

@@ -13,13 +13,13 @@ import unicodedata
 from collections.abc import Sequence
 
 from rusqa.analyse import Query
-from rusqa.answer import Source, abstention, fact_answer, field_answer, list_answer, make_answer
+from rusqa.answer import Source, number_near_term, sentences, abstention, fact_answer, field_answer, list_answer, make_answer
 from rusqa.errors import InputError
 from rusqa.live import LiveIndex
 from rusqa.models import Answer, Hit
 from rusqa.retrieve import search
 from rusqa.settings import Settings, get_settings
-from rusqa.text import collapse, strip_invisible
+from rusqa.text import collapse, strip_invisible, tokenize
 
 # Chosen on evals/ (README, «Retrieval»): a record answers when it holds at least half of the
 # question's search terms, or when the dense leg finds it close; a list line needs more.
@@ -30,6 +30,7 @@ LIST_WITHIN_PLAN = 4
 MAX_UNKNOWN_SHARE = 0.5
 ALTERNATIVE_RATIO = 0.8
 PREFER_WITHIN = 3
+QUANTITY_POOL = 50  # a number may sit in a long passage that ranks low on one common word
 _DIGIT = re.compile(r"\d")
 FIELD_INTENTS = {"owner", "deadline", "status", "risk"}
 
@@ -110,7 +111,8 @@ def answer_question(live: LiveIndex, question: str) -> Answer:
         return make_answer(query, abstention(query, plans), [])
     if query.intent in {"list", "compare"}:
         return _list_or_compare(live, query)
-    hits = [h for h in search(live, query, k=live.settings.top_k) if is_relevant(h)]
+    k = QUANTITY_POOL if query.quantity else live.settings.top_k
+    hits = [h for h in search(live, query, k=k) if is_relevant(h)]
     if not hits:
         return make_answer(query, abstention(query, plans), [])
     sources = [_source(live, h) for h in hits]
@@ -130,11 +132,10 @@ def prefer_for_fact(query: Query, sources: list[Source]) -> list[Source]:
     asked for; prose over a tiltak that covers no more of the question («Hva sier planen om …»)."""
     head = sources[:PREFER_WITHIN]
     if query.quantity:
-        with_number = [s for s in head if _DIGIT.search(s.doc.text)]
-        if with_number:
-            first = max(with_number, key=lambda s: s.hit.coverage)
-            if first.hit.coverage >= head[0].hit.coverage:
-                return [first, *[s for s in sources if s is not first]]
+        terms = set(query.terms)
+        counted = [s for s in sources if any(number_near_term(x, terms) for x in sentences(s.doc.text))]
+        if counted:
+            return [counted[0], *[s for s in sources if s is not counted[0]]]
     if head[0].tiltak is not None:
         prose = [s for s in head if s.tiltak is None and s.hit.coverage >= head[0].hit.coverage]
         if prose:

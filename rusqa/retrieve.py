@@ -35,20 +35,26 @@ def fuse(
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
 
-def coverage(concepts: Sequence[Sequence[str]], text_tokens: frozenset[str] | set[str]) -> float:
-    """Share of the question's concepts of which a record holds at least one token."""
-    if not concepts:
+def coverage(
+    concepts: Sequence[Sequence[str]], text_tokens: frozenset[str] | set[str], weights: Sequence[float]
+) -> float:
+    """Share of the question's concepts, weighted by how telling each is (IDF), that a record holds."""
+    total = sum(weights)
+    if not concepts or total <= 0:
         return 0.0
-    return sum(1 for group in concepts if text_tokens.intersection(group)) / len(concepts)
+    held = sum(w for group, w in zip(concepts, weights, strict=True) if text_tokens.intersection(group))
+    return held / total
 
 
-def lexical_ranking(live: LiveIndex, query: Query, plan_ids: Sequence[str]) -> tuple[list[str], dict[str, float]]:
+def lexical_ranking(
+    live: LiveIndex, query: Query, plan_ids: Sequence[str], limit: int = CANDIDATES
+) -> tuple[list[str], dict[str, float]]:
     scores = live.lexical.concept_scores(query.known_concepts)
     ids = live.lexical.ids
     if plan_ids:
         allowed = np.array([live.by_id[i].plan_id in plan_ids for i in ids])
         scores = np.where(allowed, scores, 0.0)
-    order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+    order = np.argsort(-scores, kind="stable")[:limit]
     ranked = [ids[i] for i in order if scores[i] > 0]
     return ranked, {ids[i]: float(scores[i]) for i in order if scores[i] > 0}
 
@@ -63,15 +69,18 @@ def search(
 ) -> list[Hit]:
     """The k best records for the query within plan_ids (default: the plans the question names)."""
     within = list(plan_ids if plan_ids is not None else query.plan_ids)
-    lexical, bm25 = lexical_ranking(live, query, within)
+    pool = max(CANDIDATES, k)
+    lexical, bm25 = lexical_ranking(live, query, within, pool)
     rankings: dict[str, list[str]] = {"bm25": lexical}
     cosines: dict[str, float] = {}
     if live.settings.dense:
         if vector is None:
             vector = live.embed_query(query.dense_text)
-        dense = live.dense_search(vector, CANDIDATES, within or None)
+        dense = live.dense_search(vector, pool, within or None)
         rankings["dense"] = [rid for rid, _ in dense]
         cosines = dict(dense)
+    concepts = query.known_concepts
+    weights = [live.lexical.concept_weight(group) for group in concepts]
     hits = []
     for record_id, score in fuse(rankings, WEIGHTS)[:k]:
         hits.append(
@@ -80,7 +89,7 @@ def search(
                 score=score,
                 bm25=bm25.get(record_id, 0.0),
                 cosine=cosines.get(record_id),
-                coverage=coverage(query.known_concepts, live.lexical.token_sets[record_id]),
+                coverage=coverage(concepts, live.lexical.token_sets[record_id], weights),
             )
         )
     return hits

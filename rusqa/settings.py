@@ -61,5 +61,15 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The settings; a bad `RUSQA_*` value is an InputError naming the variable (never a traceback)."""
+    from pydantic import ValidationError
+
+    from rusqa.errors import InputError
+
     apply_offline_env()
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "RUSQA_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise InputError(f"{name}: {first['msg'].lower()} — fix or unset it") from None

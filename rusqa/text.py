@@ -143,17 +143,21 @@ def stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_NORWEGIAN) | {"bydel", "bydelen"}
 
 
-def words(text: str) -> list[str]:
-    """Normalised word tokens (hyphenated compounds split into their parts and kept whole)."""
-    out: list[str] = []
+def word_groups(text: str) -> list[list[str]]:
+    """Normalised words; a hyphenated compound as [joined, part, part …] («fact-team» → factteam, fact, team)."""
+    groups: list[list[str]] = []
     for match in _WORD.finditer(normalise(text)):
         word = match.group(0)
         if "-" in word:
-            out.append(word.replace("-", ""))
-            out.extend(part for part in word.split("-") if part)
+            groups.append([word.replace("-", ""), *(part for part in word.split("-") if part)])
         else:
-            out.append(word)
-    return out
+            groups.append([word])
+    return groups
+
+
+def words(text: str) -> list[str]:
+    """Normalised word tokens (hyphenated compounds split into their parts and kept whole)."""
+    return [w for group in word_groups(text) for w in group]
 
 
 def tokenize(text: str) -> list[str]:

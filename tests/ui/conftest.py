@@ -1,0 +1,124 @@
+"""A real `rusqa serve` on loopback for the API and browser tests; always stopped at the end."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from rusqa.settings import Settings
+from tests.conftest import EMBEDDING_CACHE, ROOT
+
+RUSQA = Path(sys.executable).parent / "rusqa"
+SCREENSHOTS = ROOT / "screenshots"
+PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=1>"
+STARTUP_TIMEOUT = 90.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_app(index_dir: Path, corpus_dir: Path | None = None) -> Iterator[str]:
+    """Start `rusqa serve` on a free loopback port, wait until it answers, and kill it afterwards."""
+    port = free_port()
+    env = {**os.environ, "RUSQA_INDEX_DIR": str(index_dir), "RUSQA_CACHE_DIR": str(EMBEDDING_CACHE)}
+    if corpus_dir is not None:
+        env["RUSQA_CORPUS_DIR"] = str(corpus_dir)
+    log = open(index_dir.parent / f"serve-{port}.log", "w+b")  # noqa: SIM115 (closed below)
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(RUSQA), "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"rusqa serve exited with {proc.returncode}:\n{log.read().decode(errors='replace')}")
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                if time.perf_counter() - started > STARTUP_TIMEOUT:
+                    raise
+                time.sleep(0.2)
+        print(f"\nrusqa serve answered after {time.perf_counter() - started:.1f} s on {url}")
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(built_index_dir: Path) -> Iterator[str]:
+    """The app over the real five-plan index."""
+    with running_app(built_index_dir) as url:
+        yield url
+
+
+HOSTILE_PLAN = f"""Rusplan for Testby 2024–2027
+
+1 Innledning
+Dette er en plan med farlig tekst {PAYLOAD} i et avsnitt om naloxon.
+
+2 Tiltak
+Tiltak: Opplæring i naloxon-nesespray for ansatte {PAYLOAD}
+Ansvarlig: Testetaten {PAYLOAD}
+Frist: 2025
+Status: Påbegynt
+"""
+
+
+@pytest.fixture(scope="session")
+def hostile_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a one-plan corpus whose title and text try to run script."""
+    from rusqa.index import build_index
+    from rusqa.ingest import ingest
+
+    corpus = tmp_path_factory.mktemp("hostile-corpus")
+    (corpus / "plans").mkdir()
+    data = HOSTILE_PLAN.encode("utf-8")
+    (corpus / "plans" / "testby.txt").write_bytes(data)
+    title = f"Testby plan {PAYLOAD}".replace('"', '\\"')
+    (corpus / "catalog.yaml").write_text(
+        "plans:\n"
+        "  - id: testby-2024\n"
+        "    bydel: Testby\n"
+        f'    title: "{title}"\n'
+        '    period: "2024–2027"\n'
+        "    layout: generic\n"
+        "    file: testby.txt\n"
+        f"    sha256: {hashlib.sha256(data).hexdigest()}\n",
+        encoding="utf-8",
+    )
+    index_dir = tmp_path_factory.mktemp("hostile-index")
+    settings = Settings(corpus_dir=corpus, index_dir=index_dir, cache_dir=EMBEDDING_CACHE)
+    parsed = ingest(corpus)
+    assert parsed.ok, parsed.problems
+    assert parsed.plans[0].tiltak, "the generic parser found no tiltak in the hostile plan"
+    build_index(settings, parsed)
+    with running_app(index_dir, corpus) as url:
+        yield url

@@ -1,0 +1,143 @@
+"""Real browser: Debian's chromium driven by Playwright against a running `rusqa serve`.
+
+Screenshots go to screenshots/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import PAYLOAD, SCREENSHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+NALOXONE = "Hvem har ansvar for opplæring og utdeling av Naloxon-nesespray i bydel Grorud?"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("chromium is missing: run `make browser` (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_app(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#rq-question textarea", timeout=30_000)
+
+
+def ask(page: Any, question: str) -> float:
+    box = page.locator("#rq-question textarea")
+    box.fill(question)
+    before = page.locator("#rq-chat .message").count()
+    started = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#rq-chat .message').length >= {before + 2}", timeout=30_000)
+    return time.perf_counter() - started
+
+
+def shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def test_ask_in_the_chat_and_see_the_answer_with_its_sources(page: Any, app_url: str) -> None:
+    open_app(page, app_url)
+    assert page.evaluate("document.documentElement.lang") == "nb"
+    seconds = ask(page, NALOXONE)
+    page.wait_for_selector("#rq-sources .rq-source", timeout=30_000)
+    print(f"\nbrowser: answer and sources shown {seconds * 1000:.0f} ms after Enter")
+    chat = page.locator("#rq-chat").inner_text()
+    assert "Ansvarlig:" in chat and "Kilder:" in chat
+    sources = page.locator("#rq-sources").inner_text()
+    assert "[1]" in sources and "grorud-2023" in sources and "Kildelinjer" in sources
+    assert page.locator("#rq-sources mark").count() >= 1
+    shot(page, "01-chat-answer.png")
+
+
+def test_abstention_and_empty_question_are_told_plainly(page: Any, app_url: str) -> None:
+    open_app(page, app_url)
+    ask(page, "Hvem har ansvar for naloxonopplæring i Bergen?")
+    assert "Ikke funnet i rusplanene" in page.locator("#rq-chat").inner_text()
+    assert "Ingen kilder" in page.locator("#rq-sources").inner_text()
+    page.locator("#rq-question textarea").fill("   ")
+    page.locator("#rq-send").click()
+    page.wait_for_function("document.querySelector('#rq-chat').innerText.includes('tomt')", timeout=30_000)
+    shot(page, "02-chat-abstention-and-empty.png")
+
+
+def test_tiltak_table_filters_and_opens_a_record(page: Any, app_url: str) -> None:
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Tiltak").click()
+    page.wait_for_function("/^[0-9]+ tiltak/.test(document.querySelector('#rq-t-count').innerText)")
+    plan = page.locator("#rq-t-plan input")
+    plan.click()
+    plan.fill("Grorud")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#rq-t-count').innerText.startsWith('21 tiltak')", timeout=15_000)
+    page.locator("#rq-t-text textarea, #rq-t-text input").first.fill("naloxon")
+    page.keyboard.press("Enter")
+    page.wait_for_function("/^[0-9] tiltak/.test(document.querySelector('#rq-t-count').innerText)", timeout=15_000)
+    page.locator("#rq-t-table").get_by_text("grorud-2023-t20", exact=True).first.click()
+    page.wait_for_selector("#rq-t-record .rq-source", timeout=15_000)
+    record = page.locator("#rq-t-record").inner_text()
+    assert "Ansvarlig" in record and "Kildelinjer 471" in record
+    shot(page, "03-tiltak-filtered-record.png")
+
+
+def test_dekning_shows_city_measures_against_district_plans(page: Any, app_url: str) -> None:
+    open_app(page, app_url)
+    page.get_by_role("tab", name="Dekning").click()
+    page.wait_for_selector(".rq-coverage tbody tr", timeout=60_000)
+    assert page.locator(".rq-coverage tbody tr").count() == 9
+    text = page.locator(".rq-coverage").inner_text()
+    assert "oslo-2026-14F" in text and "ullern-t5" in text and "dekket" in text
+    shot(page, "04-dekning.png")
+    page.get_by_role("tab", name="Om").click()
+    page.wait_for_function("document.body.innerText.includes('Indeks bygget')", timeout=15_000)
+    shot(page, "05-om.png")
+
+
+def test_script_in_plans_and_questions_does_not_run(page: Any, hostile_app_url: str) -> None:
+    open_app(page, hostile_app_url)
+    ask(page, f"Hvem har ansvar for opplæring i naloxon? {PAYLOAD}")
+    page.wait_for_selector("#rq-sources .rq-source", timeout=30_000)
+    assert "<script>" in page.locator("#rq-sources").inner_text()  # shown as text
+    for tab in ("Tiltak", "Dekning", "Om"):
+        page.get_by_role("tab", name=tab).click()
+        time.sleep(0.5)
+    page.get_by_role("tab", name="Tiltak").click()
+    pick = page.locator("#rq-t-pick input")  # the keyboard way to open a record
+    pick.click()
+    pick.fill("testby")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#rq-t-record .rq-source", timeout=15_000)
+    shot(page, "07-script-injection-record.png")
+    page.get_by_role("tab", name="Om").click()
+    page.wait_for_function("document.body.innerText.includes('Testby plan')", timeout=15_000)
+    time.sleep(0.5)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.get_by_role("tab", name="Spør").click()
+    shot(page, "06-script-injection-inert.png")

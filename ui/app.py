@@ -1,0 +1,409 @@
+"""rusqa's Gradio app: Spør (chat), Tiltak (browse), Dekning (city measures × district plans), Om.
+
+A thin layer: it calls rusqa's public functions (Assistant.ask, filter_tiltak, coverage_rows) and
+renders the records through ui.render, which escapes all plan and user text. No retrieval here.
+Safety: loopback by default, share=False, no upload components, analytics off, and every question
+(from the browser or the API) goes through rusqa.qa.clean_question's length limit on the server.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import tempfile
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from rusqa.settings import apply_offline_env
+
+apply_offline_env()
+
+import gradio as gr  # noqa: E402  (after the offline environment is set)
+
+from rusqa import __version__  # noqa: E402
+from rusqa.browse import filter_tiltak, tiltak_record  # noqa: E402
+from rusqa.coverage import (  # noqa: E402
+    COVERED_COVERAGE,
+    PARTIAL_COSINE,
+    PARTIAL_COVERAGE,
+    Row,
+    coverage_csv,
+    coverage_rows,
+    csv_safe,
+)
+from rusqa.errors import InputError  # noqa: E402
+from rusqa.live import LiveIndex  # noqa: E402
+from rusqa.models import Answer, Plan, Tiltak  # noqa: E402
+from rusqa.qa import Assistant, clean_question  # noqa: E402
+from ui import render  # noqa: E402
+
+ALL = "Alle"
+EXAMPLES = [
+    "Hvem har ansvar for opplæring og utdeling av Naloxon-nesespray i bydel Grorud?",
+    "Hva er fristen for kontaktpunktet i Ullern?",
+    "Hvilke bydeler har tiltak om hasjavvenningsprogram (HAP)?",
+    "Hva sier byens plan om lavterskel arbeidsrettede tiltak?",
+    "Who is responsible for naloxone training in Grorud?",
+]
+TABLE_HEADERS = ["Id", "Bydel", "Mål", "Tiltak", "Ansvarlig", "Frist", "Status", "Risiko"]
+TILTAK_CSV_FIELDS = [
+    "id", "plan_id", "bydel", "section", "goal", "text", "owner", "owner_expanded",
+    "deadline", "status", "risk", "for_bydelene", "lines",
+]  # fmt: skip
+# The page template says lang="en"; the app is Norwegian bokmål (WCAG 3.1.1), so set it on load.
+SET_LANG_JS = "() => { document.documentElement.lang = 'nb'; }"
+SET_LANG_HEAD = "<script>document.documentElement.lang = 'nb';</script>"
+CSS = """
+.rq-source { border: 1px solid #8a8a8a; border-radius: 6px; padding: .6rem .8rem; margin-bottom: .8rem; }
+.rq-source h3 { margin: 0 0 .2rem 0; font-size: 1rem; }
+.rq-num { font-weight: 700; }
+.rq-meta, .rq-muted { color: #4a4a4a; font-size: .9rem; }
+.dark .rq-meta, .dark .rq-muted { color: #c8c8c8; }
+.rq-fields dt { font-weight: 700; margin-top: .3rem; }
+.rq-fields dd { margin-left: 1rem; }
+.rq-lines { white-space: pre-wrap; font-size: .85rem; max-height: 16rem; overflow: auto; }
+mark { background: #ffe066; color: #000; padding: 0 .1rem; }
+.rq-none { border-left: 6px solid #b35c00; padding-left: .8rem; }
+.rq-scroll { overflow-x: auto; }
+.rq-coverage { border-collapse: collapse; font-size: .9rem; }
+.rq-coverage th, .rq-coverage td { border: 1px solid #8a8a8a; padding: .4rem; vertical-align: top; text-align: left; }
+.rq-coverage th[scope=row] { min-width: 18rem; font-weight: 400; }
+.rq-coverage td { min-width: 12rem; }
+.rq-coverage ul { margin: .2rem 0 0 1rem; padding: 0; }
+.rq-badge { font-weight: 700; }
+#rq-t-table table { font-family: var(--font); }
+td.rq-covered { background: #e3f4e1; } td.rq-partial { background: #fff3cd; } td.rq-none { background: #f4f4f4; }
+.dark td.rq-covered, .dark td.rq-partial, .dark td.rq-none { color: #000; }
+"""
+
+
+def plan_choice(plan: Plan) -> str:
+    """How a plan is offered in the filters: «Grorud (2023–2028)»."""
+    return f"{plan.bydel} ({plan.period or 'udatert'})"
+
+
+def scoped_question(question: str, plan: Plan | None) -> str:
+    """The question limited to one plan by naming it, as a caseworker would («… (bydel Grorud)»)."""
+    if plan is None:
+        return question
+    if plan.is_city_plan:
+        return f"{question} (Oslo kommune)"
+    if plan.bydel.casefold() in question.casefold():
+        return question
+    return f"{question} (bydel {plan.bydel})"
+
+
+@dataclass
+class Snapshot:
+    """What the browse, coverage and about tabs show of one index build (recomputed when a new build goes live)."""
+
+    live: LiveIndex
+    out_dir: Path
+
+    @cached_property
+    def plans(self) -> list[Plan]:
+        return [p.plan for p in self.live.plans]
+
+    @cached_property
+    def choices(self) -> dict[str, Plan]:
+        return {plan_choice(p): p for p in self.plans}
+
+    @cached_property
+    def tiltak(self) -> list[Tiltak]:
+        return [t for p in self.live.plans for t in p.tiltak]
+
+    @cached_property
+    def coverage(self) -> list[Row]:
+        return coverage_rows(self.live)
+
+    @cached_property
+    def coverage_csv_path(self) -> str:
+        return write_file(self.out_dir, "rusqa-dekning", coverage_csv(self.coverage))
+
+    def about(self) -> str:
+        m = self.live.manifest
+        build = {
+            "Indeks bygget": m.get("created", "?"),
+            "Bygg-id": self.live.build_id,
+            "Embedder": m.get("embedder", {}).get("name", "?"),
+            "Poster": ", ".join(f"{k}: {v}" for k, v in m.get("counts", {}).items()),
+        }
+        return render.about_html(self.live.plans, build, __version__)
+
+
+def write_file(out_dir: Path, stem: str, text: str) -> str:
+    """Write an export under a name derived from its content (same rows → same file)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    path = out_dir / f"{stem}-{digest}.csv"
+    if not path.exists():
+        path.write_text(text, encoding="utf-8-sig")  # BOM: Excel opens æøå correctly
+    return str(path)
+
+
+def tiltak_csv(rows: list[Tiltak]) -> str:
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=TILTAK_CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for t in rows:
+        record = tiltak_record(t)
+        record["lines"] = f"{t.lines[0]}-{t.lines[1]}"
+        writer.writerow({k: csv_safe(v) for k, v in record.items()})
+    return out.getvalue()
+
+
+class RusqaApp:
+    """The app's state: one Assistant, and a Snapshot of the live build for the other tabs."""
+
+    def __init__(self, assistant: Assistant | None = None) -> None:
+        self.assistant = assistant or Assistant()
+        self.out_dir = Path(tempfile.mkdtemp(prefix="rusqa-export-"))
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        live = self.assistant.live
+        with self._lock:
+            if self._snapshot is None or self._snapshot.live is not live:
+                self._snapshot = Snapshot(live, self.out_dir)
+            return self._snapshot
+
+    # --- Spør ---------------------------------------------------------------------------------
+    def answer(self, question: str, plan: str | None) -> Answer:
+        """Validate (server side), scope to the chosen plan, and answer; InputError for a bad question."""
+        text = clean_question(question, self.assistant.settings.max_question_chars)
+        chosen = self.snapshot().choices.get(plan or "")
+        return self.assistant.ask(scoped_question(text, chosen))
+
+    def chat(self, question: str, plan: str | None, history: list[dict[str, Any]] | None) -> tuple[Any, str, str]:
+        history = list(history or [])
+        shown = render.escape((question or "").strip()[:300]) or "(tomt spørsmål)"
+        try:
+            answer = self.answer(question, plan)
+        except InputError as exc:
+            history += [
+                {"role": "user", "content": shown},
+                {"role": "assistant", "content": render.error_markdown(str(exc))},
+            ]
+            return history, render.note_html(str(exc)), question
+        live = self.assistant.live
+        history += [
+            {"role": "user", "content": shown},
+            {"role": "assistant", "content": render.answer_markdown(answer)},
+        ]
+        sources = render.sources_html(answer, live.plan_by_id, live.tiltak_by_id, self.assistant.settings.plans_dir)
+        return history, sources, ""
+
+    def api_answer(self, question: str, plan: str = "") -> dict[str, Any]:
+        """The `ask --json` contract over the app's API; a bad question gives {"error": …}."""
+        try:
+            return self.answer(question, plan).model_dump(mode="json")
+        except InputError as exc:
+            return {"question": str(question)[:200], "error": str(exc)}
+
+    # --- Tiltak -------------------------------------------------------------------------------
+    def filter_rows(
+        self, plan: str | None, owner: str, status: str | None, strategy: str | None, text: str
+    ) -> list[Tiltak]:
+        snap = self.snapshot()
+        chosen = snap.choices.get(plan or "")
+        rows = filter_tiltak(
+            snap.tiltak,
+            plan=chosen.id if chosen else None,
+            owner=(owner or "").strip()[:200] or None,
+            status=None if status in (None, ALL) else status,
+            text=(text or "").strip()[:200] or None,
+        )
+        if strategy and strategy != ALL:
+            rows = [t for t in rows if top_section(t) == strategy]
+        return rows
+
+    def table(
+        self, plan: str | None, owner: str, status: str | None, strategy: str | None, text: str
+    ) -> tuple[Any, ...]:
+        rows = self.filter_rows(plan, owner, status, strategy, text)
+        values = [table_row(t) for t in rows] or [["", "", "", "", "", "", "", ""]]
+        ids = [t.id for t in rows]
+        note = f"{len(rows)} tiltak" if rows else "Ingen tiltak passer filtrene."
+        export = write_file(self.out_dir, "rusqa-tiltak", tiltak_csv(rows))
+        return values, gr.update(choices=ids, value=None), export, render.note_html(note), ids
+
+    def record(self, tiltak_id: str | None) -> str:
+        snap = self.snapshot()
+        t = snap.live.tiltak_by_id.get(tiltak_id or "")
+        if t is None:
+            return render.note_html("Velg et tiltak i tabellen eller i listen for å se hele posten.")
+        return render.tiltak_record_html(t, snap.live.plan_by_id[t.plan_id], self.assistant.settings.plans_dir)
+
+    def select_row(self, ids: list[str], evt: gr.SelectData) -> tuple[str, Any]:
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        tiltak_id = ids[row] if isinstance(row, int) and 0 <= row < len(ids) else None
+        return self.record(tiltak_id), gr.update(value=tiltak_id)
+
+    # --- Dekning ------------------------------------------------------------------------------
+    def coverage(self) -> tuple[str, str]:
+        snap = self.snapshot()
+        districts = [p for p in snap.plans if not p.is_city_plan]
+        city = next((p for p in snap.plans if p.is_city_plan), None)
+        return render.coverage_html(snap.coverage, districts, city), snap.coverage_csv_path
+
+
+def top_section(t: Tiltak) -> str:
+    return t.section.split(" / ")[0]
+
+
+def table_row(t: Tiltak) -> list[str]:
+    owner = t.owner or ""
+    if t.owner_expanded and t.owner_expanded != t.owner:
+        owner += f" ({t.owner_expanded})"
+    return [t.id, t.bydel, t.goal or "", t.text, owner, t.deadline or "", t.status or "", t.risk or ""]
+
+
+def coverage_note(snap: Snapshot) -> str:
+    city = next((p for p in snap.plans if p.is_city_plan), None)
+    periods = ", ".join(f"{p.bydel} {p.period or 'udatert'}" for p in snap.plans if not p.is_city_plan)
+    return (
+        "Hver rad er et tiltak i byplanen som er rettet til «bydelene»; hver kolonne er en bydelsplan. "
+        "En celle sier om bydelsplanen har et tiltak som svarer til det (**dekket**, **delvis**, **ikke funnet**) "
+        "og siterer bydelstiltakene som ble funnet, slik at du kan vurdere selv. Samme søk som i chatten; "
+        f"«dekket» = et bydelstiltak har minst {COVERED_COVERAGE:.0%} av byplantiltakets særegne ord; «delvis» = minst "
+        f"{PARTIAL_COVERAGE:.0%}, eller semantisk nær (cosinus ≥ {PARTIAL_COSINE}). Tersklene er valgt ved å sammenligne "
+        "med manuelt vurderte par (se rusqa/coverage.py).\n\n"
+        f"**Merk:** bydelsplanene ({render.escape(periods)}) er eldre enn byplanen"
+        f"{' (' + render.escape(city.period or '') + ')' if city else ''}. «Ikke funnet» betyr at tiltaket ikke står i "
+        "bydelens gjeldende plan — ikke nødvendigvis at bydelen ikke gjør det."
+    )
+
+
+def build_app(app: RusqaApp | None = None) -> gr.Blocks:
+    """The four tabs, wired to a RusqaApp."""
+    app = app or RusqaApp()
+    snap = app.snapshot()
+    plan_choices = [ALL, *snap.choices]
+    statuses = [ALL, *sorted({t.status for t in snap.tiltak if t.status})]
+    strategies = [ALL, *dict.fromkeys(top_section(t) for t in snap.tiltak)]
+    with gr.Blocks(title="rusqa – spør rusplanene", analytics_enabled=False) as demo:
+        gr.Markdown(
+            "# rusqa – spør Oslos rusplaner\nSvar med kilder fra byens og bydelenes rusplaner. Spørsmål lagres ikke."
+        )
+        with gr.Tab("Spør", id="spor"):
+            _chat_tab(app, plan_choices)
+        with gr.Tab("Tiltak", id="tiltak"):
+            _tiltak_tab(app, plan_choices, statuses, strategies)
+        with gr.Tab("Dekning", id="dekning") as dekning:
+            _coverage_tab(app, snap, dekning)
+        with gr.Tab("Om", id="om") as om:
+            about = gr.HTML(render.note_html("Henter …"), label="Om indeksen")
+            om.select(lambda: app.snapshot().about(), outputs=about, api_visibility="private")
+        demo.load(lambda: app.snapshot().about(), outputs=about, api_visibility="private")
+        gr.api(
+            app.api_answer, api_name="svar", api_description="Svar på et spørsmål (samme JSON som `rusqa ask --json`)."
+        )
+    return demo
+
+
+def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
+    limit = app.assistant.settings.max_question_chars
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(
+                label="Samtale", height=460, sanitize_html=True, render_markdown=True, elem_id="rq-chat"
+            )
+            question = gr.Textbox(
+                label="Spørsmål",
+                placeholder="F.eks. «Hvem har ansvar for naloxonopplæring i Grorud?» — trykk Enter for å sende",
+                max_lines=4,
+                max_length=limit,
+                elem_id="rq-question",
+            )
+            with gr.Row():
+                plan = gr.Dropdown(plan_choices, value=ALL, label="Avgrens til plan/bydel", elem_id="rq-plan")
+                send = gr.Button("Send", variant="primary", elem_id="rq-send")
+                clear = gr.Button("Tøm samtalen")
+            gr.Examples(EXAMPLES, inputs=question, label="Eksempler (klikk for å bruke)")
+        with gr.Column(scale=2):
+            sources = gr.HTML(render.note_html("Kildene til svaret vises her."), label="Kilder", elem_id="rq-sources")
+    inputs, outputs = [question, plan, chatbot], [chatbot, sources, question]
+    question.submit(app.chat, inputs, outputs, api_visibility="private")
+    send.click(app.chat, inputs, outputs, api_visibility="private")
+    clear.click(
+        lambda: ([], render.note_html("Kildene til svaret vises her.")),
+        outputs=[chatbot, sources],
+        api_visibility="private",
+    )
+
+
+def _tiltak_tab(app: RusqaApp, plan_choices: list[str], statuses: list[str], strategies: list[str]) -> None:
+    with gr.Row():
+        plan = gr.Dropdown(plan_choices, value=ALL, label="Plan/bydel", elem_id="rq-t-plan")
+        owner = gr.Textbox(label="Ansvarlig inneholder", elem_id="rq-t-owner")
+        status = gr.Dropdown(statuses, value=ALL, label="Status", elem_id="rq-t-status")
+        strategy = gr.Dropdown(strategies, value=ALL, label="Strategi/kapittel", elem_id="rq-t-strategy")
+        text = gr.Textbox(label="Fritekst", elem_id="rq-t-text")
+    values, _, csv_path, count, all_ids = app.table(ALL, "", ALL, ALL, "")
+    note = gr.HTML(count, elem_id="rq-t-count")
+    table = gr.Dataframe(
+        values,
+        headers=TABLE_HEADERS,
+        interactive=False,
+        wrap=True,
+        label="Tiltak",
+        max_height=520,
+        elem_id="rq-t-table",
+    )
+    with gr.Row():
+        pick = gr.Dropdown(all_ids, value=None, label="Åpne tiltak (id)", elem_id="rq-t-pick")
+        export = gr.DownloadButton("Last ned filtrerte rader (CSV)", value=csv_path, elem_id="rq-t-export")
+    record = gr.HTML(
+        render.note_html("Velg et tiltak i tabellen eller i listen for å se hele posten."), elem_id="rq-t-record"
+    )
+    ids = gr.State(all_ids)
+    filters = [plan, owner, status, strategy, text]
+    outputs = [table, pick, export, note, ids]
+    for dropdown in (plan, status, strategy):
+        dropdown.change(app.table, filters, outputs, api_visibility="private")
+    for box in (owner, text):
+        box.submit(app.table, filters, outputs, api_visibility="private")
+        box.blur(app.table, filters, outputs, api_visibility="private")
+    table.select(app.select_row, [ids], [record, pick], api_visibility="private")
+    pick.input(app.record, pick, record, api_visibility="private")
+
+
+def _coverage_tab(app: RusqaApp, snap: Snapshot, tab: gr.Tab) -> None:
+    gr.Markdown(coverage_note(snap))
+    matrix = gr.HTML(render.note_html("Beregner dekning …"), elem_id="rq-coverage")
+    export = gr.DownloadButton("Last ned dekning (CSV)", elem_id="rq-c-export")
+    tab.select(app.coverage, outputs=[matrix, export], api_visibility="private")
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Start the app (blocking); prints the address."""
+    app = RusqaApp()
+    demo = build_app(app)
+    threading.Thread(target=lambda: app.snapshot().coverage, daemon=True).start()  # warm the Dekning tab
+    demo.queue(default_concurrency_limit=2)
+    _, url, _ = demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        show_error=False,
+        css=CSS,
+        js=SET_LANG_JS,
+        head=SET_LANG_HEAD,
+        theme=gr.themes.Default(),
+        enable_monitoring=False,
+        mcp_server=False,
+        pwa=False,
+        quiet=True,
+        prevent_thread_lock=True,
+    )
+    print(f"rusqa kjører på {url}  (Ctrl+C for å stoppe)", flush=True)
+    demo.block_thread()
+
+
+if __name__ == "__main__":
+    launch()

@@ -1,0 +1,186 @@
+"""HTML for the app, built from rusqa's records. Every piece of plan text or user text is escaped here.
+
+Pure functions of the records (no Gradio, no retrieval), so they are tested with literal inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from html import escape
+from pathlib import Path
+
+from rusqa.answer import plan_name, shorten
+from rusqa.browse import plan_record
+from rusqa.coverage import STATUS_LABEL, Candidate, Row
+from rusqa.models import Answer, Citation, ParsedPlan, Plan, Tiltak
+
+FIELDS = (
+    ("goal", "Mål"),
+    ("text", "Tiltak"),
+    ("owner", "Ansvarlig"),
+    ("deadline", "Frist"),
+    ("status", "Status"),
+    ("risk", "Risiko"),
+)
+_QUOTE = re.compile(r"«([^«»]{3,})»")
+MAX_SOURCE_LINES = 40
+
+
+def quoted_spans(answer_text: str) -> list[str]:
+    """The words an answer quotes from its sources («…»), without a trailing « …» of a shortened quote."""
+    spans = []
+    for match in _QUOTE.finditer(answer_text):
+        span = match.group(1).removesuffix(" …").removesuffix("…").strip()
+        if len(span) >= 3:
+            spans.append(span)
+    return sorted(set(spans), key=len, reverse=True)
+
+
+def highlight(text: str, spans: Iterable[str]) -> str:
+    """`text` escaped, with every occurrence of a span wrapped in <mark> (case-insensitive)."""
+    escaped = escape(text)
+    for span in spans:
+        pattern = re.compile(re.escape(escape(span)), re.IGNORECASE)
+        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+    return re.sub(r"(<mark>)+", "<mark>", re.sub(r"(</mark>)+", "</mark>", escaped))
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The chat message for an answer: escaped text, line breaks kept; abstentions marked as such."""
+    body = "<br>".join(escape(line) for line in answer.answer.splitlines())
+    if answer.abstained:
+        return f"⚠️ **Ikke funnet i rusplanene**<br>{body}"
+    refs = ", ".join(f"[{c.n}] {escape(c.tiltak_id or c.bydel)}" for c in answer.citations)
+    return f"{body}<br><br>**Kilder:** {refs} — se kildene ved siden av."
+
+
+def error_markdown(message: str) -> str:
+    return f"**Spørsmålet ble ikke sendt.** {escape(message)}"
+
+
+def source_lines(plans_dir: Path, plan: Plan, lines: tuple[int, int]) -> str | None:
+    """The plan file's own lines for a record (at most MAX_SOURCE_LINES), or None if unreadable."""
+    try:
+        text = (plans_dir / plan.file).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    start, end = lines
+    chosen = text[start - 1 : min(end, start - 1 + MAX_SOURCE_LINES)]
+    return "\n".join(chosen)
+
+
+def tiltak_fields_html(t: Tiltak, spans: Sequence[str] = ()) -> str:
+    """A definition list of a tiltak's fields as printed (owner with its expansion)."""
+    rows = []
+    for name, label in FIELDS:
+        value = getattr(t, name)
+        if not value:
+            continue
+        shown = highlight(value, spans)
+        if name == "owner" and t.owner_expanded and t.owner_expanded != t.owner:
+            shown += f" <span class='rq-muted'>({highlight(t.owner_expanded, spans)})</span>"
+        rows.append(f"<dt>{label}</dt><dd>{shown}</dd>")
+    return f"<dl class='rq-fields'>{''.join(rows)}</dl>"
+
+
+def lines_html(plans_dir: Path, plan: Plan, lines: tuple[int, int], open_: bool = False) -> str:
+    raw = source_lines(plans_dir, plan, lines)
+    label = f"Kildelinjer {lines[0]}–{lines[1]} i {escape(plan.file)}"
+    if raw is None:
+        return f"<p class='rq-muted'>{label}</p>"
+    return f"<details{' open' if open_ else ''}><summary>{label}</summary><pre class='rq-lines'>{escape(raw)}</pre></details>"
+
+
+def citation_html(c: Citation, plan: Plan, tiltak: Tiltak | None, spans: Sequence[str], plans_dir: Path) -> str:
+    """One numbered source: plan (with period warning), section, tiltak id, fields or passage, source lines."""
+    head = f"<span class='rq-num'>[{c.n}]</span> {escape(plan_name(plan))}"
+    ident = f"<code>{escape(c.tiltak_id)}</code>" if c.tiltak_id else "Tekstavsnitt"
+    meta = f"<p class='rq-meta'>{ident} · {escape(c.section)} · linje {c.lines[0]}–{c.lines[1]}</p>"
+    if tiltak is not None:
+        body = tiltak_fields_html(tiltak, spans)
+    else:
+        body = f"<blockquote>{highlight(c.text, spans)}</blockquote>"
+    return (
+        f"<article class='rq-source' aria-label='Kilde {c.n}'><h3>{head}</h3>{meta}{body}"
+        f"{lines_html(plans_dir, plan, c.lines)}</article>"
+    )
+
+
+def sources_html(answer: Answer, plans: dict[str, Plan], tiltak: dict[str, Tiltak], plans_dir: Path) -> str:
+    """The numbered sources of an answer; for an abstention a plain note that there are none."""
+    if answer.abstained or not answer.citations:
+        return "<div class='rq-sources rq-none'><p>Ingen kilder: rusplanene sier ikke noe om dette.</p></div>"
+    spans = quoted_spans(answer.answer)
+    parts = [
+        citation_html(c, plans[c.doc_id], tiltak.get(c.tiltak_id or ""), spans, plans_dir) for c in answer.citations
+    ]
+    return f"<div class='rq-sources'><h2>Kilder</h2>{''.join(parts)}</div>"
+
+
+def tiltak_record_html(t: Tiltak, plan: Plan, plans_dir: Path) -> str:
+    """The full record of one tiltak, as opened from the table."""
+    flag = " · <strong>rettet til bydelene</strong>" if t.for_bydelene else ""
+    return (
+        f"<article class='rq-source'><h3><code>{escape(t.id)}</code> — {escape(plan_name(plan))}</h3>"
+        f"<p class='rq-meta'>{escape(t.section)} · linje {t.lines[0]}–{t.lines[1]}{flag}</p>"
+        f"{tiltak_fields_html(t)}{lines_html(plans_dir, plan, t.lines, open_=True)}</article>"
+    )
+
+
+def note_html(text: str) -> str:
+    return f"<p class='rq-muted'>{escape(text)}</p>"
+
+
+def coverage_html(rows: Sequence[Row], plans: Sequence[Plan], city: Plan | None) -> str:
+    """City measures for «bydelene» (rows) × district plans (columns), each cell with status and cited tiltak."""
+    heads = "".join(
+        f"<th scope='col'>{escape(p.bydel)}<br><span class='rq-muted'>{escape(p.period or 'udatert')}</span></th>"
+        for p in plans
+    )
+    body = []
+    for row in rows:
+        measure = (
+            f"<th scope='row'><code>{escape(row.measure.id)}</code><br>{escape(row.measure.text)}"
+            f"<br><span class='rq-muted'>Ansvarlig: {escape(row.measure.owner or '–')}</span></th>"
+        )
+        cells = "".join(_coverage_cell(cell.status, cell.score, cell.candidates) for cell in row.cells)
+        body.append(f"<tr>{measure}{cells}</tr>")
+    caption = "Byens tiltak rettet til bydelene" + (f" ({escape(plan_name(city))})" if city else "")
+    return (
+        f"<div class='rq-scroll'><table class='rq-coverage'><caption>{caption}</caption>"
+        f"<thead><tr><th scope='col'>Tiltak i byplanen</th>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _coverage_cell(status: str, score: float, candidates: Sequence[Candidate]) -> str:
+    items = [
+        f"<li title='{escape(c.tiltak.text)}'><code>{escape(c.tiltak.id)}</code> {escape(shorten(c.tiltak.text, 120))}</li>"
+        for c in candidates
+    ]
+    found = f"<ul>{''.join(items)}</ul>" if items else ""
+    label = "Nærmeste kandidater:" if status == "none" else "Funnet:"
+    return (
+        f"<td class='rq-{status}'><span class='rq-badge'>{STATUS_LABEL[status]}</span>"
+        f" <span class='rq-muted'>(dekning {score:.2f})</span>"
+        f"{f'<p class=rq-muted>{label}</p>' if items else ''}{found}</td>"
+    )
+
+
+def about_html(parsed: Sequence[ParsedPlan], build: dict[str, object], version: str) -> str:
+    """Which plans are indexed, when the index was built, with which embedder, and the version."""
+    rows = []
+    for p in parsed:
+        r = plan_record(p)
+        period = r["period"] or "udatert"
+        rows.append(
+            f"<tr><td>{escape(r['title'])}</td><td>{escape(r['bydel'])}</td><td>{escape(period)}</td>"
+            f"<td>{r['tiltak']}</td><td>{r['passages']}</td><td>{r['sections']}</td></tr>"
+        )
+    facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in build.items())
+    return (
+        "<table class='rq-about'><caption>Planer i indeksen</caption><thead><tr><th scope='col'>Tittel</th>"
+        "<th scope='col'>Bydel</th><th scope='col'>Periode</th><th scope='col'>Tiltak</th>"
+        f"<th scope='col'>Tekstavsnitt</th><th scope='col'>Seksjoner</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<dl class='rq-fields'>{facts}<dt>rusqa-versjon</dt><dd>{escape(version)}</dd></dl>"
+    )
