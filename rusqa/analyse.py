@@ -156,13 +156,13 @@ def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = 
 
     A word the plans already hold is not split unless keep_known (documents index both forms).
     """
-    if (word in vocabulary and not keep_known) or len(word) < 8 or not word.isalpha():
+    if (word in vocabulary and not keep_known) or len(word) < 7 or not word.isalpha():
         return []
     best: list[str] = []
-    for i in range(4, len(word) - 3):
+    for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
-        for h in (head, head[:-1] if head.endswith(("s", "e")) else None):
-            if h and len(h) >= 4 and h in vocabulary and tail in vocabulary:
+        for h in (head, head[:-1] if head.endswith(("s", "e")) and len(head) > 4 else None):
+            if h and len(h) >= 3 and h in vocabulary and tail in vocabulary:
                 candidate = [h, tail]
                 if not best or min(map(len, candidate)) > min(map(len, best)):
                     best = candidate

@@ -61,9 +61,34 @@ def compatibility(settings: Settings) -> dict[str, str]:
     }
 
 
+# The code that decides what goes into an index: a change to any of it means a rebuild.
+_INDEXED_CODE = (
+    "ingest",
+    "text.py",
+    "analyse.py",
+    "lexical.py",
+    "documents.py",
+    "lexicon.yaml",
+    "embed.py",
+    "store.py",
+)
+
+
+def code_hash() -> str:
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in _INDEXED_CODE:
+        path = package / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.name.encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def fingerprint(settings: Settings, corpus: Corpus) -> str:
-    """Changes whenever the sources, the code's index-relevant versions or the settings change."""
+    """Changes whenever the sources, the indexing code, its library versions or the settings change."""
     parts = {
+        "code": code_hash(),
         "sources": {p.plan.id: p.plan.sha256 for p in corpus.plans},
         "compat": compatibility(settings),
         "versions": library_versions(),

@@ -13,19 +13,28 @@ import unicodedata
 from collections.abc import Sequence
 
 from rusqa.analyse import Query
-from rusqa.answer import Source, number_near_term, sentences, abstention, fact_answer, field_answer, list_answer, make_answer
+from rusqa.answer import (
+    Source,
+    abstention,
+    fact_answer,
+    field_answer,
+    list_answer,
+    make_answer,
+    number_near_term,
+    sentences,
+)
 from rusqa.errors import InputError
 from rusqa.live import LiveIndex
 from rusqa.models import Answer, Hit
 from rusqa.retrieve import search
 from rusqa.settings import Settings, get_settings
-from rusqa.text import collapse, strip_invisible, tokenize
+from rusqa.text import collapse, strip_invisible
 
 # Chosen on evals/ (README, «Retrieval»): a record answers when it holds at least half of the
 # question's search terms, or when the dense leg finds it close; a list line needs more.
 MIN_COVERAGE = 0.5
 MIN_COSINE = 0.86
-LIST_MIN_COVERAGE = 0.6
+LIST_MIN_COVERAGE = 0.4
 LIST_WITHIN_PLAN = 4
 MAX_UNKNOWN_SHARE = 0.5
 ALTERNATIVE_RATIO = 0.8

@@ -245,7 +245,7 @@ norwegian = st.lists(
 ).map(" ".join)
 
 
-@HYPOTHESIS
+@settings(HYPOTHESIS, max_examples=50)
 @given(question=norwegian)
 def test_nfc_and_nfd_forms_of_a_question_retrieve_the_same_records(assistant: Assistant, question: str) -> None:
     nfc, nfd = unicodedata.normalize("NFC", question), unicodedata.normalize("NFD", question)
