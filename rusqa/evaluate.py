@@ -18,8 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rusqa.errors import InputError
 from rusqa.models import Answer, Intent
-from rusqa.qa import Assistant
-from rusqa.retrieve import search
+from rusqa.qa import Assistant, ranked_sources
 from rusqa.settings import PROJECT_ROOT
 from rusqa.text import normalise
 
@@ -88,7 +87,7 @@ def evaluate(assistant: Assistant, items: list[EvalItem]) -> list[ItemResult]:
         answer = assistant.ask(item.question)
         latency = (time.perf_counter() - started) * 1000
         query = live.analyse(item.question)
-        retrieved = [h.record_id for h in search(live, query, k=10)]
+        retrieved = [s.hit.record_id for s in ranked_sources(live, query, relevant_only=False)][:10]
         rank = next((n for n, rid in enumerate(retrieved, start=1) if rid in item.gold_ids), None)
         results.append(
             ItemResult(
