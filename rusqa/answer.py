@@ -26,6 +26,7 @@ _MISSING = {
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«•])| • ")
 SHORT = 160
+CONTEXT_CHARS = 280
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,8 @@ def best_sentences(text: str, terms: Sequence[str], max_chars: int = 400, *, num
 
     best = max(range(len(parts)), key=score)
     chosen = parts[best]
-    if len(chosen) < 120 and best + 1 < len(parts):
-        chosen = f"{chosen} {parts[best + 1]}"
+    if best + 1 < len(parts) and len(chosen) + len(parts[best + 1]) <= CONTEXT_CHARS:
+        chosen = f"{chosen} {parts[best + 1]}"  # the next sentence often completes the answer
     return shorten(chosen, max_chars)
 
 

@@ -153,6 +153,10 @@ def prefer_for_fact(query: Query, sources: list[Source]) -> list[Source]:
         counted = [s for s in sources if any(number_near_term(x, terms) for x in sentences(s.doc.text))]
         if counted:
             return [counted[0], *[s for s in sources if s is not counted[0]]]
+    fullest = max(head, key=lambda s: s.hit.coverage)  # the first record that holds most of the question
+    if fullest.hit.coverage > head[0].hit.coverage:
+        sources = [fullest, *[s for s in sources if s is not fullest]]
+        head = sources[:PREFER_WITHIN]
     if head[0].tiltak is not None:
         prose = [s for s in head if s.tiltak is None and s.hit.coverage >= head[0].hit.coverage]
         if prose:
@@ -170,7 +174,8 @@ def _list_or_compare(live: LiveIndex, query: Query) -> Answer:
                 return make_answer(query, abstention(query, plans), [])
             sources = prefer_for_fact(query, [_source(live, h) for h in hits])
             return make_answer(query, fact_answer(query, sources[:1]), sources[:1])
-        sources = [_source(live, h) for h in hits[:LIST_WITHIN_PLAN]]
+        listed = [h for h in hits if h.coverage >= LIST_MIN_COVERAGE] or hits[:1]
+        sources = [_source(live, h) for h in listed[:LIST_WITHIN_PLAN]]
         if not sources:
             return make_answer(query, abstention(query, plans), [])
         return make_answer(query, list_answer(query, sources, across_plans=False), sources)
