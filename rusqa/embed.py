@@ -8,7 +8,9 @@ other backend. sentence-transformers and torch are imported only when that backe
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -52,7 +54,10 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(model, device="cpu")
         self.name = expected_embedder_name(model)
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
         self._e5 = "e5" in model.lower()
 
     def embed(self, texts: list[str], *, query: bool) -> np.ndarray:
@@ -121,9 +126,12 @@ class EmbeddingCache:
         return out, len(todo)
 
     def save(self) -> None:
+        """Write the cache, keeping what another process saved meanwhile (each writes its own temp file)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, **self._vectors)  # type: ignore[arg-type]
+        merged = dict(EmbeddingCache(self.path.parent, self.embedder)._vectors) if self.path.exists() else {}
+        merged.update(self._vectors)
+        tmp = self.path.with_name(f".{self.path.stem}.{os.getpid()}.{threading.get_ident()}.npz")
+        np.savez(tmp, **merged)  # type: ignore[arg-type]
         tmp.replace(self.path)
 
 

@@ -52,6 +52,8 @@ def clean_question(question: str, max_chars: int) -> str:
         raise InputError(
             f"Spørsmålet er for langt ({len(question)} tegn; maks {max_chars}). Skriv et kortere spørsmål."
         )
+    # Lone surrogates (possible through the JSON API) cannot be encoded: drop them with the invisibles.
+    question = "".join(ch for ch in question if unicodedata.category(ch) != "Cs")
     text = collapse(strip_invisible(unicodedata.normalize("NFC", question)))
     if not text:
         raise InputError(
@@ -112,6 +114,8 @@ def has_basis(query: Query) -> bool:
 
 
 def answer_question(live: LiveIndex, question: str) -> Answer:
+    """Answer one question (already checked by clean_question)."""
+    question = unicodedata.normalize("NFC", question)
     plans = [p.plan for p in live.plans]
     query = live.analyse(question)
     if query.unknown_place and not query.plan_ids:

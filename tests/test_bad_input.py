@@ -118,11 +118,6 @@ def test_invisible_and_compatibility_characters_do_not_change_the_answer(
     assert [c.record_id for c in odd.citations] == [c.record_id for c in clean.citations]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa.clean_question passes a lone surrogate (e.g. from a JSON API call) on to the embedder, "
-    "which raises UnicodeEncodeError; fix: drop category-Cs characters in clean_question",
-)
 def test_a_lone_surrogate_is_refused_or_answered(assistant: Assistant) -> None:
     result = _ask(assistant, "\ud800 " + BASE)
     assert isinstance(result, (Answer, InputError))

