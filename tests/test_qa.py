@@ -33,3 +33,21 @@ def test_unusable_questions_get_one_line_errors(assistant, question: str) -> Non
     with pytest.raises(InputError) as error:
         assistant.ask(question)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hei! Hvem har ansvar for hasjavvenningsprogrammet i Grorud?",
+        "Jeg lurer på hvem som har ansvar for HAP i Grorud, takk",
+        "Hallo, hvem tar seg av HAP-kurs for ungdom i Grorud?",
+    ],
+)
+def test_greetings_and_small_talk_around_a_question_do_not_stop_the_answer(assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained and "Ruskonsulent" in answer.answer
+
+
+def test_an_off_topic_question_about_a_district_with_a_plan_is_declined(assistant) -> None:
+    answer = assistant.ask("Hvordan søker jeg om beboerparkering i bydel Stovner?")
+    assert answer.abstained and not answer.citations
