@@ -83,8 +83,9 @@ def owner_value(t: Tiltak) -> str | None:
     return t.owner
 
 
-def field_answer(intent: str, sources: Sequence[Source]) -> str:
-    """Owner / deadline / status / risk of the best tiltak, quoted as printed; close alternatives named."""
+def field_answer(intent: str, sources: Sequence[Source], terms: Sequence[str] = ()) -> str:
+    """Owner / deadline / status / risk of the best tiltak, quoted as printed; the part of the tiltak the
+    question is about, so the user can check it is the right one; close alternatives named."""
     best = sources[0]
     t = best.tiltak
     assert t is not None
@@ -101,6 +102,8 @@ def field_answer(intent: str, sources: Sequence[Source]) -> str:
         lines.append(f"{missing} [1]")
     rest = other_fields(t, intent)
     lines.append(f"Gjelder {tiltak_label(t)} i {plan_name(best.plan)}, {t.section}." + (f" ({rest})" if rest else ""))
+    if t.goal and not printed_code(t) and terms:  # the label showed the goal: show the matching part of the text
+        lines.append(f"Tiltaket: «{best_sentences(t.text, terms, 220)}»")
     for n, other in enumerate(sources[1:], start=2):
         assert other.tiltak is not None
         other_value = owner_value(other.tiltak) if intent == "owner" else getattr(other.tiltak, FIELD_ATTR[intent])

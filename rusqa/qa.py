@@ -24,6 +24,7 @@ from rusqa.answer import (
     sentences,
 )
 from rusqa.errors import InputError
+from rusqa.lexicon import lexicon
 from rusqa.live import LiveIndex
 from rusqa.models import Answer, Hit
 from rusqa.retrieve import search
@@ -105,6 +106,15 @@ def _source(live: LiveIndex, hit: Hit) -> Source:
     return Source(hit=hit, doc=doc, plan=live.plan_by_id[doc.plan_id], tiltak=live.tiltak_by_id.get(doc.id))
 
 
+def is_oslo_bydel(place: str) -> bool:
+    lex = lexicon()
+    return (
+        place in lex["oslo_bydeler"]
+        or place in lex["bydeler_only_after_bydel"]
+        or place in lex["bydel_aliases"].values()
+    )
+
+
 def has_basis(query: Query) -> bool:
     """Whether the plans could hold an answer: some search term occurs in them, and (in Norwegian,
     where every subject word should be the plans' own) most of the terms do."""
@@ -118,7 +128,8 @@ def answer_question(live: LiveIndex, question: str) -> Answer:
     question = unicodedata.normalize("NFC", question)
     plans = [p.plan for p in live.plans]
     query = live.analyse(question)
-    if query.unknown_place and not query.plan_ids:
+    if query.unknown_place and (not query.plan_ids or not is_oslo_bydel(query.unknown_place)):
+        # a bydel with no plan, or another municipality («Bergen kommunes plan») even if a plan word matched
         return make_answer(query, abstention(query, plans), [])
     if not has_basis(query):
         return make_answer(query, abstention(query, plans), [])
@@ -132,7 +143,7 @@ def answer_question(live: LiveIndex, question: str) -> Answer:
         if tiltak:
             top = tiltak[0].hit.score
             chosen = [tiltak[0], *[s for s in tiltak[1:3] if s.hit.score >= ALTERNATIVE_RATIO * top]]
-            return make_answer(query, field_answer(query.intent, chosen), chosen)
+            return make_answer(query, field_answer(query.intent, chosen, query.terms), chosen)
     chosen = [sources[0], *[s for s in sources[1:2] if s.hit.score >= ALTERNATIVE_RATIO * sources[0].hit.score]]
     return make_answer(query, fact_answer(query, chosen), chosen)
 

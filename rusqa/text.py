@@ -116,6 +116,7 @@ _VARIANT_PREFIXES: tuple[tuple[str, str, int], ...] = (
     ("naloxon", "nalokson", 3),
     ("nalokson", "nalokson", 3),
     ("hasjavvenning", "hap", 12),
+    ("sprøyterom", "brukerrom", 4),  # what people call the supervised injection room
 )
 
 

@@ -1,7 +1,7 @@
 """Fill `gold_ids` in evals/*.yaml from the `gold` strings: the records whose cited text holds one.
 
 Run after a parser change that renumbers records; review the diff (git diff evals/) before committing.
-Usage: python tools/fill_gold_ids.py [--check]
+Usage: python tools/fill_gold_ids.py [--check] [FILE …]  (default: evals/*.yaml)
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from rusqa.text import normalise
 
 def main() -> int:
     check = "--check" in sys.argv
+    files = [PROJECT_ROOT / a for a in sys.argv[1:] if not a.startswith("--")]
     corpus = ingest(PROJECT_ROOT / "corpus")
     docs = [(d.id, normalise(d.text)) for d in documents(corpus.plans)]
     problems = 0
-    for path in sorted((PROJECT_ROOT / "evals").glob("*.yaml")):
+    for path in files or sorted((PROJECT_ROOT / "evals").glob("*.yaml")):
         if path.name == "thresholds.yaml":
             continue
         items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
