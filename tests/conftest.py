@@ -6,6 +6,9 @@ embeddings are cached by content hash under .pytest_cache so later sessions buil
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,25 @@ apply_offline_env()
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 EMBEDDING_CACHE = ROOT / ".pytest_cache" / "rusqa-embeddings"
+RUSQA = Path(sys.executable).parent / "rusqa"
+
+
+def rusqa_cli(
+    args: list[str], index_dir: Path, *, cwd: Path = ROOT, stdin: str | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `rusqa` command with a clean RUSQA_* environment pointing at index_dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUSQA_")}
+    env.update(RUSQA_INDEX_DIR=str(index_dir), RUSQA_CACHE_DIR=str(EMBEDDING_CACHE))
+    return subprocess.run(
+        [str(RUSQA), *args],
+        env=env,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(autouse=True)

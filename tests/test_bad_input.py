@@ -7,9 +7,7 @@ question path with arbitrary text and checks the normaliser's properties.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -22,9 +20,8 @@ from rusqa.errors import InputError
 from rusqa.models import Answer
 from rusqa.qa import Assistant
 from rusqa.text import normalise, tokenize
-from tests.conftest import EMBEDDING_CACHE
+from tests.conftest import rusqa_cli
 
-RUSQA = Path(sys.executable).parent / "rusqa"
 BASE = "Hvem har ansvar for HAP i Grorud?"
 MAX_SECONDS = 10.0  # a question that takes longer than this counts as a hang
 
@@ -129,18 +126,7 @@ def test_a_lone_surrogate_is_refused_or_answered(assistant: Assistant) -> None:
 def _cli(
     args: list[str], index_dir: Path, tmp_path: Path, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RUSQA_")}
-    env.update(RUSQA_INDEX_DIR=str(index_dir), RUSQA_CACHE_DIR=str(EMBEDDING_CACHE))
-    return subprocess.run(
-        [str(RUSQA), *args],
-        env=env,
-        cwd=tmp_path,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return rusqa_cli(args, index_dir, cwd=tmp_path, stdin=stdin)
 
 
 @pytest.mark.parametrize("what", ["empty", "100 000 characters", "only emoji"])

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EMBEDDING_CACHE, ROOT
+from tests.conftest import rusqa_cli
 
-RUSQA = Path(sys.executable).with_name("rusqa")
 CITATION_KEYS = {"n", "doc_id", "bydel", "title", "section", "tiltak_id", "text", "lines"}
 TILTAK_KEYS = {
     "id",
@@ -32,11 +29,7 @@ TILTAK_KEYS = {
 
 
 def run(args: list[str], index_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RUSQA_")}
-    env.update(RUSQA_INDEX_DIR=str(index_dir), RUSQA_CACHE_DIR=str(EMBEDDING_CACHE))
-    return subprocess.run(
-        [str(RUSQA), *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
-    )
+    return rusqa_cli(args, index_dir, stdin=stdin)
 
 
 def test_ask_json_prints_exactly_the_contract(built_index_dir: Path) -> None:

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,7 @@ from click.testing import CliRunner, Result
 from rusqa.cli import main
 from rusqa.index import current_build_id
 from rusqa.settings import get_settings
-from tests.conftest import EMBEDDING_CACHE
-
-RUSQA = Path(sys.executable).parent / "rusqa"
+from tests.conftest import EMBEDDING_CACHE, RUSQA
 
 
 def _doctor(monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str, **env: str) -> Result:

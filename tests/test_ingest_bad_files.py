@@ -10,7 +10,6 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,8 @@ from rusqa.index import build_index
 from rusqa.ingest import ingest
 from rusqa.qa import Assistant
 from rusqa.settings import Settings, get_settings
-from tests.conftest import CORPUS, EMBEDDING_CACHE
+from tests.conftest import CORPUS, EMBEDDING_CACHE, RUSQA
 
-RUSQA = Path(sys.executable).parent / "rusqa"
 GRORUD = "grorud-ruspolitisk-handlingsplan-2023-2028.txt"
 ALL_PLANS = {"oslo-2026", "grorud-2023", "ullern", "nordre-aker-2020", "stovner-2021"}
 

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,9 +25,8 @@ from rusqa.ingest import ingest
 from rusqa.live import LiveIndex
 from rusqa.qa import Assistant, answer_question
 from rusqa.settings import Settings
-from tests.conftest import EMBEDDING_CACHE
+from tests.conftest import EMBEDDING_CACHE, RUSQA
 
-RUSQA = Path(sys.executable).parent / "rusqa"
 QUESTIONS = [
     "Hvem har ansvar for naloxonopplæring i Grorud?",
     "Hva er fristen for kontaktpunktet i Ullern?",

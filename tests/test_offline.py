@@ -17,9 +17,7 @@ from typing import Any
 import pytest
 
 from rusqa.settings import OFFLINE_ENV, apply_offline_env, get_settings
-from tests.conftest import EMBEDDING_CACHE, ROOT
-
-RUSQA = Path(sys.executable).parent / "rusqa"
+from tests.conftest import EMBEDDING_CACHE, ROOT, RUSQA
 
 GUARD = r'''
 """Test guard: refuse and record every connection or DNS lookup that would leave the machine."""

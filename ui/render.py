@@ -13,16 +13,10 @@ from pathlib import Path
 from rusqa.answer import plan_name, shorten
 from rusqa.browse import plan_record
 from rusqa.coverage import STATUS_LABEL, Candidate, Row
+from rusqa.documents import TILTAK_LABELS
 from rusqa.models import Answer, Citation, ParsedPlan, Plan, Tiltak
 
-FIELDS = (
-    ("goal", "Mål"),
-    ("text", "Tiltak"),
-    ("owner", "Ansvarlig"),
-    ("deadline", "Frist"),
-    ("status", "Status"),
-    ("risk", "Risiko"),
-)
+FIELDS = TILTAK_LABELS
 _QUOTE = re.compile(r"«([^«»]{3,})»")
 MAX_SOURCE_LINES = 40
 
