@@ -1,6 +1,12 @@
-"""A bounded load run: N threads × M questions through one shared Assistant, stopped after at most T s.
+"""A bounded load run: N threads × M questions, stopped after at most T s.
 
     python -m bench.load [--threads 8] [--per-thread 25] [--max-seconds 60] [--report reports/load.json]
+    python -m bench.load --app          # the same through the running app: starts `rusqa serve` on a
+                                        # free loopback port, one gradio_client per thread, then stops it
+
+In-process, the threads share one Assistant; with --app each thread is an API client of the app
+(its queue: `default_concurrency_limit=2`, `max_size=64`, see README) and the peak RSS reported is
+the server's.
 
 Questions come from evals/*.yaml (in a fixed order per thread). Reports throughput, p50/p95/p99
 latency, errors, and the process's peak RSS. Uses the live index of the current settings
@@ -50,18 +56,100 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run(threads: int, per_thread: int, max_seconds: float) -> dict[str, Any]:
-    from rusqa.qa import Assistant
+def server_peak_rss_mb(pid: int) -> float:
+    """The peak resident memory of another process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
+
+class AppClients:
+    """`rusqa serve` on a free loopback port, and one gradio_client per calling thread."""
+
+    def __init__(self) -> None:
+        import socket
+        import subprocess
+        import urllib.request
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/"
+        rusqa = Path(sys.executable).parent / "rusqa"
+        self.proc = subprocess.Popen(
+            [str(rusqa), "serve", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.perf_counter() + 90
+        while True:
+            try:
+                urllib.request.urlopen(self.url, timeout=2).close()
+                break
+            except OSError:
+                if time.perf_counter() > deadline or self.proc.poll() is not None:
+                    self.close()
+                    raise SystemExit("rusqa serve did not start") from None
+                time.sleep(0.2)
+        self._local = threading.local()
+
+    def ask(self, question: str) -> bool:
+        from gradio_client import Client
+
+        if not hasattr(self._local, "client"):
+            self._local.client = Client(self.url, verbose=False)
+        answer = self._local.client.predict(question, "", api_name="/svar")
+        if answer.get("error"):
+            raise RuntimeError(answer["error"])
+        return bool(answer["abstained"])
+
+    def peak_rss_mb(self) -> float:
+        return server_peak_rss_mb(self.proc.pid)
+
+    def close(self) -> None:
+        import signal
+
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=15)
+
+
+def run(threads: int, per_thread: int, max_seconds: float, app: bool = False) -> dict[str, Any]:
     apply_offline_env()
     questions = eval_questions()
     if not questions:
         raise SystemExit("no questions found in evals/*.yaml")
-    assistant = Assistant(get_settings())
     load_started = time.perf_counter()
-    assistant.ask(questions[0])  # warm: index, embedder, Chroma's HNSW
+    if app:
+        clients = AppClients()
+        ask = clients.ask
+        peak = clients.peak_rss_mb
+        index = "via the app"
+    else:
+        from rusqa.qa import Assistant
+
+        assistant = Assistant(get_settings())
+        ask = lambda question: assistant.ask(question).abstained  # noqa: E731
+        peak = peak_rss_mb
+        index = assistant.live.build_id
+    try:
+        return _run(questions, ask, peak, threads, per_thread, max_seconds, load_started) | {
+            "mode": "app (gradio_client over loopback)" if app else "in-process Assistant",
+            "index": index,
+        }
+    finally:
+        if app:
+            clients.close()
+
+
+def _run(
+    questions: list[str], ask: Any, peak: Any, threads: int, per_thread: int, max_seconds: float, load_started: float
+) -> dict[str, Any]:
+    ask(questions[0])  # warm: index, embedder, Chroma's HNSW
     warmup_s = time.perf_counter() - load_started
-    rss_after_warmup = peak_rss_mb()
+    rss_after_warmup = peak()
 
     latencies: list[float] = []
     errors: list[str] = []
@@ -79,7 +167,7 @@ def run(threads: int, per_thread: int, max_seconds: float) -> dict[str, Any]:
             question = questions[(n * per_thread + i) % len(questions)]
             started = time.perf_counter()
             try:
-                answer = assistant.ask(question)
+                was_abstention = ask(question)
             except Exception as exc:
                 with lock:
                     errors.append(f"{type(exc).__name__}: {exc}")
@@ -87,7 +175,7 @@ def run(threads: int, per_thread: int, max_seconds: float) -> dict[str, Any]:
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(elapsed)
-                abstained += answer.abstained
+                abstained += was_abstention
 
     pool = [threading.Thread(target=worker, args=(n,), name=f"load-{n}") for n in range(threads)]
     started = time.perf_counter()
@@ -117,11 +205,10 @@ def run(threads: int, per_thread: int, max_seconds: float) -> dict[str, Any]:
             "mean": round(sum(ordered) / len(ordered), 1) if ordered else None,
         },
         "warmup_s": round(warmup_s, 2),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak(), 1),
         "rss_after_warmup_mb": round(rss_after_warmup, 1),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
-        "index": assistant.live.build_id,
     }
 
 
@@ -131,8 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-thread", type=int, default=25)
     parser.add_argument("--max-seconds", type=float, default=60.0)
     parser.add_argument("--report", type=Path, default=ROOT / "reports" / "load.json")
+    parser.add_argument("--app", action="store_true", help="Load the running app through gradio_client.")
     args = parser.parse_args(argv)
-    result = run(args.threads, args.per_thread, args.max_seconds)
+    result = run(args.threads, args.per_thread, args.max_seconds, app=args.app)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     lat = result["latency_ms"]

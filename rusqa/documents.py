@@ -30,6 +30,7 @@ class Doc(Record):
     text: str = Field(description="The record's full cleaned text, as cited.")
     search_text: str = Field(description="What is embedded and BM25-indexed: plan, bydel, section and text.")
     lines: LineRange
+    fields: dict[str, str] = Field(default_factory=dict, description="A tiltak's printed owner/deadline/status/risk.")
 
 
 def printed_code(t: Tiltak) -> str | None:
@@ -70,6 +71,7 @@ def tiltak_doc(plan: Plan, t: Tiltak) -> Doc:
         text=text,
         search_text=_search_text(plan, t.section, text),
         lines=t.lines,
+        fields={name: value for name in ("owner", "deadline", "status", "risk") if (value := getattr(t, name))},
     )
 
 

@@ -88,6 +88,7 @@ class DenseStore:
                     "section": doc.section,
                     "line_start": doc.lines[0],
                     "line_end": doc.lines[1],
+                    **doc.fields,
                 },
                 excluded_embed_metadata_keys=["record_id", "line_start", "line_end"],
             )

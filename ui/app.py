@@ -380,12 +380,18 @@ def _coverage_tab(app: RusqaApp, snap: Snapshot, tab: gr.Tab) -> None:
     tab.select(app.coverage, outputs=[matrix, export], api_visibility="private")
 
 
+QUEUE_CONCURRENCY = 2
+QUEUE_MAX = 64
+
+
 def launch(host: str = "127.0.0.1", port: int = 7860) -> None:
     """Start the app (blocking); prints the address."""
     app = RusqaApp()
     demo = build_app(app)
     threading.Thread(target=lambda: app.snapshot().coverage, daemon=True).start()  # warm the Dekning tab
-    demo.queue(default_concurrency_limit=2)
+    # Retrieval is CPU-bound and the embedder is serialised: two workers for two cores; a bounded
+    # queue so an overload gets a clear «queue full» instead of unbounded waiting.
+    demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX)
     _, url, _ = demo.launch(
         server_name=host,
         server_port=port,
