@@ -183,10 +183,10 @@ def rusqa_builds(base: Settings) -> dict[str, Any]:
 
     Each time includes `ingest` (as `rusqa index` does); the embedder is loaded inside each build.
     """
-    from rusqa.index import build_index
+    from rusqa.index import build_index, code_hash
     from rusqa.ingest import ingest
 
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"code_hash_before": code_hash()}
     with tempfile.TemporaryDirectory(prefix="rusqa-bench-", ignore_cleanup_errors=True) as tmp:
         settings = base.model_copy(
             update={"index_dir": Path(tmp) / "index", "cache_dir": Path(tmp) / "cache", "chroma_url": None}
@@ -208,15 +208,37 @@ def rusqa_builds(base: Settings) -> dict[str, Any]:
                 "embedded": report.embedded,
             }
             log(f"rusqa build ({label}): {out[label]}")
+    out["code_hash_after"] = code_hash()
+    out["code_changed_during_builds"] = out["code_hash_after"] != out["code_hash_before"]
+    if out["code_changed_during_builds"]:
+        log("the indexed code (rusqa/) changed on disk during the builds: the unchanged rebuild is not comparable")
     return out
+
+
+def _pinned_assistant_class() -> type:
+    from rusqa.qa import Assistant
+
+    class PinnedAssistant(Assistant):
+        """An Assistant held to one build: the measurements stay on one index even when another process
+        switches `index/CURRENT` during the run (a build by newer code may not even load in this process)."""
+
+        def __init__(self, settings: Settings, live: Any) -> None:
+            super().__init__(settings)
+            self._pinned = live
+
+        @property
+        def live(self) -> Any:
+            return self._pinned
+
+    return PinnedAssistant
 
 
 def run_rusqa(settings: Settings, items: list[EvalItem]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One pass of `rusqa.evaluate.evaluate` (answers, latencies, id ranks); text ranks from its retrieved ids."""
     from rusqa.evaluate import evaluate, metrics
-    from rusqa.qa import Assistant
+    from rusqa.live import LiveIndex
 
-    assistant = Assistant(settings)
+    assistant = _pinned_assistant_class()(settings, LiveIndex.open(settings))
     live = assistant.live
     started = time.perf_counter()
     assistant.ask(items[0].question)  # warm: embedder, Chroma's HNSW
@@ -444,6 +466,12 @@ def markdown(result: dict[str, Any]) -> str:
         f"Run: {run['wall_s']:.0f} s on {run['cpus']} CPUs, Python {run['python']}, "
         f"{n_items} items from evals/*.yaml, rusqa index {r['index']} ({r['embedder']}).",
     ]
+    if builds.get("code_changed_during_builds"):
+        lines += [
+            "",
+            "⚠ rusqa's indexed code changed on disk during the builds (someone edited rusqa/), so the "
+            "«unchanged» rebuild had a reason to rebuild — rerun for a clean number.",
+        ]
     busiest = max(run["load_average_1min"].values())
     if busiest > (run["cpus"] or 1):
         lines += [

@@ -26,6 +26,7 @@ from rusqa.answer import (
 from rusqa.errors import InputError
 from rusqa.lexicon import lexicon
 from rusqa.live import LiveIndex
+from rusqa.llm import with_generated_answer
 from rusqa.models import Answer, Hit
 from rusqa.retrieve import search
 from rusqa.settings import Settings, get_settings
@@ -97,6 +98,8 @@ class Assistant:
             started = time.perf_counter()
             text = clean_question(question, self.settings.max_question_chars)
             answer = answer_question(live, text)
+            if self.settings.llm_url:
+                answer = with_generated_answer(answer, self.settings.llm_url, self.settings.llm_model)
             answers.append(answer.model_copy(update={"latency_ms": round((time.perf_counter() - started) * 1000, 2)}))
         return answers
 
