@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -60,7 +61,7 @@ def test_an_unfaithful_answer_is_rejected(text: str) -> None:
 
 class FakeLLM(BaseHTTPRequestHandler):
     reply = ""
-    requests: list[dict] = []  # type: ignore[type-arg]
+    requests: ClassVar[list[dict[str, object]]] = []
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
