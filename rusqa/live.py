@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import threading
 from functools import cached_property
 from typing import Any
@@ -80,9 +79,8 @@ class LiveIndex:
             return self.embedder.embed([question], query=True)[0]
 
     def dense_search(self, vector: np.ndarray, k: int, plan_ids: list[str] | None) -> list[tuple[str, float]]:
-        """(record id, cosine) pairs; llama-index reports exp(-distance), turned back into a cosine here."""
-        hits = self.dense.query(vector, k, plan_ids)
-        return [(rid, 1.0 + math.log(max(sim, 1e-12))) for rid, sim in hits]
+        """(record id, cosine) pairs of the k nearest records within plan_ids."""
+        return self.dense.query(vector, k, plan_ids)
 
     def info(self) -> dict[str, Any]:
         return {"build_id": self.build_id, **self.manifest}
