@@ -60,7 +60,7 @@ class LiveIndex:
 
     @cached_property
     def embedder(self) -> Embedder:
-        embedder = load_embedder(self.settings.embedder)
+        embedder = load_embedder(self.settings.embedder, for_queries=True)
         built_dim = self.manifest.get("embedder", {}).get("dim")
         if built_dim != embedder.dim:
             raise IndexMismatchError(

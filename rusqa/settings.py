@@ -19,10 +19,6 @@ OFFLINE_ENV = {
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
     "TOKENIZERS_PARALLELISM": "false",
-    # The embedders' OpenMP threads spin while waiting for a core: on a busy machine that made a
-    # 15 ms question take 170 ms (measured, two CPU hogs on 2 cores); passive waiting keeps it ~50 ms
-    # at a cost of a few ms on an idle machine. Set the variable yourself to choose otherwise.
-    "OMP_WAIT_POLICY": "PASSIVE",
 }
 
 
