@@ -28,7 +28,7 @@ def quoted_spans(answer_text: str) -> list[str]:
         span = match.group(1).removesuffix(" …").removesuffix("…").strip()
         if len(span) >= 3:
             spans.append(span)
-    return sorted(set(spans), key=len, reverse=True)
+    return sorted(set(spans), key=lambda span: (-len(span), span))  # longest first, then a fixed order
 
 
 def highlight(text: str, spans: Iterable[str]) -> str:
