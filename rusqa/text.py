@@ -18,6 +18,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACE = re.compile(r"\s+")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·\uf0b7]|-(?=\s*\S))\s*")
 # Words that follow a hyphen without joining to it: «rus- og psykiske», «bo- og».
+_CLOSING = ",.;:)!?»"
 _KEEP_HYPHEN_BEFORE = {"og", "eller", "til", "som", "samt", "&"}
 
 
@@ -46,7 +47,9 @@ def join_lines(lines: Iterable[str]) -> str:
             out = line
             continue
         first_word = line.split(" ", 1)[0]
-        if out.endswith("-"):
+        if line[0] in _CLOSING:  # «alkohol-» + «, benzodiazepin-»: punctuation belongs to the line before
+            out += line
+        elif out.endswith("-"):
             out = _rejoin_hyphen(out, first_word) + line
         else:
             out = f"{out} {line}"
@@ -66,6 +69,8 @@ def _rejoin_hyphen(before: str, first_word: str) -> str:
         return before + " "
     if prefix.isupper() and first_word[:1].isupper() and first_word.strip(",.;:").isupper():
         return before[:-1]
+    if first_word[:1].isdigit():  # «vår-» + «22»
+        return before
     if not first_word[:1].islower():
         return before + " "
     if len(prefix) == 1 or (prefix.isupper() and len(prefix) >= 2):

@@ -14,11 +14,10 @@ cells comes after its risk, before the next row's Mål, again in column order.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
-from itertools import pairwise
 from statistics import median
 
+from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, is_blank
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import is_bullet, join_bullets, join_lines
@@ -37,11 +36,9 @@ _FRIST_START = re.compile(
     re.IGNORECASE,
 )
 _CELL_GAP = re.compile(r"\s{2,}")  # two or more spaces inside a line: two cells on one line
-_WORD = re.compile(r"[^\W\d_]+")
 _PAGE_BREAK_RUN = 2  # consecutive empty lines (a form feed comes out as an empty line too)
 _GOAL_WIDTH_FACTOR = 1.5  # a Mål block this much wider than the column holds a tiltak too
 GOAL, TEXT, OWNER = 0, 1, 2  # the cells a row keeps as lines
-Vocab = tuple[Counter[str], Counter[str]]  # word counts, and counts at line breaks
 
 
 @dataclass
@@ -78,7 +75,7 @@ def parse(source: Source, plan: Plan) -> ParsedPlan:
     intro_end = (headings[0] if headings else len(source) + 1) - 1
     title_line = next((n for n in range(1, intro_end + 1) if not is_blank(source.line(n))), intro_end)
     add_prose(builder, source, plan.title, title_line + 1, intro_end)  # its first line is the plan's title
-    vocab = vocabulary(source.lines)
+    vocab = PlanWords(source.lines)
     for i, (heading, header) in enumerate(zip(headings, headers, strict=True)):
         title = join_lines([source.line(heading)])
         section = SECTION_SEP.join(builder.add_section(title, [title], (heading, heading)).path)
@@ -282,51 +279,8 @@ def _split_goal(row: _Row, width: float) -> None:
     row.cells[GOAL] = [goal]
 
 
-def vocabulary(lines: list[str]) -> Vocab:
-    """Word counts of the plan, and how often each word sits at a line break (as either fragment)."""
-    total: Counter[str] = Counter(w.casefold() for line in lines for w in _WORD.findall(line))
-    at_break: Counter[str] = Counter()
-    for a, b in pairwise(lines):
-        pair = _break_pair(a, b)
-        if pair:
-            at_break[pair[0].casefold()] += 1
-            at_break[pair[1].casefold()] += 1
-    return total, at_break
-
-
-def _break_pair(a: str, b: str) -> tuple[str, str] | None:
-    """The word ending line a and the lower-case word starting line b, if both are plain words."""
-    left = a.split()[-1] if a.split() else ""
-    right = _WORD.match(b.lstrip())
-    if not (left and right and _WORD.fullmatch(left) and right.group(0)[:1].islower()):
-        return None
-    return left, right.group(0)
-
-
-def rejoin_breaks(lines: list[str], vocab: Vocab) -> list[str]:
-    """Re-join a word a narrow column broke without a hyphen: «Forebyggen» + «de enhet» → «Forebyggende enhet».
-
-    Join when the first fragment is never a word elsewhere in the plan, and either the joined word is
-    («Forebyggende») or the second fragment is a letter or two that is never a word elsewhere
-    («Helsestasjo» + «n»).
-    """
-    total, at_break = vocab
-    out: list[str] = []
-    for line in lines:
-        pair = _break_pair(out[-1], line) if out else None
-        if pair:
-            left, right = (w.casefold() for w in pair)
-            alone = total[left] - at_break[left] == 0
-            short = len(right) <= 2 and total[right] - at_break[right] == 0
-            if alone and (total[left + right] > 0 or short):
-                out[-1] = out[-1].rstrip() + line.lstrip()
-                continue
-        out.append(line)
-    return out
-
-
-def _add_row(builder: PlanBuilder, section: str, row: _Row, vocab: Vocab) -> None:
-    goal, text, owner = (rejoin_breaks(cell, vocab) for cell in row.cells)
+def _add_row(builder: PlanBuilder, section: str, row: _Row, vocab: PlanWords) -> None:
+    goal, text, owner = (vocab.rejoin(cell) for cell in row.cells)
     if not text or not owner or not row.deadline:
         builder.warnings.append(f"{section}: the row at lines {row.first}-{row.last} lacks a tiltak, owner or frist")
     builder.add_tiltak(

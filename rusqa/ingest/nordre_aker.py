@@ -16,11 +16,11 @@ goal, deadline, status or risk, and their numbers restart per level, so ids are 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rusqa.ingest.abbreviations import expand_owner
+from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import is_bullet, join_bullets, join_lines, strip_bullet
@@ -44,7 +44,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 def parse(source: Source, plan: Plan) -> ParsedPlan:
     builder = PlanBuilder(plan)
     builder.abbreviations = abbreviations(source.lines)
-    vocab = vocabulary(source.lines)
+    vocab = PlanWords(source.lines)
     numbered: list[str] = []  # the numbered headings above the current line, by depth
     path: list[str] = [plan.title]
     strategy: str | None = None
@@ -86,38 +86,7 @@ def abbreviations(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def vocabulary(lines: list[str]) -> Counter[str]:
-    """Casefolded words as printed whole on some line: the evidence for re-joining broken words."""
-    return Counter(word.casefold() for line in lines for word in _WORD.findall(line))
-
-
-def rejoin_breaks(lines: list[str], vocab: Counter[str]) -> list[str]:
-    """Re-join words broken at a line end where join_lines cannot tell.
-
-    A narrow column breaks «Forebyggen» / «de» without a hyphen; hyphenation breaks «OPP-» / «STÅR»,
-    «Anti-» / «doping Norge» and «Tjenes-» / «ter (FIT)», where join_lines keeps the hyphen (a capital on
-    either side looks like a name to it). Join when the joined word is printed whole elsewhere in the
-    plan and, for a break without a hyphen, the left piece is not a word of its own.
-    """
-    out = [line.rstrip() for line in lines if line.strip()]
-    for i in range(len(out) - 1, 0, -1):
-        left, right = out[i - 1], out[i].lstrip()
-        head = re.search(r"([^\W\d_]+)(-?)$", left)
-        tail = re.match(r"[^\W\d_]+", right)
-        if not head or not tail:
-            continue
-        joined = (head.group(1) + tail.group(0)).casefold()
-        if head.group(2):
-            ok = vocab[joined] > 0
-        else:
-            ok = right[0].islower() and vocab[joined] > 0 and vocab[head.group(1).casefold()] <= 1
-        if ok:
-            out[i - 1] = left[: head.start(2) if head.group(2) else len(left)] + right
-            del out[i]
-    return out
-
-
-def _heading(source: Source, n: int, vocab: Counter[str], table: bool) -> tuple[str, int, int, str] | None:
+def _heading(source: Source, n: int, vocab: PlanWords, table: bool) -> tuple[str, int, int, str] | None:
     """(title, depth, last line, kind) when line n starts a heading of this layout, else None.
 
     Kinds: «level» (Strukturelt nivå …), «strategy» (STRATEGI n – …), «top» (an unnumbered heading in
@@ -143,7 +112,7 @@ def _heading(source: Source, n: int, vocab: Counter[str], table: bool) -> tuple[
     nxt = _next_printed(source, n)
     rest = source.line(nxt).strip() if nxt else ""
     if rest.isupper() and not _NUMBERED.match(rest) and (title.endswith("-") or len(rest.split()) <= 3):
-        title = join_lines(rejoin_breaks([title, rest], vocab))
+        title = join_lines(vocab.rejoin([title, rest]))
         last = nxt or n
     title = f"{number}. {title}" if line.startswith(f"{number}.") else f"{number} {title}"
     kind = "strategy" if _STRATEGY.match(match.group(2)) else "chapter"
@@ -159,7 +128,7 @@ def _next_printed(source: Source, n: int) -> int | None:
 
 
 def _read_region(
-    builder: PlanBuilder, source: Source, vocab: Counter[str], path: list[str], table: bool, start: int, end: int
+    builder: PlanBuilder, source: Source, vocab: PlanWords, path: list[str], table: bool, start: int, end: int
 ) -> None:
     if start > end:
         return
@@ -183,7 +152,7 @@ class _Row:
 
 
 def _read_table(
-    builder: PlanBuilder, source: Source, vocab: Counter[str], path: list[str], start: int, end: int
+    builder: PlanBuilder, source: Source, vocab: PlanWords, path: list[str], start: int, end: int
 ) -> None:
     """Rows of one level's «Tiltak | Ansvar» table; themed sub-lists and stray prose (footnotes) too."""
     section = list(path)
@@ -256,8 +225,8 @@ def _add_text(row: _Row, text: str, abbrevs: dict[str, str]) -> None:
         row.text.append(text)
 
 
-def _add_row(builder: PlanBuilder, vocab: Counter[str], section: str, row: _Row) -> None:
-    text = join_bullets(rejoin_breaks(row.text, vocab))
+def _add_row(builder: PlanBuilder, vocab: PlanWords, section: str, row: _Row) -> None:
+    text = join_bullets(vocab.rejoin(row.text))
     if row.owner is None:
         builder.warnings.append(f"lines {row.first}-{row.last}: tiltak without an Ansvar code: {text[:60]!r}")
     builder.add_tiltak(
@@ -279,15 +248,15 @@ class _Para:
     text: str = ""
 
 
-def _para_text(para: _Para, vocab: Counter[str]) -> str:
+def _para_text(para: _Para, vocab: PlanWords) -> str:
     """The paragraph's lead text, then its list items, joined with « • »."""
-    parts = [join_lines(rejoin_breaks(para.lead, vocab))] if para.lead else []
-    parts += [join_lines(rejoin_breaks([strip_bullet(item[0]), *item[1:]], vocab)) for item in para.items]
+    parts = [join_lines(vocab.rejoin(para.lead))] if para.lead else []
+    parts += [join_lines(vocab.rejoin([strip_bullet(item[0]), *item[1:]])) for item in para.items]
     return " • ".join(part for part in parts if part)
 
 
 def _read_prose(
-    builder: PlanBuilder, source: Source, vocab: Counter[str], path: list[str], start: int, end: int
+    builder: PlanBuilder, source: Source, vocab: PlanWords, path: list[str], start: int, end: int
 ) -> None:
     """Prose as passages of whole paragraphs (≤ ~1200 characters); a short title line opens a sub-section."""
     section = list(path)
@@ -313,7 +282,7 @@ def _read_prose(
     flush()
 
 
-def _paragraphs(source: Source, vocab: Counter[str], start: int, end: int, abbrevs: dict[str, str]) -> list[_Para]:
+def _paragraphs(source: Source, vocab: PlanWords, start: int, end: int, abbrevs: dict[str, str]) -> list[_Para]:
     """Split prose into paragraphs: whitespace-only lines break them, bullets and «CODE: …» lines are items.
 
     Rows of numbers (a statistics table printed into a sentence) are kept as a paragraph of their own,

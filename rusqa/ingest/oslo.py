@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, is_blank, paragraphs
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import collapse, is_bullet, join_bullets, join_lines
@@ -30,8 +31,6 @@ _CODE = re.compile(r"^(\d{1,2})\s?([FS])\.\s*(.*)$")
 _GOAL_AND_CODE = re.compile(r"^(.*?[a-zæøå])\s+(\d{1,2})\s?([FS])\.\s*(.*)$")
 _OWNER = re.compile(r"^[A-ZÆØÅ]{2,5}(?:\s?/\s?[A-ZÆØÅ]{2,5})*$")
 _FOR_BYDELENE = re.compile(r"^Bydelene\b")
-_PREFIX_HYPHEN = re.compile(r"(?:^|\s)[A-Za-zÆØÅæøå]-$")
-_WORD = re.compile(r"^[A-Za-zÆØÅæøå]+$")
 
 
 @dataclass
@@ -47,7 +46,7 @@ class _Cell:
 def parse(source: Source, plan: Plan) -> ParsedPlan:
     """Chapters become sections; their prose becomes passages; the measure tables become tiltak."""
     builder = PlanBuilder(plan)
-    vocabulary = _interior_words(source.lines)
+    vocabulary = PlanWords(source.lines)
     headings = _headings(source)
     if headings and headings[0][0] > 1:
         add_prose(builder, source, plan.title, 1, headings[0][0] - 1)
@@ -86,7 +85,7 @@ def _is_header(line: str) -> bool:
     return bool(_TABLE_HEADER.match(collapse(line)))
 
 
-def _read_table(builder: PlanBuilder, source: Source, section: str, start: int, end: int, vocab: set[str]) -> None:
+def _read_table(builder: PlanBuilder, source: Source, section: str, start: int, end: int, vocab: PlanWords) -> None:
     """Read the table rows in start..end into tiltak, in document order."""
     measures: list[_Cell] = []
     pending: list[_Cell] = []
@@ -180,10 +179,10 @@ def _assign_owners(measures: int, codes: list[str]) -> list[str] | None:
     return None
 
 
-def _add_measure(builder: PlanBuilder, section: str, measure: _Cell, vocab: set[str]) -> None:
+def _add_measure(builder: PlanBuilder, section: str, measure: _Cell, vocab: PlanWords) -> None:
     numbers = [n for n, _ in measure.lines]
-    text = join_bullets(_rejoin([t for _, t in measure.lines], vocab))
-    goal = join_lines(_rejoin([t for _, t in measure.goal.lines], vocab)) if measure.goal else None
+    text = join_bullets(vocab.rejoin([t for _, t in measure.lines]))
+    goal = join_lines(vocab.rejoin([t for _, t in measure.goal.lines])) if measure.goal else None
     builder.add_tiltak(
         section=section,
         text=text,
@@ -206,48 +205,3 @@ def for_bydelene(text: str) -> bool:
     return bool(_FOR_BYDELENE.match(text))
 
 
-def _interior_words(lines: list[str]) -> set[str]:
-    """Words (lower case) that occur inside a line, i.e. not cut by a line end or a column edge."""
-    words: set[str] = set()
-    for line in lines:
-        words.update(t.lower().strip('.,:;()«»"') for t in line.split()[1:-1])
-    return words
-
-
-def _rejoin(lines: list[str], vocab: set[str]) -> list[str]:
-    """Re-join what the narrow column split, so join_lines sees whole words.
-
-    A line starting with punctuation («, benzodiazepin-») belongs to the previous line; a one-letter
-    prefix before a line-end hyphen keeps it («e-» + «læringsverktøyet»). A word cut
-    without a hyphen («Forebyggen» / «de») is joined when the joined word occurs inside a line
-    elsewhere in the plan and the first fragment never does.
-    """
-    out: list[str] = []
-    for raw in lines:
-        line = collapse(raw)
-        if not line:
-            continue
-        if out and line[0] in ",.;:)":
-            out[-1] += line
-            continue
-        if out and _PREFIX_HYPHEN.search(out[-1]):
-            first, _, line = line.partition(" ")
-            out[-1] += first
-            if not line:
-                continue
-        if out and out[-1].split() and line.split():
-            head, first = out[-1].split()[-1], line.split()[0]
-            joined = (head + first).lower()
-            if (
-                _WORD.match(head)
-                and _WORD.match(first)
-                and first[:1].islower()
-                and joined in vocab
-                and head.lower() not in vocab
-            ):
-                out[-1] += first
-                line = line[len(first) :].strip()
-                if not line:
-                    continue
-        out.append(line)
-    return out

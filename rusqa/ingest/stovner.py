@@ -11,11 +11,10 @@ i Strategisk plan for rusfeltet i Oslo kommune»); the rows under it get it in t
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rusqa.ingest.abbreviations import expand_owner
+from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.generic import heading_level
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, is_blank
 from rusqa.models import ParsedPlan, Plan
@@ -43,7 +42,7 @@ class _Cell:
 
 def parse(source: Source, plan: Plan) -> ParsedPlan:
     builder = PlanBuilder(plan)
-    vocabulary = inner_words(source.lines)
+    vocabulary = PlanWords(source.lines)
     heads = headings(source)
     if not heads:
         builder.warnings.append("no numbered headings found")
@@ -80,7 +79,7 @@ def headings(source: Source) -> list[tuple[int, int, str]]:
 
 
 def _read_body(
-    builder: PlanBuilder, source: Source, path: list[str], start: int, end: int, vocabulary: Counter[str]
+    builder: PlanBuilder, source: Source, path: list[str], start: int, end: int, vocabulary: PlanWords
 ) -> None:
     """Prose up to a tiltak table header becomes passages; the table becomes tiltak."""
     section = SECTION_SEP.join(path)
@@ -93,7 +92,7 @@ def _read_body(
 
 
 def _read_table(
-    builder: PlanBuilder, source: Source, path: list[str], header: int, end: int, vocabulary: Counter[str]
+    builder: PlanBuilder, source: Source, path: list[str], header: int, end: int, vocabulary: PlanWords
 ) -> None:
     """Rows become tiltak under the current table group; owner-less cells open a new group."""
     match = _TABLE_HEADER.match(source.line(header))
@@ -103,12 +102,12 @@ def _read_table(
     abbreviations = builder.abbreviations
     for cell in table_cells(source, header + 1, end):
         lines = (cell.text[0][0], (cell.owner or cell.text)[-1][0])
-        text = join_bullets(rejoin_fragments([t for _, t in cell.text], vocabulary))
+        text = join_bullets(vocabulary.rejoin([t for _, t in cell.text]))
         if not cell.owner:
             group = [*path, text]
             builder.add_section(text, group, lines)
             continue
-        owner = join_lines(rejoin_fragments([t for _, t in cell.owner], vocabulary))
+        owner = join_lines(vocabulary.rejoin([t for _, t in cell.owner]))
         abbreviations.update(plan_abbreviations(source, owner))
         builder.add_tiltak(
             section=SECTION_SEP.join(group),
@@ -173,36 +172,6 @@ def is_owner_continuation(line: str) -> bool:
     text = collapse(line)
     short = len(text.split()) <= 3 and not text.endswith(".")
     return short and (text[:1].islower() or text[:1] in "/,&" or bool(_OWNER_START.match(text)))
-
-
-def inner_words(lines: Sequence[str]) -> Counter[str]:
-    """Casefolded words that are not the last word of their line: words the plan prints whole."""
-    counts: Counter[str] = Counter()
-    for line in lines:
-        found = _WORD.findall(line.rstrip().rstrip("-"))
-        counts.update(word.casefold() for word in found[:-1])
-    return counts
-
-
-def rejoin_fragments(lines: Sequence[str], vocabulary: Counter[str]) -> list[str]:
-    """Re-join a word a narrow column broke without a hyphen: «Forebyggen» + «de enhet».
-
-    Join when the joined word is printed whole elsewhere in the plan and the first fragment never
-    is; «Avd» + «oppvekst» stays two words because «avdoppvekst» occurs nowhere.
-    """
-    out: list[str] = []
-    for raw in lines:
-        line = collapse(raw)
-        if out and line:
-            tail = _WORD.findall(out[-1])
-            head = _WORD.match(line)
-            if tail and head and out[-1].endswith(tail[-1]) and line[:1].islower():
-                joined = (tail[-1] + head.group(0)).casefold()
-                if vocabulary[joined] and not vocabulary[tail[-1].casefold()]:
-                    out[-1] += line
-                    continue
-        out.append(line)
-    return out
 
 
 def plan_abbreviations(source: Source, owner: str) -> dict[str, str]:

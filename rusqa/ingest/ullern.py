@@ -13,11 +13,11 @@ tells which later block completes the Mål. A short owner and frist can share on
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.generic import heading_level
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, is_blank
 from rusqa.models import ParsedPlan, Plan
@@ -53,7 +53,7 @@ class _Row:
 
 def parse(source: Source, plan: Plan) -> ParsedPlan:
     builder = PlanBuilder(plan)
-    vocab = vocabulary(source.lines)
+    vocab = PlanWords(source.lines)
     header = next((n for n, line in enumerate(source.lines, 1) if _HEADER.match(line)), None)
     table_end = len(source)
     if header is not None:
@@ -228,31 +228,6 @@ def split_owner_frist(lines: list[str]) -> tuple[list[str], list[str]]:
     return owner, frist
 
 
-def vocabulary(lines: list[str]) -> Counter[str]:
-    """How often each word (casefolded, outer punctuation stripped) occurs in the plan."""
-    return Counter(_key(token) for line in lines for token in line.split())
-
-
-def _key(token: str) -> str:
-    return token.casefold().strip(".,:;()«»!?")
-
-
-def rejoin_breaks(lines: list[str], vocab: Counter[str]) -> list[str]:
-    """Re-join a word a narrow column broke at a line end («Forebyggen» + «de», «vår-» + «22»).
-
-    Join the last word of a line with the first word of the next when the joined word occurs
-    elsewhere in the plan and the first fragment does not occur on its own anywhere else.
-    """
-    out = [collapse(line) for line in lines if line.strip()]
-    for i in range(len(out) - 1):
-        head, _, last = out[i].rpartition(" ")
-        first, _, tail = out[i + 1].partition(" ")
-        if last and first and vocab[_key(last + first)] >= 1 and vocab[_key(last)] <= 1:
-            out[i] = f"{head} {last}{first}".strip()
-            out[i + 1] = tail
-    return [line for line in out if line]
-
-
 def split_status(frist: str) -> tuple[str | None, str | None]:
     """The Frist/Status column is one cell: it all goes to `deadline`, `status` stays None.
 
@@ -266,17 +241,17 @@ def split_status(frist: str) -> tuple[str | None, str | None]:
     return frist[: match.start()].strip() or None, frist[match.end() :].strip() or None
 
 
-def _add_row(builder: PlanBuilder, source: Source, vocab: Counter[str], row: _Row) -> None:
+def _add_row(builder: PlanBuilder, source: Source, vocab: PlanWords, row: _Row) -> None:
     def cell(blocks: list[Block]) -> str:
-        return join_lines(rejoin_breaks([line for b in blocks for line in source.span(*b)], vocab))
+        return join_lines(vocab.rejoin([line for b in blocks for line in source.span(*b)]))
 
-    deadline, status = split_status(join_lines(rejoin_breaks(row.frist, vocab)))
+    deadline, status = split_status(join_lines(vocab.rejoin(row.frist)))
     builder.add_tiltak(
         section=SECTION_SEP.join([TABLE_SECTION]),
         text=cell(row.text),
         lines=row.lines,
         goal=cell(row.goal),
-        owner=join_lines(rejoin_breaks(row.owner, vocab)),
+        owner=join_lines(vocab.rejoin(row.owner)),
         deadline=deadline,
         status=status,
     )

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from rusqa.ingest.grorud import parse, rejoin_breaks, split_frist, split_tail, vocabulary
+from rusqa.ingest.grorud import parse, split_frist, split_tail
 from rusqa.ingest.source import Source
 from rusqa.models import Plan
-from tests.ingest.helpers import assert_lines_hold_text, assert_unique_texts, parsed, source, tiltak
+from tests.ingest.helpers import assert_lines_hold_text, assert_unique_texts, parsed, tiltak
 
 PLAN = "grorud-2023"
 S1 = "Forebyggingsoffensiv for å hindre at rusproblemer oppstår"
@@ -330,21 +330,6 @@ def test_split_tail(line: str, expected: tuple[str, str | None, str] | None) -> 
 )
 def test_split_frist(text: str, expected: tuple[str, str]) -> None:
     assert split_frist(text) == expected
-
-
-def test_rejoin_breaks_only_joins_broken_words() -> None:
-    vocab = vocabulary(source(PLAN).lines)
-    assert rejoin_breaks(["Forebyggen", "de enhet, "], vocab) == ["Forebyggende enhet, "]
-    assert rejoin_breaks(["Helsestasjo", "n for "], vocab) == ["Helsestasjon for "]
-    # real words at a line end stay apart
-    assert rejoin_breaks(["kunnskap til å håndtere ", "bekymring i forhold til "], vocab) == [
-        "kunnskap til å håndtere ",
-        "bekymring i forhold til ",
-    ]
-    assert rejoin_breaks(["Oppsøkende arbeid på ", "de unges arenaer. "], vocab) == [
-        "Oppsøkende arbeid på ",
-        "de unges arenaer. ",
-    ]
 
 
 REVISED = """\

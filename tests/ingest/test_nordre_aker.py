@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rusqa.ingest.nordre_aker import rejoin_breaks, vocabulary
 from rusqa.models import Tiltak
 from tests.ingest.helpers import assert_lines_hold_text, assert_unique_texts, parsed, tiltak
 
@@ -250,11 +249,3 @@ def test_prose_lands_under_its_heading() -> None:
     section, _ = _passage_with("OF: Oppvekst- og familieavdelingen • HM: Helse- og mestringsavdelingen")
     assert section == "Forkortelser"
     assert len(parsed(PLAN).passages) == 34
-
-
-def test_rejoin_breaks_mends_narrow_columns_and_capital_headings() -> None:
-    vocab = vocabulary(["Forebyggende enhet", "rusproblemer oppstår", "de"])
-    assert rejoin_breaks(["Forebyggen", "de enhet"], vocab) == ["Forebyggende enhet"]
-    assert rejoin_breaks(["AT RUSPROBLEMER OPP-", "STÅR"], vocab) == ["AT RUSPROBLEMER OPPSTÅR"]
-    assert rejoin_breaks(["tilbud til", "de eldste"], vocab) == ["tilbud til", "de eldste"]
-    assert rejoin_breaks(["NAV-", "Bydel"], vocab) == ["NAV-", "Bydel"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rusqa.ingest.oslo import _assign_owners, _rejoin, for_bydelene
+from rusqa.ingest.oslo import _assign_owners, for_bydelene
 from rusqa.models import Passage
 from tests.ingest.helpers import assert_lines_hold_text, assert_unique_texts, parsed, tiltak
 
@@ -239,9 +239,3 @@ def test_owner_cells_map_one_to_one_or_one_for_all() -> None:
     assert _assign_owners(3, ["SET", "UTD", "SET"]) == ["SET", "UTD", "SET"]
     assert _assign_owners(2, ["HLS"]) == ["HLS", "HLS"]
     assert _assign_owners(3, ["SET", "HLS"]) is None  # ambiguous: warned, not guessed
-
-
-def test_narrow_column_break_is_rejoined() -> None:
-    vocab = {"forebyggende", "de", "enhet"}
-    assert _rejoin(["Forebyggen", "de enhet"], vocab) == ["Forebyggende", "enhet"]
-    assert _rejoin(["rusfri og", "så videre"], vocab | {"også", "og"}) == ["rusfri og", "så videre"]

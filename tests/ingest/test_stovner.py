@@ -154,12 +154,6 @@ def test_footers_and_chart_residue_are_not_prose() -> None:
     assert "AVL" not in texts  # the table's cells are tiltak, not passages
 
 
-def test_narrow_column_fragments_are_rejoined_only_when_the_plan_prints_the_word() -> None:
-    vocabulary = stovner.inner_words(["Forebyggende enhet arbeider", "Avd oppvekst"])
-    assert stovner.rejoin_fragments(["Forebyggen", "de enhet"], vocabulary) == ["Forebyggende enhet"]
-    assert stovner.rejoin_fragments(["Avd", "oppvekst"], vocabulary) == ["Avd", "oppvekst"]
-
-
 def _synthetic(lines: list[str]) -> Source:
     spaced = [part for line in lines for part in (line, "")]
     return Source(path=Path("synthetic.txt"), lines=spaced, sha256="0" * 64)

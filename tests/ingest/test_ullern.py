@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rusqa.ingest.ullern import ends_table, goal_start, rejoin_breaks, split_owner_frist, split_status, vocabulary
+from rusqa.ingest.ullern import ends_table, goal_start, split_owner_frist, split_status
 from tests.ingest.helpers import assert_lines_hold_text, assert_unique_texts, parsed, tiltak
 
 PLAN = "ullern"
@@ -176,9 +176,6 @@ def test_goal_cells_are_recognised_loosely_but_not_in_tiltak_text() -> None:
 
 
 def test_small_helpers() -> None:
-    vocab = vocabulary(["Forebyggende enhet har ansvar", "Forebyggen", "de enhet"])
-    assert rejoin_breaks(["Forebyggen", "de enhet"], vocab) == ["Forebyggende", "enhet"]
-    assert rejoin_breaks(["Forebyggende", "enhet"], vocab) == ["Forebyggende", "enhet"]
     owner, frist = split_owner_frist(["Avdelingsleder NAV 1.kvartal", "med ansvar for rus"])
     assert (" ".join(owner).split(), " ".join(frist).split()) == (
         ["Avdelingsleder", "NAV", "med", "ansvar", "for", "rus"],
