@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pydantic import Field
 
@@ -116,38 +117,48 @@ def _first_unknown(current: str | None, candidate: str) -> str:
     return current if current is not None else candidate
 
 
-def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None]:
-    """Plan ids the question names, and a named bydel/municipality that has no plan here."""
-    plans = list(plans)
+@lru_cache(maxsize=1)
+def _place_patterns() -> tuple[list[tuple[str, re.Pattern[str]]], list[tuple[str, re.Pattern[str]]]]:
+    """Compiled once: Oslo's districts (longest name first, aliases and «bydel Sentrum» forms
+    included) and the other municipalities."""
     lex = lexicon()
+    bydeler = [(name, rf"\b{re.escape(normalise(name))}\b") for name in lex["oslo_bydeler"]]
+    bydeler += [(name, rf"\bbydel(?:en)? {normalise(name)}\b") for name in lex["bydeler_only_after_bydel"]]
+    bydeler += [(name, rf"\b{alias}\b") for alias, name in lex["bydel_aliases"].items()]
+    bydeler.sort(key=lambda item: len(item[0]), reverse=True)
+    others = [(place, rf"\b{re.escape(normalise(place))}\b") for place in lex["other_places"]]
+    return [(n, re.compile(p)) for n, p in bydeler], [(n, re.compile(p)) for n, p in others]
+
+
+def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None]:
+    """Plan ids the question names, and a named bydel/municipality that has no plan here.
+
+    A plan word that could mean any municipality's plan («kommunens plan», «municipality's plan»)
+    names the city plan only when no other municipality is named.
+    """
+    plans = list(plans)
     by_bydel = {normalise(p.bydel): p.id for p in plans if not p.is_city_plan}
+    bydeler, others = _place_patterns()
     found: list[str] = []
     unknown: str | None = None
     rest = norm
-    for name in sorted(lex["oslo_bydeler"], key=len, reverse=True):
-        pattern = re.compile(rf"\b{re.escape(normalise(name))}\b")
+    for name, pattern in bydeler:
         if pattern.search(rest):
             rest = pattern.sub(" ", rest)
-            key = normalise(name)
-            if key in by_bydel:
-                found.append(by_bydel[key])
+            if normalise(name) in by_bydel:
+                found.append(by_bydel[normalise(name)])
             else:
                 unknown = _first_unknown(unknown, name)
-    for name in lex["bydeler_only_after_bydel"]:
-        if re.search(rf"\bbydel(?:en)? {normalise(name)}\b", rest):
-            unknown = _first_unknown(unknown, name)
-    for alias, name in lex["bydel_aliases"].items():
-        if re.search(rf"\b{alias}\b", rest) and normalise(name) not in by_bydel:
-            unknown = _first_unknown(unknown, name)
-    for place in lex["other_places"]:
-        if re.search(rf"\b{re.escape(normalise(place))}\b", rest):
-            unknown = _first_unknown(unknown, place)
-    for match in _OTHER_KOMMUNE.finditer(rest):
-        if match.group(1) not in _NOT_A_KOMMUNE:
-            unknown = _first_unknown(unknown, match.group(1).capitalize())
-    city = [p.id for p in plans if p.is_city_plan]
-    if city and _CITY_PLAN.search(rest):
-        found.extend(city)
+    municipality = next((place for place, pattern in others if pattern.search(rest)), None)
+    if municipality is None:
+        match = next((m for m in _OTHER_KOMMUNE.finditer(rest) if m.group(1) not in _NOT_A_KOMMUNE), None)
+        municipality = match.group(1).capitalize() if match else None
+    if municipality is not None:
+        unknown = _first_unknown(unknown, municipality)
+    else:
+        city = [p.id for p in plans if p.is_city_plan]
+        if city and _CITY_PLAN.search(rest):
+            found.extend(city)
     return list(dict.fromkeys(found)), unknown
 
 

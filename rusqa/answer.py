@@ -112,9 +112,6 @@ def field_answer(intent: str, sources: Sequence[Source], terms: Sequence[str] = 
     return "\n".join(lines)
 
 
-_DIGIT = re.compile(r"\d")
-
-
 def sentences(text: str) -> list[str]:
     """A text's sentences (and bullet items, and lines)."""
     return [s.strip() for line in text.splitlines() for s in _SENTENCE_END.split(line) if s and s.strip()]

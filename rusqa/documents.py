@@ -55,36 +55,22 @@ def tiltak_text(t: Tiltak) -> str:
     return "\n".join(parts)
 
 
-def _search_text(plan: Plan, section: str, text: str) -> str:
+def to_doc(plan: Plan, record: Tiltak | Passage) -> Doc:
+    """A record as the index holds it; the search text names the bydel, plan and section too."""
+    is_tiltak = isinstance(record, Tiltak)
+    text = tiltak_text(record) if isinstance(record, Tiltak) else record.text
     where = plan.bydel if plan.is_city_plan else f"Bydel {plan.bydel}"
-    return f"{where} – {plan.title}\n{section}\n{text}"
-
-
-def tiltak_doc(plan: Plan, t: Tiltak) -> Doc:
-    text = tiltak_text(t)
+    fields = {name: value for name in ("owner", "deadline", "status", "risk") if (value := getattr(record, name, None))}
     return Doc(
-        id=t.id,
-        kind="tiltak",
+        id=record.id,
+        kind="tiltak" if is_tiltak else "passage",
         plan_id=plan.id,
         bydel=plan.bydel,
-        section=t.section,
+        section=record.section,
         text=text,
-        search_text=_search_text(plan, t.section, text),
-        lines=t.lines,
-        fields={name: value for name in ("owner", "deadline", "status", "risk") if (value := getattr(t, name))},
-    )
-
-
-def passage_doc(plan: Plan, p: Passage) -> Doc:
-    return Doc(
-        id=p.id,
-        kind="passage",
-        plan_id=plan.id,
-        bydel=plan.bydel,
-        section=p.section,
-        text=p.text,
-        search_text=_search_text(plan, p.section, p.text),
-        lines=p.lines,
+        search_text=f"{where} – {plan.title}\n{record.section}\n{text}",
+        lines=record.lines,
+        fields=fields,
     )
 
 
@@ -92,6 +78,6 @@ def documents(plans: list[ParsedPlan]) -> list[Doc]:
     """Every record of every plan as a Doc, tiltak first within each plan."""
     docs: list[Doc] = []
     for parsed in plans:
-        docs.extend(tiltak_doc(parsed.plan, t) for t in parsed.tiltak)
-        docs.extend(passage_doc(parsed.plan, p) for p in parsed.passages)
+        docs.extend(to_doc(parsed.plan, t) for t in parsed.tiltak)
+        docs.extend(to_doc(parsed.plan, p) for p in parsed.passages)
     return docs

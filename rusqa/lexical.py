@@ -43,6 +43,7 @@ class LexicalIndex:
             for token in tokens:
                 df[token] = df.get(token, 0) + 1
         n = len(ids)
+        self._last: tuple[tuple[tuple[str, ...], ...], np.ndarray] | None = None
         self.idf: dict[str, float] = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 
     def concept_weight(self, group: Sequence[str]) -> float:
@@ -66,7 +67,19 @@ class LexicalIndex:
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
 
     def concept_scores(self, concepts: list[list[str]]) -> np.ndarray:
-        """Σ over concepts of the best BM25 score among the concept's tokens: synonyms don't add up."""
+        """Σ over concepts of the best BM25 score among the concept's tokens: synonyms don't add up.
+
+        The last result is kept: a list question searches each plan with the same concepts.
+        """
+        key = tuple(tuple(group) for group in concepts)
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1]
+        total = self._concept_scores(concepts)
+        self._last = (key, total)
+        return total
+
+    def _concept_scores(self, concepts: list[list[str]]) -> np.ndarray:
         total = np.zeros(len(self.ids), dtype=np.float32)
         for group in concepts:
             best = np.zeros(len(self.ids), dtype=np.float32)

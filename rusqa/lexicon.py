@@ -1,4 +1,4 @@
-"""The domain vocabulary of question analysis, read from lexicon.yaml beside this module."""
+"""The domain vocabulary (variants, places, frame words, glossary), read from lexicon.yaml beside this module."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ class LiveIndex:
         self.by_id: dict[str, Doc] = {d.id: d for d in self.docs}
         self.plan_by_id: dict[str, Plan] = {p.plan.id: p.plan for p in self.plans}
         self.tiltak_by_id: dict[str, Tiltak] = {t.id: t for p in self.plans for t in p.tiltak}
-        self.terms = self.lexical.terms
+        self.doc_plans = np.array([self.by_id[i].plan_id for i in self.lexical.ids])  # in BM25 order, for filters
         self._lock = threading.Lock()
 
     @classmethod

@@ -6,7 +6,6 @@ the evaluation all go through this one path.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import unicodedata
@@ -24,7 +23,6 @@ from rusqa.answer import (
     sentences,
 )
 from rusqa.errors import InputError
-from rusqa.lexicon import lexicon
 from rusqa.live import LiveIndex
 from rusqa.llm import with_generated_answer
 from rusqa.models import Answer, Hit
@@ -42,7 +40,6 @@ MAX_UNKNOWN_SHARE = 0.5
 ALTERNATIVE_RATIO = 0.8
 PREFER_WITHIN = 3
 QUANTITY_POOL = 50  # a number may sit in a long passage that ranks low on one common word
-_DIGIT = re.compile(r"\d")
 FIELD_INTENTS = {"owner", "deadline", "status", "risk"}
 
 
@@ -109,15 +106,6 @@ def _source(live: LiveIndex, hit: Hit) -> Source:
     return Source(hit=hit, doc=doc, plan=live.plan_by_id[doc.plan_id], tiltak=live.tiltak_by_id.get(doc.id))
 
 
-def is_oslo_bydel(place: str) -> bool:
-    lex = lexicon()
-    return (
-        place in lex["oslo_bydeler"]
-        or place in lex["bydeler_only_after_bydel"]
-        or place in lex["bydel_aliases"].values()
-    )
-
-
 def has_basis(query: Query) -> bool:
     """Whether the plans could hold an answer: some search term occurs in them, and (in Norwegian,
     where every subject word should be the plans' own) most of the terms do."""
@@ -131,8 +119,7 @@ def answer_question(live: LiveIndex, question: str) -> Answer:
     question = unicodedata.normalize("NFC", question)
     plans = [p.plan for p in live.plans]
     query = live.analyse(question)
-    if query.unknown_place and (not query.plan_ids or not is_oslo_bydel(query.unknown_place)):
-        # a bydel with no plan, or another municipality («Bergen kommunes plan») even if a plan word matched
+    if query.unknown_place and not query.plan_ids:
         return make_answer(query, abstention(query, plans), [])
     if not has_basis(query):
         return make_answer(query, abstention(query, plans), [])

@@ -52,7 +52,7 @@ def lexical_ranking(
     scores = live.lexical.concept_scores(query.known_concepts)
     ids = live.lexical.ids
     if plan_ids:
-        allowed = np.array([live.by_id[i].plan_id in plan_ids for i in ids])
+        allowed = np.isin(live.doc_plans, list(plan_ids))
         scores = np.where(allowed, scores, 0.0)
     order = np.argsort(-scores, kind="stable")[:limit]
     ranked = [ids[i] for i in order if scores[i] > 0]

@@ -107,29 +107,23 @@ def normalise(text: str) -> str:
     return join_lines(text.splitlines()).casefold()
 
 
-# Spelling variants and synonyms of the domain, unified to one token: exact words, then prefixes
-# (so that inflected forms and compounds follow: «naloxonopplæring», «hasjavvenningsprogrammet»).
-_VARIANTS: dict[str, str] = {
-    "ansvarlig": "ansvar",
-    "ansv": "ansvar",
-    "eier": "ansvar",
-    "fristen": "frist",
-    "tidsfrist": "frist",
-}
-# (prefix, canonical, how many more letters an inflection may add)
-_VARIANT_PREFIXES: tuple[tuple[str, str, int], ...] = (
-    ("naloxon", "nalokson", 3),
-    ("nalokson", "nalokson", 3),
-    ("hasjavvenning", "hap", 12),
-    ("sprøyterom", "brukerrom", 4),  # what people call the supervised injection room
-)
-
-
 def _variant(token: str) -> str:
-    for prefix, canonical, extra in _VARIANT_PREFIXES:
+    """The domain's one spelling of a token (lexicon.yaml `variants`): prefixes first, so inflected
+    forms and compounds follow («naloxonen», «hasjavvenningsprogrammet»), then exact words."""
+    exact, prefixes = _variant_tables()
+    for prefix, canonical, extra in prefixes:
         if token.startswith(prefix) and len(token) <= len(prefix) + extra:
             return canonical
-    return _VARIANTS.get(token, token)
+    return exact.get(token, token)
+
+
+@lru_cache(maxsize=1)
+def _variant_tables() -> tuple[dict[str, str], list[tuple[str, str, int]]]:
+    from rusqa.lexicon import lexicon
+
+    variants = lexicon()["variants"]
+    prefixes = [(str(p), str(c), int(n)) for p, c, n in variants["prefixes"]]
+    return dict(variants["exact"]), prefixes
 
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)

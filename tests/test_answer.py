@@ -6,7 +6,7 @@ from datetime import date
 
 from rusqa.analyse import Query
 from rusqa.answer import Source, abstention, fact_answer, field_answer, list_answer, make_answer, plan_name
-from rusqa.documents import passage_doc, tiltak_doc
+from rusqa.documents import to_doc
 from rusqa.models import Hit, Passage, Plan, Tiltak
 
 GRORUD = Plan(
@@ -61,7 +61,7 @@ INTRO = Passage(
 
 
 def source(plan: Plan, record: Tiltak | Passage, score: float = 1.0) -> Source:
-    doc = tiltak_doc(plan, record) if isinstance(record, Tiltak) else passage_doc(plan, record)
+    doc = to_doc(plan, record)
     return Source(
         hit=Hit(record_id=record.id, score=score, coverage=1.0),
         doc=doc,

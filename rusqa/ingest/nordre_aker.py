@@ -151,9 +151,7 @@ class _Row:
         return self.owner is not None and self.inline is None
 
 
-def _read_table(
-    builder: PlanBuilder, source: Source, vocab: PlanWords, path: list[str], start: int, end: int
-) -> None:
+def _read_table(builder: PlanBuilder, source: Source, vocab: PlanWords, path: list[str], start: int, end: int) -> None:
     """Rows of one level's «Tiltak | Ansvar» table; themed sub-lists and stray prose (footnotes) too."""
     section = list(path)
     row: _Row | None = None
@@ -255,9 +253,7 @@ def _para_text(para: _Para, vocab: PlanWords) -> str:
     return " • ".join(part for part in parts if part)
 
 
-def _read_prose(
-    builder: PlanBuilder, source: Source, vocab: PlanWords, path: list[str], start: int, end: int
-) -> None:
+def _read_prose(builder: PlanBuilder, source: Source, vocab: PlanWords, path: list[str], start: int, end: int) -> None:
     """Prose as passages of whole paragraphs (≤ ~1200 characters); a short title line opens a sub-section."""
     section = list(path)
     group: list[_Para] = []

@@ -203,5 +203,3 @@ def for_bydelene(text: str) -> bool:
     measure whose «- Bydelene …» sub-item merely adds a task: only the measure's lead counts.
     """
     return bool(_FOR_BYDELENE.match(text))
-
-
