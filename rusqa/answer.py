@@ -95,7 +95,11 @@ def field_answer(intent: str, sources: Sequence[Source], terms: Sequence[str] = 
         lines.append(f"{FIELD_LABEL[intent]}: «{value}» [1]")
     else:
         missing = _MISSING[intent]
-        if intent == "deadline" and best.plan.period:
+        if intent == "status" and t.deadline:  # e.g. a plan whose one column is «Frist/Status»
+            missing = f"{missing[:-1]}; fristen er «{t.deadline}»."
+        elif intent == "deadline" and t.status:
+            missing += f"; status: «{t.status}»."
+        elif intent == "deadline" and best.plan.period:
             missing += f"; planperioden er {best.plan.period}."
         elif intent == "deadline":
             missing += "."

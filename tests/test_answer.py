@@ -128,3 +128,19 @@ def test_citations_resolve_to_the_records() -> None:
     assert (first.n, first.tiltak_id, first.lines) == (1, "grorud-2023-t14", (349, 373))
     assert "Ansvarlig: Ansatte ved Regnbuen" in first.text
     assert (second.tiltak_id, second.record_id, second.section) == (None, "grorud-2023-p1", "Innledning")
+
+
+def test_a_status_question_on_a_frist_status_column_quotes_that_column() -> None:
+    ullern = Plan(id="ullern", bydel="Ullern", title="Ullern", period=None, layout="ullern", file="u.txt", sha256="x")
+    hap = Tiltak(
+        id="ullern-t2",
+        plan_id="ullern",
+        bydel="Ullern",
+        section="Tiltak",
+        text="Tilby HAP",
+        owner="Avdelingsdirektør",
+        deadline="Fortløpende, evalueres to ganger pr år",
+        lines=(74, 90),
+    )
+    text = field_answer("status", [source(ullern, hap)])
+    assert text.startswith("Planen oppgir ikke status for dette tiltaket; fristen er «Fortløpende, evalueres")
