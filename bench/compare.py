@@ -5,7 +5,7 @@
 Systems: rusqa (`Assistant` on the live index), a naive llama-index pipeline (SentenceSplitter 1024/200,
 all-MiniLM-L6-v2, Chroma, top 5) and naive BM25 (256-token chunks, bm25s defaults, top 5) — see
 bench/naive.py. Metrics: recall@5 and MRR@10 on gold *text* (the same rule for all three), rusqa's
-id-based recall/MRR from `rusqa.evaluate`, answer accuracy, median answer length, warm latency
+id-based recall/MRR from `rusqa.evaluation.evaluate`, answer accuracy, median answer length, warm latency
 p50/p95, index build times, cold `rusqa ask` wall time and peak RSS, and this process's peak RSS.
 Prints a Markdown table and writes bench/results/compare.json and compare.md. Targets are reported,
 not asserted. Takes about a minute on 2 cores.
@@ -36,7 +36,7 @@ apply_offline_env()
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 from bench.load import percentile  # noqa: E402  (after the offline variables)
-from rusqa.evaluate import EvalItem, load_items  # noqa: E402
+from rusqa.evaluation.evaluate import EvalItem, load_items  # noqa: E402
 from rusqa.text import join_lines, normalise  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,15 +164,15 @@ def summarise(items: list[EvalItem], rows: list[dict[str, Any]]) -> dict[str, An
 def ensure_live_index(settings: Settings) -> dict[str, Any]:
     """Open the live index; build it (as `rusqa index` would) when it is missing or stale."""
     from rusqa.errors import IndexMismatchError, IndexMissingError
-    from rusqa.live import LiveIndex
+    from rusqa.search.live import LiveIndex
 
     try:
         live = LiveIndex.open(settings)
         return {"build_id": live.build_id, "built_now": False}
     except (IndexMissingError, IndexMismatchError) as exc:
         log(f"live index unusable ({exc}); building it in {settings.index_dir}")
-    from rusqa.index import build_index
     from rusqa.ingest import ingest
+    from rusqa.search.build import build_index
 
     report = build_index(settings, ingest(settings.corpus_dir))
     return {"build_id": report.build_id, "built_now": report.built, "seconds": round(report.seconds, 2)}
@@ -183,8 +183,8 @@ def rusqa_builds(base: Settings) -> dict[str, Any]:
 
     Each time includes `ingest` (as `rusqa index` does); the embedder is loaded inside each build.
     """
-    from rusqa.index import build_index, code_hash
     from rusqa.ingest import ingest
+    from rusqa.search.build import build_index, code_hash
 
     out: dict[str, Any] = {"code_hash_before": code_hash()}
     with tempfile.TemporaryDirectory(prefix="rusqa-bench-", ignore_cleanup_errors=True) as tmp:
@@ -216,7 +216,7 @@ def rusqa_builds(base: Settings) -> dict[str, Any]:
 
 
 def _pinned_assistant_class() -> type:
-    from rusqa.qa import Assistant
+    from rusqa.answering.qa import Assistant
 
     class PinnedAssistant(Assistant):
         """An Assistant held to one build: the measurements stay on one index even when another process
@@ -234,9 +234,9 @@ def _pinned_assistant_class() -> type:
 
 
 def run_rusqa(settings: Settings, items: list[EvalItem]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One pass of `rusqa.evaluate.evaluate` (answers, latencies, id ranks); text ranks from its retrieved ids."""
-    from rusqa.evaluate import evaluate, metrics
-    from rusqa.live import LiveIndex
+    """One pass of `rusqa.evaluation.evaluate.evaluate` (answers, latencies, id ranks); text ranks from its retrieved ids."""
+    from rusqa.evaluation.evaluate import evaluate, metrics
+    from rusqa.search.live import LiveIndex
 
     assistant = _pinned_assistant_class()(settings, LiveIndex.open(settings))
     live = assistant.live

@@ -128,7 +128,7 @@ def run(threads: int, per_thread: int, max_seconds: float, app: bool = False) ->
         peak = clients.peak_rss_mb
         index = "via the app"
     else:
-        from rusqa.qa import Assistant
+        from rusqa.answering.qa import Assistant
 
         assistant = Assistant(get_settings())
         ask = lambda question: assistant.ask(question).abstained  # noqa: E731

@@ -81,7 +81,7 @@ def ingest_cmd() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rusqa.browse import missing_fields
+    from rusqa.planning.browse import missing_fields
 
     with _user_errors():
         corpus = _ingest()
@@ -120,7 +120,7 @@ def plans_cmd(as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rusqa.browse import plan_record
+    from rusqa.planning.browse import plan_record
 
     with _user_errors():
         corpus = _ingest(show_progress=not as_json)
@@ -158,7 +158,7 @@ def tiltak_cmd(as_json: bool, plan: str | None, bydel: str | None, owner: str | 
     from rich.console import Console
     from rich.table import Table
 
-    from rusqa.browse import filter_tiltak, tiltak_record
+    from rusqa.planning.browse import filter_tiltak, tiltak_record
 
     with _user_errors():
         corpus = _ingest(show_progress=not as_json)
@@ -202,7 +202,7 @@ def index_cmd(force: bool) -> None:
 
     Example: rusqa index
     """
-    from rusqa.index import build_index
+    from rusqa.search.build import build_index
 
     with _user_errors():
         settings = get_settings()
@@ -249,7 +249,7 @@ def ask_cmd(as_json: bool, question: str) -> None:
 
     Example: rusqa ask "Hva er fristen for kontaktpunktet i Ullern?"
     """
-    from rusqa.qa import Assistant
+    from rusqa.answering.qa import Assistant
 
     with _user_errors():
         assistant = Assistant()
@@ -291,7 +291,7 @@ def eval_cmd(report_path: str, files: tuple[str, ...]) -> None:
     """
     from pathlib import Path
 
-    from rusqa.evaluate import run_evaluation
+    from rusqa.evaluation.evaluate import run_evaluation
 
     with _user_errors():
         ok = run_evaluation([Path(f) for f in files] or None, Path(report_path))
@@ -309,8 +309,8 @@ def coverage_cmd(as_json: bool, as_csv: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rusqa.coverage import STATUS_LABEL, coverage_csv, coverage_rows, row_record
-    from rusqa.qa import Assistant
+    from rusqa.answering.qa import Assistant
+    from rusqa.planning.coverage import STATUS_LABEL, coverage_csv, coverage_rows, row_record
 
     if as_json and as_csv:
         _err("choose one of --json and --csv")
@@ -347,7 +347,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
 
     Example: rusqa serve --port 7860
     """
-    from rusqa.index import current_build_id
+    from rusqa.search.build import current_build_id
 
     with _user_errors():
         if current_build_id(get_settings().index_dir) is None:
@@ -366,7 +366,7 @@ def doctor_cmd(as_json: bool) -> None:
 
     Exits 0 when healthy, 1 when something is wrong. Example: rusqa doctor
     """
-    from rusqa.doctor import diagnose, render
+    from rusqa.service.doctor import diagnose, render
 
     try:
         settings = get_settings()

@@ -108,7 +108,7 @@ def normalise(text: str) -> str:
 
 
 def _variant(token: str) -> str:
-    """The domain's one spelling of a token (lexicon.yaml `variants`): prefixes first, so inflected
+    """The domain's one spelling of a token (lexicon/variants.yaml): prefixes first, so inflected
     forms and compounds follow («naloxonen», «hasjavvenningsprogrammet»), then exact words."""
     exact, prefixes = _variant_tables()
     for prefix, canonical, extra in prefixes:
@@ -166,3 +166,21 @@ def tokenize(text: str) -> list[str]:
     kept = [_variant(w) for w in kept]
     stems = _stemmer().stemWords(kept)
     return [_variant(stem) for stem in stems]
+
+
+def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = False) -> list[str]:
+    """«naloxonopplæring» → [«naloxon», «opplæring»] when both parts occur in the plans (linking s/e allowed).
+
+    A word the plans already hold is not split unless keep_known (documents index both forms).
+    """
+    if (word in vocabulary and not keep_known) or len(word) < 7 or not word.isalpha():
+        return []
+    best: list[str] = []
+    for i in range(3, len(word) - 3):
+        head, tail = word[:i], word[i:]
+        for h in (head, head[:-1] if head.endswith(("s", "e")) and len(head) > 4 else None):
+            if h and len(h) >= 3 and h in vocabulary and tail in vocabulary:
+                candidate = [h, tail]
+                if not best or min(map(len, candidate)) > min(map(len, best)):
+                    best = candidate
+    return best

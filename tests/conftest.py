@@ -55,8 +55,8 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 @pytest.fixture(scope="session")
 def built_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real index of the five plans, built once per session."""
-    from rusqa.index import build_index
     from rusqa.ingest import ingest
+    from rusqa.search.build import build_index
 
     index_dir = tmp_path_factory.mktemp("built-index")
     settings = Settings(index_dir=index_dir, cache_dir=EMBEDDING_CACHE)
@@ -77,6 +77,6 @@ def live_settings(built_index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 @pytest.fixture
 def assistant(live_settings: Settings):  # type: ignore[no-untyped-def]
-    from rusqa.qa import Assistant
+    from rusqa.answering.qa import Assistant
 
     return Assistant(live_settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rusqa.analyse import analyse, detect_intent, find_places, is_english, split_compound
+from rusqa.answering.analyse import analyse, detect_intent, find_places, is_english, split_compound
 from rusqa.models import Plan
 from rusqa.text import normalise
 

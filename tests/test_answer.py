@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from rusqa.analyse import Query
-from rusqa.answer import Source, abstention, fact_answer, field_answer, list_answer, make_answer, plan_name
-from rusqa.documents import to_doc
+from rusqa.answering.analyse import Query
+from rusqa.answering.shapes import Source, abstention, fact_answer, field_answer, list_answer, make_answer, plan_name
 from rusqa.models import Hit, Passage, Plan, Tiltak
+from rusqa.search.documents import to_doc
 
 GRORUD = Plan(
     id="grorud-2023",

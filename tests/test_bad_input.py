@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rusqa.answering.qa import Assistant
 from rusqa.errors import InputError
 from rusqa.models import Answer
-from rusqa.qa import Assistant
 from rusqa.text import normalise, tokenize
 from tests.conftest import rusqa_cli
 

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from rusqa.answering.qa import Assistant
 from rusqa.errors import IndexMismatchError, RusqaError
-from rusqa.index import build_index, compatibility, read_manifest
 from rusqa.ingest import ingest
-from rusqa.qa import Assistant
+from rusqa.search.build import build_index, compatibility, read_manifest
+from rusqa.search.store import chroma_client
 from rusqa.settings import Settings
-from rusqa.store import chroma_client
 from tests.conftest import EMBEDDING_CACHE
 
 CHROMA = Path(sys.executable).parent / "chroma"

@@ -9,7 +9,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from rusqa.coverage import (
+from rusqa.models import Tiltak
+from rusqa.planning.coverage import (
     CSV_COLUMNS,
     CoverageMatrix,
     Row,
@@ -21,7 +22,6 @@ from rusqa.coverage import (
     measure_text,
     row_record,
 )
-from rusqa.models import Tiltak
 from rusqa.settings import Settings
 
 # Hand labels: for each city measure, does the district plan have a tiltak that does it?
@@ -99,7 +99,7 @@ def test_csv_safe_defuses_formulas() -> None:
 
 @pytest.fixture
 def matrix(live_settings: Settings) -> CoverageMatrix:
-    from rusqa.qa import Assistant
+    from rusqa.answering.qa import Assistant
 
     return CoverageMatrix(Assistant(live_settings).live)
 

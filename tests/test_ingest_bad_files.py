@@ -18,10 +18,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from rusqa.answering.qa import Assistant
 from rusqa.cli import main
-from rusqa.index import build_index
 from rusqa.ingest import ingest
-from rusqa.qa import Assistant
+from rusqa.search.build import build_index
 from rusqa.settings import Settings, get_settings
 from tests.conftest import CORPUS, EMBEDDING_CACHE, RUSQA
 

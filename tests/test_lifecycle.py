@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
+from rusqa.answering.qa import Assistant, answer_question
 from rusqa.errors import IndexBusyError, IndexMismatchError
-from rusqa.index import build_index, build_lock, current_build_id
 from rusqa.ingest import ingest
-from rusqa.live import LiveIndex
-from rusqa.qa import Assistant, answer_question
+from rusqa.search.build import build_index, build_lock, current_build_id
+from rusqa.search.live import LiveIndex
 from rusqa.settings import Settings
 from tests.conftest import EMBEDDING_CACHE, RUSQA
 

@@ -10,9 +10,9 @@ from typing import ClassVar
 
 import pytest
 
-from rusqa.llm import verified
+from rusqa.answering.llm import verified
+from rusqa.answering.qa import Assistant
 from rusqa.models import Citation
-from rusqa.qa import Assistant
 from rusqa.settings import Settings
 
 QUESTION = "Hvem har ansvar for naloxonopplæring i Grorud?"

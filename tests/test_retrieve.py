@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rusqa.retrieve import coverage, fuse
+from rusqa.search.retrieve import coverage, fuse
 
 
 def test_weighted_fusion_keeps_the_lexical_first_hit_first() -> None:

@@ -10,8 +10,8 @@ import sys
 
 import yaml
 
-from rusqa.documents import documents
 from rusqa.ingest import ingest
+from rusqa.search.documents import documents
 from rusqa.settings import PROJECT_ROOT
 from rusqa.text import normalise
 

@@ -3,7 +3,7 @@
 A thin layer: it calls rusqa's public functions (Assistant.ask, filter_tiltak, coverage_rows) and
 renders the records through ui.render, which escapes all plan and user text. No retrieval here.
 Safety: loopback by default, share=False, no upload components, analytics off, and every question
-(from the browser or the API) goes through rusqa.qa.clean_question's length limit on the server.
+(from the browser or the API) goes through rusqa.answering.qa.clean_question's length limit on the server.
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ apply_offline_env()
 import gradio as gr  # noqa: E402  (after the offline environment is set)
 
 from rusqa import __version__  # noqa: E402
-from rusqa.browse import filter_tiltak, tiltak_record  # noqa: E402
-from rusqa.coverage import (  # noqa: E402
+from rusqa.answering.qa import Assistant, clean_question  # noqa: E402
+from rusqa.errors import InputError  # noqa: E402
+from rusqa.models import Answer, Plan, Tiltak  # noqa: E402
+from rusqa.planning.browse import filter_tiltak, tiltak_record  # noqa: E402
+from rusqa.planning.coverage import (  # noqa: E402
     COVERED_COVERAGE,
     PARTIAL_COSINE,
     PARTIAL_COVERAGE,
@@ -34,10 +37,7 @@ from rusqa.coverage import (  # noqa: E402
     coverage_rows,
     csv_safe,
 )
-from rusqa.errors import InputError  # noqa: E402
-from rusqa.live import LiveIndex  # noqa: E402
-from rusqa.models import Answer, Plan, Tiltak  # noqa: E402
-from rusqa.qa import Assistant, clean_question  # noqa: E402
+from rusqa.search.live import LiveIndex  # noqa: E402
 from ui import render  # noqa: E402
 
 ALL = "Alle"

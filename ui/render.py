@@ -10,11 +10,11 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 
-from rusqa.answer import plan_name, shorten
-from rusqa.browse import plan_record
-from rusqa.coverage import STATUS_LABEL, Candidate, Row
-from rusqa.documents import TILTAK_LABELS
+from rusqa.answering.shapes import plan_name, shorten
 from rusqa.models import Answer, Citation, ParsedPlan, Plan, Tiltak
+from rusqa.planning.browse import plan_record
+from rusqa.planning.coverage import STATUS_LABEL, Candidate, Row
+from rusqa.search.documents import TILTAK_LABELS
 
 FIELDS = TILTAK_LABELS
 _QUOTE = re.compile(r"«([^«»]{3,})»")

@@ -95,8 +95,8 @@ Status: Påbegynt
 @pytest.fixture(scope="session")
 def hostile_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over a one-plan corpus whose title and text try to run script."""
-    from rusqa.index import build_index
     from rusqa.ingest import ingest
+    from rusqa.search.build import build_index
 
     corpus = tmp_path_factory.mktemp("hostile-corpus")
     (corpus / "plans").mkdir()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rusqa.index import build_index, current_build_id
 from rusqa.ingest import ingest
+from rusqa.search.build import build_index, current_build_id
 from rusqa.settings import Settings
 from tests.conftest import CORPUS, EMBEDDING_CACHE, RUSQA
 from tests.ui.conftest import running_app

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from rusqa.answering.qa import Assistant
 from rusqa.models import Answer, Citation, Plan, Tiltak
-from rusqa.qa import Assistant
 from ui import render
 from ui.app import ALL, RusqaApp, scoped_question, tiltak_csv
 

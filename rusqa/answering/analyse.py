@@ -14,7 +14,7 @@ from pydantic import Field
 
 from rusqa.lexicon import lexicon
 from rusqa.models import Intent, Plan, Record
-from rusqa.text import normalise, stopwords, tokenize, word_groups, words
+from rusqa.text import normalise, split_compound, stopwords, tokenize, word_groups, words
 
 _CITY_PLAN = re.compile(
     r"\b(byens|byrådets|kommunens|oslo kommunes?|the city'?s?|city|municipal(?:ity)?'?s?|oslo'?s?)\b.{0,30}?"
@@ -160,24 +160,6 @@ def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None
         if city and _CITY_PLAN.search(rest):
             found.extend(city)
     return list(dict.fromkeys(found)), unknown
-
-
-def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = False) -> list[str]:
-    """«naloxonopplæring» → [«naloxon», «opplæring»] when both parts occur in the plans (linking s/e allowed).
-
-    A word the plans already hold is not split unless keep_known (documents index both forms).
-    """
-    if (word in vocabulary and not keep_known) or len(word) < 7 or not word.isalpha():
-        return []
-    best: list[str] = []
-    for i in range(3, len(word) - 3):
-        head, tail = word[:i], word[i:]
-        for h in (head, head[:-1] if head.endswith(("s", "e")) and len(head) > 4 else None):
-            if h and len(h) >= 3 and h in vocabulary and tail in vocabulary:
-                candidate = [h, tail]
-                if not best or min(map(len, candidate)) > min(map(len, best)):
-                    best = candidate
-    return best
 
 
 def search_concepts(

@@ -2,7 +2,7 @@
 
 For each city measure addressed to the districts (`Tiltak.for_bydelene`) and each district plan,
 the measure's text is searched within that plan with the chat's own retrieval
-(`rusqa.retrieve.search`); only tiltak records count. The query is the measure's *distinctive*
+(`rusqa.search.retrieve.search`); only tiltak records count. The query is the measure's *distinctive*
 terms: words that occur in more than a quarter of all tiltak (rusproblem, person, samarbeid,
 tilby …) say nothing about whether a district took the measure up and are dropped, so that
 `Hit.coverage` is the share of the measure's own subject that the district tiltak shares.
@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from rusqa.analyse import Query
-from rusqa.live import LiveIndex
+from rusqa.answering.analyse import Query
 from rusqa.models import Hit, Plan, Tiltak
-from rusqa.retrieve import search
+from rusqa.search.live import LiveIndex
+from rusqa.search.retrieve import search
 from rusqa.text import tokenize
 
 Status = Literal["covered", "partial", "none"]

@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from rusqa import __version__
-from rusqa.documents import Doc, documents
-from rusqa.embed import EmbeddingCache, expected_embedder_name, load_embedder
 from rusqa.errors import IndexBusyError, IndexMismatchError, RusqaError
 from rusqa.ingest import PARSER_VERSION, Corpus
-from rusqa.lexical import LexicalIndex
 from rusqa.models import ParsedPlan
+from rusqa.search.documents import Doc, documents
+from rusqa.search.embed import EmbeddingCache, expected_embedder_name, load_embedder
+from rusqa.search.lexical import LexicalIndex
+from rusqa.search.store import DenseStore, chroma_client, collection_name
 from rusqa.settings import Settings
-from rusqa.store import DenseStore, chroma_client, collection_name
 
 INDEX_FORMAT = "2"
 KEEP_BUILDS = 2
@@ -65,17 +65,17 @@ def compatibility(settings: Settings) -> dict[str, str]:
 _INDEXED_CODE = (
     "ingest",
     "text.py",
-    "analyse.py",
-    "lexical.py",
-    "documents.py",
-    "lexicon.yaml",
-    "embed.py",
-    "store.py",
+    "models.py",
+    "search/lexical.py",
+    "search/documents.py",
+    "lexicon/variants.yaml",
+    "search/embed.py",
+    "search/store.py",
 )
 
 
 def code_hash() -> str:
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     digest = hashlib.sha256()
     for name in _INDEXED_CODE:
         path = package / name

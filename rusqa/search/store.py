@@ -13,8 +13,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from rusqa.documents import Doc
 from rusqa.errors import IndexMismatchError, RusqaError
+from rusqa.search.documents import Doc
 
 
 def chroma_client(url: str | None, path: Path | None) -> Any:

@@ -11,8 +11,9 @@ import time
 import unicodedata
 from collections.abc import Sequence
 
-from rusqa.analyse import Query
-from rusqa.answer import (
+from rusqa.answering.analyse import Query
+from rusqa.answering.llm import with_generated_answer
+from rusqa.answering.shapes import (
     Source,
     abstention,
     fact_answer,
@@ -23,10 +24,9 @@ from rusqa.answer import (
     sentences,
 )
 from rusqa.errors import InputError
-from rusqa.live import LiveIndex
-from rusqa.llm import with_generated_answer
 from rusqa.models import Answer, Hit
-from rusqa.retrieve import search
+from rusqa.search.live import LiveIndex
+from rusqa.search.retrieve import search
 from rusqa.settings import Settings, get_settings
 from rusqa.text import collapse, strip_invisible
 

@@ -65,7 +65,7 @@ def is_loopback(url: str) -> bool:
 
 def diagnose(settings: Settings) -> Diagnosis:
     """Run every check; a check that raises becomes a failed check naming the exception."""
-    from rusqa.index import library_versions
+    from rusqa.search.build import library_versions
 
     diagnosis = Diagnosis()
     diagnosis.versions = {"python": platform.python_version(), **library_versions()}
@@ -143,13 +143,13 @@ def _corpus(settings: Settings, diagnosis: Diagnosis, state: dict[str, Any]) -> 
 
 
 def _index(settings: Settings, diagnosis: Diagnosis, state: dict[str, Any]) -> Check:
-    from rusqa.index import current_build_id
-    from rusqa.live import LiveIndex
+    from rusqa.search.build import current_build_id
+    from rusqa.search.live import LiveIndex
 
     build_id = current_build_id(settings.index_dir)
     if build_id is None:
         return Check("index", "fail", f"no live index in {settings.index_dir}", "run `rusqa index`")
-    from rusqa.index import read_manifest
+    from rusqa.search.build import read_manifest
 
     with contextlib.suppress(Exception):
         diagnosis.manifest = read_manifest(settings.index_dir, build_id)
@@ -165,7 +165,7 @@ def _index(settings: Settings, diagnosis: Diagnosis, state: dict[str, Any]) -> C
 
 
 def _freshness(settings: Settings, diagnosis: Diagnosis, state: dict[str, Any]) -> Check | None:
-    from rusqa.index import fingerprint
+    from rusqa.search.build import fingerprint
 
     live, corpus = state.get("live"), state.get("corpus")
     if live is None or corpus is None or not corpus.plans:
@@ -224,7 +224,7 @@ def _embedder(settings: Settings, diagnosis: Diagnosis, state: dict[str, Any]) -
     if live is not None:
         embedder = live.embedder  # also checks the dimension against the manifest
     else:
-        from rusqa.embed import load_embedder
+        from rusqa.search.embed import load_embedder
 
         embedder = load_embedder(settings.embedder)
     vector = embedder.embed([SMOKE_QUESTION], query=True)[0]
@@ -255,7 +255,7 @@ def _question(settings: Settings, diagnosis: Diagnosis, state: dict[str, Any]) -
     live = state.get("live")
     if live is None:
         return None
-    from rusqa.qa import Assistant
+    from rusqa.answering.qa import Assistant
 
     started = time.perf_counter()
     answer = Assistant(settings).ask(SMOKE_QUESTION)

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rusqa.analyse import split_compound
-from rusqa.text import tokenize, words
+from rusqa.text import split_compound, tokenize, words
 
 K1, B = 1.2, 0.75
 

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rusqa.analyse import Query
-from rusqa.documents import Doc, printed_code
+from rusqa.answering.analyse import Query
 from rusqa.models import Answer, Citation, Hit, Plan, Tiltak
+from rusqa.search.documents import Doc, printed_code
 from rusqa.text import tokenize
 
 FIELD_LABEL = {"owner": "Ansvarlig", "deadline": "Frist", "status": "Status", "risk": "Risiko"}

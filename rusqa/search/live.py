@@ -9,15 +9,15 @@ from typing import Any
 
 import numpy as np
 
-from rusqa.analyse import Query, analyse
-from rusqa.documents import Doc
-from rusqa.embed import Embedder, load_embedder
+from rusqa.answering.analyse import Query, analyse
 from rusqa.errors import IndexMismatchError, IndexMissingError
-from rusqa.index import compatibility, current_build_id, read_manifest
-from rusqa.lexical import LexicalIndex
 from rusqa.models import ParsedPlan, Plan, Tiltak
+from rusqa.search.build import compatibility, current_build_id, read_manifest
+from rusqa.search.documents import Doc
+from rusqa.search.embed import Embedder, load_embedder
+from rusqa.search.lexical import LexicalIndex
+from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
-from rusqa.store import DenseStore, chroma_client
 
 
 class LiveIndex:

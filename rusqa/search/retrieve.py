@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from rusqa.analyse import Query
-from rusqa.live import LiveIndex
+from rusqa.answering.analyse import Query
 from rusqa.models import Hit
+from rusqa.search.live import LiveIndex
 
 RRF_K = 60
 WEIGHTS = {"bm25": 1.0, "dense": 0.5}

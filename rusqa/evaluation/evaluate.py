@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from rusqa.answering.qa import Assistant, ranked_sources
 from rusqa.errors import InputError
 from rusqa.models import Answer, Intent
-from rusqa.qa import Assistant, ranked_sources
 from rusqa.settings import PROJECT_ROOT
 from rusqa.text import normalise
 

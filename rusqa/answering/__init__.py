@@ -1,0 +1,1 @@
+"""Answering: question analysis, answer shapes, the conversation, the ask path."""

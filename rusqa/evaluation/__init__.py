@@ -1,0 +1,1 @@
+"""Evaluation: scoring answers against reference answers, per kind, and the gate."""
