@@ -283,18 +283,23 @@ def ask_cmd(as_json: bool, question: str) -> None:
 @click.option(
     "--report", "report_path", default="reports/eval.json", show_default=True, help="Where to write the JSON report."
 )
+@click.option("--no-snapshot", is_flag=True, help="Do not rewrite evals/snapshot.jsonl.")
 @click.argument("files", nargs=-1)
-def eval_cmd(report_path: str, files: tuple[str, ...]) -> None:
-    """Run the evaluation set and fail when a metric falls below the thresholds in evals/thresholds.yaml.
+def eval_cmd(report_path: str, no_snapshot: bool, files: tuple[str, ...]) -> None:
+    """Score the answers: gate on evals/dev/ (thresholds in evals/thresholds.yaml), report evals/test/.
 
-    Example: rusqa eval
+    With FILES, only those are scored (and gated). Example: rusqa eval
     """
     from pathlib import Path
 
-    from rusqa.evaluation.evaluate import run_evaluation
+    from rusqa.evaluation.evaluate import SNAPSHOT_FILE, run_evaluation
 
     with _user_errors():
-        ok = run_evaluation([Path(f) for f in files] or None, Path(report_path))
+        ok = run_evaluation(
+            [Path(f) for f in files] or None,
+            Path(report_path),
+            snapshot=None if (no_snapshot or files) else SNAPSHOT_FILE,
+        )
         sys.exit(0 if ok else 1)
 
 

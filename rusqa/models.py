@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -94,7 +94,41 @@ class ParsedPlan(Record):
     warnings: list[str] = Field(default_factory=list, description="What the parser could not read.")
 
 
-Intent = Literal["owner", "deadline", "status", "risk", "fact", "list", "compare", "abstain"]
+class Intent(StrEnum):
+    """What a question asks for (also the evaluation files' `intent`)."""
+
+    OWNER = "owner"
+    DEADLINE = "deadline"
+    STATUS = "status"
+    RISK = "risk"
+    FACT = "fact"
+    LIST = "list"
+    COUNT = "count"
+    COMPARE = "compare"
+    PLAN = "plan"
+    ABSTAIN = "abstain"
+
+
+class FieldName(StrEnum):
+    """The printed fields of a tiltak that a question can ask for."""
+
+    OWNER = "owner"
+    DEADLINE = "deadline"
+    STATUS = "status"
+    RISK = "risk"
+
+
+class Shape(StrEnum):
+    """The shape of an answer; each has its own builder in rusqa.answering.shapes."""
+
+    VALUE = "value"  # one field of one tiltak
+    FACT = "fact"  # a sentence of one record
+    SET = "set"  # the tiltak matching filters (list, filter, inverse owner)
+    COUNT = "count"  # how many tiltak match
+    PLAN = "plan"  # a plan as a whole: period, expired, innsatsområder, number of tiltak
+    ACROSS = "across"  # one line per plan that has it, across plans
+    SMALLTALK = "smalltalk"  # «takk», «hei»: a short reply, no citations
+    NONE = "none"  # an abstention
 
 
 class Hit(Record):
@@ -121,12 +155,68 @@ class Citation(Record):
     record_id: str = Field(exclude=True, description="The cited record's id (the tiltak or passage id).")
 
 
+class Context(Record):
+    """The conversation state a turn was answered in (the `--chat` contract's `context`)."""
+
+    plan_ids: list[str] = Field(default_factory=list)
+    record_id: str | None = None
+    field: FieldName | None = None
+    subject: str = Field(default="", exclude=True, description="The subject words, for the chat's «Gjelder:» line.")
+
+
 class Answer(Record):
-    """An answer and the citations it owns; no citations means an abstention."""
+    """An answer and the citations it owns; an abstention cites nothing."""
 
     question: str
     answer: str
     abstained: bool
     latency_ms: float = 0.0
     citations: list[Citation] = Field(default_factory=list)
-    intent: Intent = Field(default="fact", exclude=True)
+    shape: Shape = Field(default=Shape.FACT, exclude=True)
+    context: Context | None = Field(default=None, exclude=True, description="Set by a conversation turn.")
+
+
+class Filters(Record):
+    """Exact filters on a tiltak's fields, read from a question; None = no filter on that field."""
+
+    owner: str | None = Field(default=None, description="A unit named as owner, matched in owner, expansion or actor.")
+    status: str | None = Field(default=None, description="A normalised status facet (lexicon/facets.yaml).")
+    risk: str | None = Field(default=None, description="A normalised risk facet.")
+    year: int | None = Field(default=None, description="A year the deadline must name.")
+    for_bydelene: bool | None = Field(default=None, description="City measures addressed to the districts.")
+    codes: list[str] = Field(default_factory=list, description="The city plan's codes named («11S»).")
+    code_group: str | None = Field(default=None, description="«F» or «S»: a whole group of the city plan's codes.")
+
+    @property
+    def any(self) -> bool:
+        return any(v not in (None, []) for v in self.model_dump().values())
+
+
+class Question(Record):
+    """What rusqa understood of a question: where to look, what to filter, what to rank on, what to answer."""
+
+    text: str
+    shape: Shape
+    field: FieldName | None = Field(default=None, description="The field asked for, if any.")
+    plan_ids: list[str] = Field(default_factory=list, description="Plans the question is limited to; empty = all.")
+    unknown_place: str | None = Field(default=None, description="A place named that has no plan here.")
+    english: bool = False
+    filters: Filters = Field(default_factory=Filters)
+    concepts: list[list[str]] = Field(
+        default_factory=list,
+        description="The question's subject, one group of BM25 tokens per word (the word and its synonyms).",
+    )
+    subject: list[str] = Field(default_factory=list, description="The subject words as typed (after typo repair).")
+    unknown: list[int] = Field(default_factory=list, description="Indexes of concepts no plan contains.")
+    quantity: bool = Field(default=False, description="The question asks for a number («hvor mange»).")
+    corrected: dict[str, str] = Field(default_factory=dict, description="Typos repaired: typed → corpus word.")
+    anaphor: bool = Field(default=False, description="It points back («det», «it», «den»): a follow-up.")
+    dense_text: str = Field(default="", description="The question as embedded for the dense leg.")
+
+    @property
+    def terms(self) -> list[str]:
+        return list(dict.fromkeys(t for group in self.concepts for t in group))
+
+    @property
+    def known_concepts(self) -> list[list[str]]:
+        return [group for i, group in enumerate(self.concepts) if i not in self.unknown]

@@ -13,7 +13,9 @@ from functools import lru_cache
 from pydantic import Field
 
 from rusqa.lexicon import lexicon
-from rusqa.models import Intent, Plan, Record
+from rusqa.models import Plan, Record
+
+Intent = str
 from rusqa.text import normalise, split_compound, stopwords, tokenize, word_groups, words
 
 _CITY_PLAN = re.compile(

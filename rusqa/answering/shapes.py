@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rusqa.answering.analyse import Query
-from rusqa.models import Answer, Citation, Hit, Plan, Tiltak
+from rusqa.models import Answer, Citation, Hit, Plan, Shape, Tiltak
 from rusqa.search.documents import Doc, printed_code
 from rusqa.text import tokenize
 
@@ -232,5 +232,5 @@ def make_answer(query: Query, text: str, sources: Sequence[Source]) -> Answer:
         answer=text,
         abstained=not sources,
         citations=citations(sources),
-        intent=query.intent if sources else "abstain",
+        shape=Shape.FACT if sources else Shape.NONE,
     )

@@ -1,197 +1,187 @@
-"""`rusqa eval`: the evaluation set's metrics, a table, a JSON report, and the gate.
+"""`rusqa eval`: ask every item (conversations turn by turn), score the claims, report per kind with
+95 % bootstrap intervals, write the report and the per-question snapshot, and apply the gate.
 
-Metrics: retrieval recall@5 and MRR@10 on record ids, answer accuracy (`must` regexes),
-citation accuracy (`gold` substrings in a cited text), abstention accuracy, latency p50/p95.
+The gate runs on evals/dev/ (the set that may be tuned on); evals/test/ is answered and reported, never
+gated and never used to choose a rule, a word or a threshold.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
 
-from rusqa.answering.qa import Assistant, ranked_sources
+from rusqa.answering.conversation import Conversation
+from rusqa.answering.qa import Assistant
 from rusqa.errors import InputError
-from rusqa.models import Answer, Intent
-from rusqa.settings import PROJECT_ROOT
-from rusqa.text import normalise
+from rusqa.evaluation.items import DEV_DIR, EVALS_DIR, KINDS, TEST_DIR, EvalItem, load_items
+from rusqa.evaluation.scoring import ItemScore, score
+from rusqa.models import Answer
 
-EVALS_DIR = PROJECT_ROOT / "evals"
 THRESHOLDS_FILE = EVALS_DIR / "thresholds.yaml"
+SNAPSHOT_FILE = EVALS_DIR / "snapshot.jsonl"
+BOOTSTRAP_SAMPLES = 2000
 
 
-class EvalItem(BaseModel):
-    """One evaluation question with its reference answer (the evals/*.yaml format)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    question: str
-    reference: str = ""
-    must: list[str] = Field(default_factory=list)
-    gold: list[str] = Field(default_factory=list)
-    gold_ids: list[str] = Field(default_factory=list)
-    intent: Intent
-    abstain: bool = False
-
-
-class ItemResult(BaseModel):
-    id: str
-    question: str
-    intent: str
-    abstain_expected: bool
-    abstained: bool
-    answer: str
-    answer_ok: bool | None
-    citation_ok: bool | None
-    abstention_ok: bool
-    rank: int | None = Field(description="1-based rank of the first gold id in the retrieval, None if not in top 10.")
-    retrieved: list[str]
-    cited: list[str]
-    latency_ms: float
-
-
-def load_items(files: list[Path] | None = None) -> list[EvalItem]:
-    paths = files or sorted(p for p in EVALS_DIR.glob("*.yaml") if p != THRESHOLDS_FILE)
-    items: list[EvalItem] = []
-    for path in paths:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        items.extend(EvalItem.model_validate(entry) for entry in data)
-    ids = [i.id for i in items]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise InputError(f"duplicate evaluation ids {dupes} — give each item its own id")
-    return items
-
-
-def answer_ok(item: EvalItem, answer: Answer) -> bool:
-    return not answer.abstained and all(re.search(p, answer.answer, re.IGNORECASE) for p in item.must)
-
-
-def citation_ok(item: EvalItem, answer: Answer) -> bool:
-    texts = [normalise(c.text) for c in answer.citations]
-    return any(normalise(g) in t for g in item.gold for t in texts)
-
-
-def evaluate(assistant: Assistant, items: list[EvalItem]) -> list[ItemResult]:
-    live = assistant.live
-    results = []
+def answer_items(assistant: Assistant, items: Sequence[EvalItem]) -> list[ItemScore]:
+    """Ask each item through the same path the chat uses; a conversation keeps its state across turns."""
+    plan_ids = list(assistant.live.plan_by_id)
+    scores = []
     for item in items:
-        started = time.perf_counter()
-        answer = assistant.ask(item.question)
-        latency = (time.perf_counter() - started) * 1000
-        query = live.analyse(item.question)
-        retrieved = [s.hit.record_id for s in ranked_sources(live, query, relevant_only=False)][:10]
-        rank = next((n for n, rid in enumerate(retrieved, start=1) if rid in item.gold_ids), None)
-        results.append(
-            ItemResult(
-                id=item.id,
-                question=item.question,
-                intent=item.intent,
-                abstain_expected=item.abstain,
-                abstained=answer.abstained,
-                answer=answer.answer,
-                answer_ok=None if item.abstain else answer_ok(item, answer),
-                citation_ok=None if item.abstain or not item.gold else citation_ok(item, answer),
-                abstention_ok=answer.abstained == item.abstain,
-                rank=None if item.abstain else rank,
-                retrieved=retrieved,
-                cited=[c.record_id for c in answer.citations],
-                latency_ms=latency,
-            )
-        )
-    return results
+        conversation = Conversation(assistant)
+        for turn in item.as_turns():
+            started = time.perf_counter()
+            try:
+                answer = conversation.ask(turn.question)
+            except InputError as exc:
+                answer = Answer(question=turn.question, answer=str(exc), abstained=True)
+            answer = answer.model_copy(update={"latency_ms": (time.perf_counter() - started) * 1000})
+            scores.append(score(turn, answer, plan_ids))
+    return scores
 
 
-def _share(values: list[bool]) -> float:
-    return sum(values) / len(values) if values else 1.0
+def bootstrap_interval(values: Sequence[bool], samples: int = BOOTSTRAP_SAMPLES) -> tuple[float, float]:
+    """95 % percentile bootstrap interval of a share (seeded: the same data gives the same interval)."""
+    if not values:
+        return (0.0, 0.0)
+    data = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(0)
+    means = rng.choice(data, size=(samples, len(data)), replace=True).mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
-def metrics(results: list[ItemResult], items: list[EvalItem]) -> dict[str, float]:
-    by_id = {i.id: i for i in items}
-    answerable = [r for r in results if not r.abstain_expected]
-    with_ids = [r for r in answerable if by_id[r.id].gold_ids]
-    latencies = sorted(r.latency_ms for r in results)
+def _group(scores: Sequence[ItemScore]) -> dict[str, Any]:
+    correct = [s.correct for s in scores]
+    low, high = bootstrap_interval(correct)
+    out: dict[str, Any] = {"n": len(scores), "accuracy": sum(correct) / len(correct) if correct else 0.0}
+    out["ci95"] = [low, high]
+    pr = [s for s in scores if s.precision is not None]
+    if pr:
+        out["precision"] = statistics.fmean(s.precision or 0.0 for s in pr)
+        out["recall"] = statistics.fmean(s.recall or 0.0 for s in pr)
+    return out
+
+
+def metrics(scores: Sequence[ItemScore]) -> dict[str, Any]:
+    """Per kind and per intent, overall, abstention precision/recall and latency."""
+    abstained = [s for s in scores if s.abstained]
+    expected = [s for s in scores if s.abstain_expected]
+    latencies = sorted(s.latency_ms for s in scores)
     return {
-        "items": float(len(results)),
-        "answer_accuracy": _share([bool(r.answer_ok) for r in answerable]),
-        "citation_accuracy": _share([bool(r.citation_ok) for r in answerable if r.citation_ok is not None]),
-        "abstention_accuracy": _share([r.abstention_ok for r in results]),
-        "recall_at_5": _share([r.rank is not None and r.rank <= 5 for r in with_ids]),
-        "mrr_at_10": sum(1 / r.rank for r in with_ids if r.rank) / len(with_ids) if with_ids else 1.0,
+        "overall": _group(scores),
+        "kinds": {k: _group([s for s in scores if s.kind == k]) for k in KINDS if any(s.kind == k for s in scores)},
+        "intents": {
+            i: _group([s for s in scores if s.intent == i]) for i in sorted({s.intent for s in scores})
+        },
+        "abstention_precision": sum(s.abstain_expected for s in abstained) / len(abstained) if abstained else 1.0,
+        "abstention_recall": sum(s.abstained for s in expected) / len(expected) if expected else 1.0,
         "latency_p50_ms": statistics.median(latencies) if latencies else 0.0,
         "latency_p95_ms": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else 0.0,
     }
 
 
-def load_thresholds() -> dict[str, float]:
-    return {k: float(v) for k, v in (yaml.safe_load(THRESHOLDS_FILE.read_text(encoding="utf-8")) or {}).items()}
+def load_thresholds(path: Path = THRESHOLDS_FILE) -> dict[str, Any]:
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
 
 
-def check(values: dict[str, float], thresholds: dict[str, float]) -> list[str]:
-    """The metrics that fail their threshold (`*_ms` are maxima, the rest minima)."""
+def check(values: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
+    """What falls below its minimum: `overall`, each `kinds.<kind>`, `abstention_precision` / `_recall`."""
     failures = []
-    for name, limit in thresholds.items():
-        value = values.get(name)
-        if value is None:
-            failures.append(f"{name}: not measured")
-        elif name.endswith("_ms") and value > limit:
-            failures.append(f"{name} = {value:.1f} > {limit}")
-        elif not name.endswith("_ms") and value < limit:
-            failures.append(f"{name} = {value:.3f} < {limit}")
+    if "overall" in thresholds and values["overall"]["accuracy"] < thresholds["overall"]:
+        failures.append(f"overall accuracy {values['overall']['accuracy']:.3f} < {thresholds['overall']}")
+    for kind, limit in (thresholds.get("kinds") or {}).items():
+        got = values["kinds"].get(kind)
+        if got is None:
+            failures.append(f"{kind}: no items")
+        elif got["accuracy"] < limit:
+            failures.append(f"{kind} accuracy {got['accuracy']:.3f} < {limit}")
+    for name in ("abstention_precision", "abstention_recall"):
+        if name in thresholds and values[name] < thresholds[name]:
+            failures.append(f"{name} {values[name]:.3f} < {thresholds[name]}")
     return failures
 
 
-def run_evaluation(files: list[Path] | None, report_path: Path, assistant: Assistant | None = None) -> bool:
-    """Evaluate, print the table and the failed items, write the report; True when the gate passes."""
-    from rich.console import Console
+def snapshot_lines(scores: Sequence[ItemScore]) -> list[str]:
+    return [
+        json.dumps({"id": s.id, "answer": s.first_line, "cited": s.cited}, ensure_ascii=False)
+        for s in sorted(scores, key=lambda s: s.id)
+    ]
+
+
+def _table(title: str, values: dict[str, Any]) -> Any:
     from rich.table import Table
 
-    items = load_items(files)
-    assistant = assistant or Assistant()
-    results = evaluate(assistant, items)
-    values = metrics(results, items)
-    thresholds = load_thresholds()
-    failures = check(values, thresholds)
+    table = Table(title=title)
+    for column in ("kind", "n", "accuracy", "95 % CI", "precision", "recall"):
+        table.add_column(column, justify="right" if column != "kind" else "left")
+    rows = [*values["kinds"].items(), ("overall", values["overall"])]
+    for name, group in rows:
+        low, high = group["ci95"]
+        table.add_row(
+            name,
+            str(group["n"]),
+            f"{group['accuracy']:.3f}",
+            f"{low:.2f}–{high:.2f}",
+            f"{group['precision']:.2f}" if "precision" in group else "",
+            f"{group['recall']:.2f}" if "recall" in group else "",
+        )
+    return table
+
+
+def run_evaluation(
+    gate: list[Path] | None,
+    report_path: Path,
+    *,
+    report_only: list[Path] | None = None,
+    assistant: Assistant | None = None,
+    snapshot: Path | None = SNAPSHOT_FILE,
+) -> bool:
+    """Evaluate the gated sets (default evals/dev/) and the reported ones (default evals/test/); print the
+    tables and the failed items, write the report and the snapshot; True when the gate passes."""
+    from rich.console import Console
+
     console = Console()
-    table = Table(title=f"rusqa eval — {len(items)} spørsmål")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    table.add_column("threshold", justify="right")
-    for name, value in values.items():
-        limit = thresholds.get(name)
-        shown = f"{value:.1f}" if name.endswith("_ms") or name == "items" else f"{value:.3f}"
-        table.add_row(name, shown, "" if limit is None else str(limit))
-    console.print(table)
-    for r in results:
-        if r.answer_ok is False or r.citation_ok is False or not r.abstention_ok:
-            flags = [
-                n
-                for n, bad in (
-                    ("answer", r.answer_ok is False),
-                    ("citation", r.citation_ok is False),
-                    ("abstention", not r.abstention_ok),
-                )
-                if bad
-            ]
-            console.print(
-                f"[yellow]✗ {r.id}[/] ({', '.join(flags)}) {r.question}", markup=True, highlight=False, soft_wrap=True
-            )
-    report: dict[str, Any] = {
-        "metrics": values,
-        "thresholds": thresholds,
-        "failures": failures,
-        "build_id": assistant.live.build_id,
-        "items": [r.model_dump() for r in results],
-    }
+    assistant = assistant or Assistant()
+    sets = {"dev": gate or [DEV_DIR]}
+    if report_only is None and gate is None:
+        report_only = [TEST_DIR]
+    if report_only:
+        sets["test"] = report_only
+    report: dict[str, Any] = {"build_id": assistant.live.build_id, "sets": {}}
+    thresholds = load_thresholds()
+    all_scores: list[ItemScore] = []
+    failures: list[str] = []
+    for name, paths in sets.items():
+        items = load_items(paths)
+        scores = answer_items(assistant, items)
+        all_scores.extend(scores)
+        values = metrics(scores)
+        gated = name == "dev"
+        set_failures = check(values, thresholds) if gated else []
+        failures.extend(set_failures)
+        console.print(_table(f"rusqa eval — {name} ({len(items)} items, {len(scores)} questions)", values))
+        for s in scores:
+            if not s.correct and gated:
+                console.print(f"[yellow]✗ {s.id}[/] ({s.kind}/{s.intent}) {s.question}", highlight=False, soft_wrap=True)
+        report["sets"][name] = {
+            "paths": [str(p.relative_to(EVALS_DIR.parent)) if p.is_relative_to(EVALS_DIR.parent) else str(p) for p in paths],
+            "gated": gated,
+            "items": len(items),
+            "metrics": values,
+            "failures": set_failures,
+            "scores": [s.model_dump() for s in scores],
+        }
+    report["thresholds"] = thresholds
     report_path.parent.mkdir(parents=True, exist_ok=True)
-    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    if snapshot is not None:
+        snapshot.write_text("\n".join(snapshot_lines(all_scores)) + "\n", encoding="utf-8")
     for failure in failures:
         console.print(f"[red]FAIL[/] {failure}", highlight=False)
     console.print(f"Rapport: {report_path}")
