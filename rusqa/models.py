@@ -71,6 +71,23 @@ class Tiltak(Record):
     for_bydelene: bool = Field(default=False, description="A city measure addressed to the districts.")
     lines: LineRange = Field(description="1-based, inclusive line range of the row in the source.")
 
+    @property
+    def owner_label(self) -> str | None:
+        """The owner as an answer shows it: printed, with the plan's expansion in brackets."""
+        if not self.owner:
+            return None
+        if self.owner_expanded and self.owner_expanded != self.owner:
+            return f"{self.owner} ({self.owner_expanded})"
+        return self.owner
+
+    def value(self, field: FieldName) -> str | None:
+        """A printed field as an answer shows it (the owner with its expansion)."""
+        return self.owner_label if field == FieldName.OWNER else getattr(self, field.value)
+
+    def fields(self, skip: FieldName | None = None) -> list[tuple[FieldName, str]]:
+        """The printed fields this tiltak has, in the plans' column order."""
+        return [(f, v) for f in FieldName if f != skip and (v := self.value(f))]
+
 
 class Passage(Record):
     """Prose under a section heading (split at paragraph boundaries when long)."""
@@ -116,6 +133,14 @@ class FieldName(StrEnum):
     DEADLINE = "deadline"
     STATUS = "status"
     RISK = "risk"
+
+
+FIELD_LABELS: dict[FieldName, str] = {
+    FieldName.OWNER: "Ansvarlig",
+    FieldName.DEADLINE: "Frist",
+    FieldName.STATUS: "Status",
+    FieldName.RISK: "Risiko",
+}
 
 
 class Shape(StrEnum):

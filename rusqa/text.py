@@ -107,23 +107,10 @@ def normalise(text: str) -> str:
     return join_lines(text.splitlines()).casefold()
 
 
-def _variant(token: str) -> str:
-    """The domain's one spelling of a token (lexicon/variants.yaml): prefixes first, so inflected
-    forms and compounds follow («naloxonen», «hasjavvenningsprogrammet»), then exact words."""
-    exact, prefixes = _variant_tables()
-    for prefix, canonical, extra in prefixes:
-        if token.startswith(prefix) and len(token) <= len(prefix) + extra:
-            return canonical
-    return exact.get(token, token)
-
-
-@lru_cache(maxsize=1)
-def _variant_tables() -> tuple[dict[str, str], list[tuple[str, str, int]]]:
-    from rusqa.lexicon import lexicon
-
-    variants = lexicon()["variants"]
-    prefixes = [(str(p), str(c), int(n)) for p, c, n in variants["prefixes"]]
-    return dict(variants["exact"]), prefixes
+def _orthography(token: str) -> str:
+    """One spelling for Norwegian's loanword variants: «x» is written «ks» (naloxon → nalokson,
+    taxi → taksi), the rule of Norwegian orthography for adapted loanwords."""
+    return token.replace("x", "ks") if "x" in token else token
 
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
@@ -162,10 +149,8 @@ def words(text: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """BM25 tokens: normalised words minus Norwegian stopwords, stemmed, variants unified."""
-    kept = [w for w in words(text) if w not in stopwords()]
-    kept = [_variant(w) for w in kept]
-    stems = _stemmer().stemWords(kept)
-    return [_variant(stem) for stem in stems]
+    kept = [_orthography(w) for w in words(text) if w not in stopwords()]
+    return list(_stemmer().stemWords(kept))
 
 
 def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = False) -> list[str]:

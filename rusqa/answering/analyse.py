@@ -1,117 +1,98 @@
-"""Question analysis: which plan(s), which intent, which search terms — Norwegian or English.
+"""Question analysis: one typed `Question` — where to look, what to filter, what to rank on, what shape
+of answer — from Norwegian or English, typed as people type.
 
-Pure functions over the question text, the corpus's plans and its vocabulary; the domain words
-live in lexicon.yaml. No retrieval here.
+Pure functions over the question text, the corpus's plans and its `Vocabulary`; the words live in
+rusqa/lexicon/ (each list with its source). No retrieval here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pydantic import Field
-
-from rusqa.lexicon import lexicon
-from rusqa.models import Plan, Record
-
-Intent = str
-from rusqa.text import normalise, split_compound, stopwords, tokenize, word_groups, words
+from rusqa.answering.fuzzy import Speller, fold_places
+from rusqa.facets import asked_facet, facet_table
+from rusqa.lexicon import (
+    courtesy_words,
+    cue_patterns,
+    english_frame,
+    english_stopwords,
+    field_words,
+    frame_words,
+    glossary,
+    lexicon,
+)
+from rusqa.models import FieldName, Filters, Plan, Question, Shape
+from rusqa.text import normalise, split_compound, stopwords, tokenize, word_groups
 
 _CITY_PLAN = re.compile(
     r"\b(byens|byrådets|kommunens|oslo kommunes?|the city'?s?|city|municipal(?:ity)?'?s?|oslo'?s?)\b.{0,30}?"
     r"\b(plan|planen|handlingsplan|handlingsplanen|tiltak|measures?|action plan)\b"
-    r"|\btryggere liv\b|\bbyplanen\b|\bbyrådsavdeling\w*\b|\boslo kommune\b|\bhandlingsplan(?:en)? for rusfeltet\b"
-    r"|\b\d{1,2}\s?[fs]\b"
+    r"|\btryggere liv\b|\bbyplan\w*\b|\bbyrådsavdeling\w*\b|\boslo kommune\b|\bhandlingsplan(?:en)? for rusfeltet\b"
 )
+_CODE = re.compile(r"\b(\d{1,2})\s?([fs])\b")
+_CODE_GROUP = re.compile(r"\b([fs])-?tiltak\w*\b|\b([fs])-?(?:measures|koder|codes)\b")
 _OTHER_KOMMUNE = re.compile(r"\b([a-zæøå]+)\s+kommunes?\b")
 _NOT_A_KOMMUNE = {"oslo", "i", "en", "hver", "denne", "vår", "var", "egen", "hele", "til", "av", "for"}
-
-_INTENTS: list[tuple[Intent, re.Pattern[str]]] = [
-    (
-        "compare",
-        re.compile(
-            r"\b(sammenlign\w*|forskjell\w*|compare[sd]?|comparison|differ\w*|versus|vs\.?)\b"
-            r"|\bhvordan\b.*\bog\b.*\b(jobber|arbeider|håndterer)\b"
-        ),
-    ),
-    (
-        "list",
-        re.compile(
-            r"\b(hvilke|which|what) (bydeler|planer|districts|plans|boroughs)\b"
-            r"|\b(alle|all|list|liste|oversikt over|nevn)\b.{0,20}\b(tiltak|measures?|bydeler|planer|districts)\b"
-            r"|\bhvor mange (bydeler|planer)\b|\bhvilke tiltak\b|\b(what|which) measures\b"
-        ),
-    ),
-    ("risk", re.compile(r"\b(risiko|risikoen|risikonivå\w*|risk level|risk)\b(?!\s*(analys|vurder))")),
-    ("status", re.compile(r"\b(status\w*|hvor langt|progress|how far|underveis|påbegynt|igangsatt)\b")),
-    (
-        "deadline",
-        re.compile(
-            r"\b(frist\w*|tidsfrist|deadline\w*|innen når|when (?:is|will|should|must|are) .{0,60}"
-            r"(?:done|ready|finished|completed|due|in place)|by when|tidsramme|timeline|når skal .{0,60}"
-            r"(?:være|ferdig|på plass|gjennomført))\b"
-        ),
-    ),
-    (
-        "owner",
-        re.compile(
-            r"\b(hvem|who|whom|ansvar\w*|responsib\w*|owns?|owner|eier|hvilken etat|which agency|"
-            r"hvilken avdeling|hvilken byrådsavdeling|which department|står bak|tar seg av|følger opp|in charge)\b"
-        ),
-    ),
-]
-_FIELD_INTENTS = ("owner", "deadline", "status", "risk")
-_ENGLISH_MARKERS = {
-    "who", "what", "which", "when", "where", "how", "the", "does", "do", "is", "are", "of", "for", "and",
-    "in", "to", "on", "with", "has", "have", "about", "owns", "any", "there", "their", "this", "that", "by",
-    "did", "was", "were", "will", "should", "can", "at", "from", "its", "it", "be", "been", "whose",
-}  # fmt: skip
-
-
-class Query(Record):
-    """What rusqa understood of a question."""
-
-    text: str
-    intent: Intent
-    plan_ids: list[str] = Field(default_factory=list, description="Plans the question is limited to; empty = all.")
-    unknown_place: str | None = Field(default=None, description="A place named that has no plan here.")
-    english: bool = False
-    concepts: list[list[str]] = Field(
-        default_factory=list,
-        description="The question's subject, one group of BM25 tokens per word (the word and its synonyms).",
-    )
-    unknown: list[int] = Field(default_factory=list, description="Indexes of concepts no plan contains.")
-    quantity: bool = Field(default=False, description="The question asks for a number («hvor mange»).")
-    dense_text: str = Field(default="", description="The question as embedded for the dense leg.")
-
-    @property
-    def terms(self) -> list[str]:
-        return list(dict.fromkeys(t for group in self.concepts for t in group))
-
-    @property
-    def known_concepts(self) -> list[list[str]]:
-        return [group for i, group in enumerate(self.concepts) if i not in self.unknown]
-
-
+_YEAR = re.compile(r"(?<![\d–-])(20\d\d)(?![\d]|\s?[–-]\s?\d)")
 _QUANTITY = re.compile(
     r"\b(hvor mange|hvor stor\w*|hvor høy\w*|antall\w*|andel\w*|prosent\w*|how many|how much|number of|"
     r"population|percentage|share of)\b"
 )
+_COUNTED_RECORDS = re.compile(r"\b(tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
+# «Hva har NAV ansvar for», «which measures is Velferdsetaten responsible for», «tiltak der OF er ansvarlig»
+_INVERSE_OWNER = (
+    re.compile(r"\b(?:hva|hvilke(?: tiltak)?|hvor mange(?: tiltak)?) (?:har|er) (?P<x>.+?) (?:ansvar\w*|eier)\b"),
+    re.compile(r"\b(?:der|hvor|som) (?P<x>.+?) (?:er|står som) ansvarlig\w*\b"),
+    re.compile(r"\bansvarlig(?:e)?(?: er)? (?P<x>[^?.,]+?)(?: i | for |$|\?)"),
+    re.compile(r"\b(?:what|which(?: measures| actions)?|how many(?: measures)?) (?:is|are|does|do) (?P<x>.+?) "
+               r"(?:responsible|in charge|own|lead|run)\b"),
+    re.compile(r"\b(?:owned|led|run) by (?P<x>[^?.,]+?)(?: in |$|\?)"),
+)  # fmt: skip
+_DEADLINE_WORDS = re.compile(r"\b(frist\w*|innen|deadline\w*|due|by)\b")
 
 
-def detect_intent(norm: str) -> Intent:
-    for intent, pattern in _INTENTS:
-        if pattern.search(norm):
-            return intent
-    return "fact"
+@dataclass(frozen=True, eq=False)  # identity hash: one per live index
+class Vocabulary:
+    """What analysis knows of the corpus: its words (with frequencies), BM25 terms, abbreviations."""
+
+    words: frozenset[str]
+    terms: frozenset[str]
+    frequencies: Mapping[str, int] = field(default_factory=dict)
+    abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def speller(self) -> Speller:
+        return _speller(self)
+
+
+@lru_cache(maxsize=4)
+def _speller(vocab: Vocabulary) -> Speller:
+    lex = lexicon()
+    places = {w for name in [*lex["oslo_bydeler"], *lex["other_places"]] for w in normalise(name).split()}
+    known = (
+        stopwords()
+        | frame_words()
+        | courtesy_words()
+        | english_frame()
+        | set(glossary())
+        | {w for f in FieldName for w in field_words(f.value)}
+        | places
+    )
+    frequencies = dict(vocab.frequencies) or dict.fromkeys(vocab.words, 1)
+    for place in places:
+        frequencies.setdefault(place, 1)
+    return Speller(frequencies, known)
 
 
 def is_english(norm: str) -> bool:
-    """English when English function words outnumber Norwegian ones."""
+    """English when English stopwords outnumber Norwegian ones."""
     tokens = re.findall(r"[a-zæøå']+", norm)
-    english = sum(1 for t in tokens if t in _ENGLISH_MARKERS)
-    norwegian = sum(1 for t in tokens if t in stopwords() and t not in _ENGLISH_MARKERS)
+    en = english_stopwords()
+    english = sum(1 for t in tokens if t in en and t not in stopwords())
+    norwegian = sum(1 for t in tokens if t in stopwords() and t not in en)
     return english >= 1 and english > norwegian
 
 
@@ -121,15 +102,19 @@ def _first_unknown(current: str | None, candidate: str) -> str:
 
 @lru_cache(maxsize=1)
 def _place_patterns() -> tuple[list[tuple[str, re.Pattern[str]]], list[tuple[str, re.Pattern[str]]]]:
-    """Compiled once: Oslo's districts (longest name first, aliases and «bydel Sentrum» forms
-    included) and the other municipalities."""
+    """Compiled once: Oslo's districts (longest name first, genitives and «bydel Sentrum» forms included)
+    and the other municipalities."""
     lex = lexicon()
-    bydeler = [(name, rf"\b{re.escape(normalise(name))}\b") for name in lex["oslo_bydeler"]]
+    bydeler = [(name, rf"\b{re.escape(normalise(name))}(?:s|'s|')?\b") for name in lex["oslo_bydeler"]]
     bydeler += [(name, rf"\bbydel(?:en)? {normalise(name)}\b") for name in lex["bydeler_only_after_bydel"]]
-    bydeler += [(name, rf"\b{alias}\b") for alias, name in lex["bydel_aliases"].items()]
     bydeler.sort(key=lambda item: len(item[0]), reverse=True)
-    others = [(place, rf"\b{re.escape(normalise(place))}\b") for place in lex["other_places"]]
+    others = [(place, rf"\b{re.escape(normalise(place))}(?:s|'s)?\b") for place in lex["other_places"]]
     return [(n, re.compile(p)) for n, p in bydeler], [(n, re.compile(p)) for n, p in others]
+
+
+def place_names() -> list[str]:
+    lex = lexicon()
+    return [normalise(n) for n in [*lex["oslo_bydeler"], *lex["other_places"]]]
 
 
 def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None]:
@@ -151,6 +136,10 @@ def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None
                 found.append(by_bydel[normalise(name)])
             else:
                 unknown = _first_unknown(unknown, name)
+    for p in plans:  # a district added with `rusqa add` whose name is not in the lexicon
+        name = normalise(p.bydel)
+        if not p.is_city_plan and p.id not in found and re.search(rf"\b{re.escape(name)}(?:s|'s)?\b", rest):
+            found.append(p.id)
     municipality = next((place for place, pattern in others if pattern.search(rest)), None)
     if municipality is None:
         match = next((m for m in _OTHER_KOMMUNE.finditer(rest) if m.group(1) not in _NOT_A_KOMMUNE), None)
@@ -159,30 +148,93 @@ def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None
         unknown = _first_unknown(unknown, municipality)
     else:
         city = [p.id for p in plans if p.is_city_plan]
-        if city and _CITY_PLAN.search(rest):
+        if city and (_CITY_PLAN.search(rest) or _CODE.search(rest)):
             found.extend(city)
     return list(dict.fromkeys(found)), unknown
 
 
+def detect_field(norm: str) -> FieldName | None:
+    """The printed field a question asks for: the first of owner, deadline, status, risk whose cue occurs
+    earliest in the question."""
+    best: tuple[int, FieldName] | None = None
+    for name, pattern in cue_patterns("fields").items():
+        match = pattern.search(norm)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), FieldName(name))
+    return best[1] if best else None
+
+
+def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
+    shapes = cue_patterns("shapes")
+    if shapes["count"].search(norm) and (_COUNTED_RECORDS.search(norm) or filters.any):
+        return Shape.ACROSS if shapes["across"].search(norm) else Shape.COUNT
+    if shapes["across"].search(norm):
+        return Shape.ACROSS
+    if shapes["set"].search(norm) or (filters.any and not filters.codes and re.search(r"\b(hvilke|which)\b", norm)):
+        return Shape.SET
+    if shapes["plan"].search(norm) and field is None:
+        return Shape.PLAN
+    if field is not None:
+        return Shape.VALUE
+    return Shape.FACT
+
+
+def is_smalltalk(norm: str) -> bool:
+    tokens = re.findall(r"[^\W\d_]+", norm)
+    return bool(tokens) and all(t in courtesy_words() for t in tokens)
+
+
+def owner_phrase(norm: str) -> str | None:
+    """The unit an inverse-owner question names («Hva har NAV ansvar for» → «nav»)."""
+    for pattern in _INVERSE_OWNER:
+        match = pattern.search(norm)
+        if match:
+            words = [w for w in match.group("x").split() if w not in stopwords() and w not in english_stopwords()]
+            words = [w for w in words if w not in frame_words() and w not in english_frame()]
+            if words:
+                return " ".join(words)
+    return None
+
+
+def read_filters(norm: str, shape_hint: bool, field: FieldName | None) -> Filters:
+    """Exact filters: codes always; facets, years, owner and «bydelene» when the question asks for a set."""
+    codes = [f"{n}{letter.upper()}" for n, letter in _CODE.findall(norm)]
+    if not shape_hint:
+        return Filters(codes=list(dict.fromkeys(codes)))
+    group = _CODE_GROUP.search(norm)
+    year = None
+    if _DEADLINE_WORDS.search(norm) or re.search(r"\b(i|in|før|before|during|innen)\s+20\d\d\b", norm):
+        match = _YEAR.search(norm)
+        year = int(match.group(1)) if match else None
+    risk = asked_facet("risk", norm) if field == FieldName.RISK or re.search(r"\brisi[kc]", norm) else None
+    owner = owner_phrase(norm)
+    for_bydelene = True if re.search(r"\b(bydelene|the districts)\b", norm) and owner in (None, "bydelene") else None
+    if owner == "bydelene":
+        owner = None
+    return Filters(
+        owner=owner,
+        status=asked_facet("status", norm),
+        risk=risk,
+        year=year,
+        for_bydelene=for_bydelene,
+        codes=list(dict.fromkeys(codes)),
+        code_group=(group.group(1) or group.group(2)).upper() if group else None,
+    )
+
+
 def search_concepts(
-    question: str, intent: Intent, vocabulary: frozenset[str], *, english: bool, places: Iterable[str] = ()
+    question: str,
+    vocab: Vocabulary,
+    *,
+    english: bool,
+    drop: set[str],
 ) -> list[list[str]]:
-    """The question's subject as concepts: one token group per word (the word, its glossary
-    translations, or its compound parts), with frame words and named places left out."""
-    lex = lexicon()
-    drop = set(lex["frame_words"]) | {w for place in places for w in words(place)}
-    if intent in _FIELD_INTENTS:
-        drop |= set(lex["field_words"][intent])
-    if english:
-        drop |= set(lex["english_frame"])
-    glossary: dict[str, str] = lex["glossary"]
-    if english:
-        for phrase in lex["english_frame_phrases"]:
-            question = re.sub(rf"\b{re.escape(phrase)}\b", " ", question, flags=re.IGNORECASE)
+    """The question's subject as concepts: one token group per word (the word, its glossary renderings,
+    its compound parts, the plans' words it begins, or the plans' own abbreviation for it)."""
     concepts: list[list[str]] = []
     seen: set[str] = set()
     for segment, alternative in _segments(question):
-        found = _segment_concepts(segment, drop, glossary, vocabulary, english)
+        found = _segment_concepts(segment, drop, vocab, english)
         if alternative and concepts and found:
             # «IPS / individuell jobbstøtte», «hasjavvenningsprogram (HAP)»: other names of the same thing
             merged = list(dict.fromkeys([*concepts[-1], *(t for group in found for t in group)]))
@@ -217,9 +269,32 @@ def _segments(question: str) -> list[tuple[str, bool]]:
     return [(text, alt) for text, alt in out if text.strip()]
 
 
-def _segment_concepts(
-    text: str, drop: set[str], glossary: dict[str, str], vocabulary: frozenset[str], english: bool
-) -> list[list[str]]:
+def _word_concept(w: str, vocab: Vocabulary, english: bool) -> list[list[str]]:
+    """The token groups one question word stands for."""
+    parts = split_compound(w, vocab.words)
+    if parts:
+        return [_with_abbreviations(tokenize(part), part, vocab) for part in parts]
+    renderings = glossary().get(w, ()) if (english or w not in vocab.words) else ()
+    own = tokenize(w) if (w in vocab.words or not renderings) else []
+    group = list(dict.fromkeys(own + [t for r in renderings for t in tokenize(r)]))
+    if w not in vocab.words and not renderings and len(w) >= 6:
+        longer = sorted(x for x in vocab.words if x.startswith(w) and len(x) > len(w))[:12]
+        group = list(dict.fromkeys(group + [t for x in longer for t in tokenize(x)]))
+    return [_with_abbreviations(group, w, vocab)]
+
+
+def _with_abbreviations(group: list[str], word: str, vocab: Vocabulary) -> list[str]:
+    """Add the plans' own abbreviation for a long form, or the long form for an abbreviation."""
+    extra = [t for long in vocab.abbreviations.get(word, ()) for t in tokenize(long)]
+    for abbr, longs in vocab.abbreviations.items():
+        if any(
+            normalise(long).startswith(word) or word.startswith(normalise(long)) for long in longs if " " not in long
+        ):
+            extra.extend(tokenize(abbr))
+    return list(dict.fromkeys(group + extra))
+
+
+def _segment_concepts(text: str, drop: set[str], vocab: Vocabulary, english: bool) -> list[list[str]]:
     concepts: list[list[str]] = []
     for forms in word_groups(text):
         if len(forms) > 1:  # «FACT-team»: the joined form or the first part, then the other parts
@@ -230,37 +305,83 @@ def _segment_concepts(
             concepts.extend(group for group in groups if group)
             continue
         w = forms[0]
-        if w in drop or len(w) < 2:
+        if w in drop or len(w) < 2 or w.isdigit():
             continue
-        parts = split_compound(w, vocabulary)
-        if parts:
-            groups = [tokenize(part) for part in parts]
-        else:
-            synonyms = glossary.get(w, "") if (english or w not in vocabulary) else ""
-            own = tokenize(w) if (w in vocabulary or not synonyms) else []
-            groups = [list(dict.fromkeys(own + tokenize(synonyms)))]
-        concepts.extend(group for group in groups if group)
+        concepts.extend(group for group in _word_concept(w, vocab, english) if group)
     return concepts
 
 
-def analyse(question: str, plans: Iterable[Plan], vocabulary: frozenset[str], terms: frozenset[str]) -> Query:
-    """Analyse a question against the corpus's plans, word vocabulary and BM25 term vocabulary."""
+def _dropped(norm: str, english: bool, field: FieldName | None, shape: Shape, places: list[str]) -> set[str]:
+    drop = set(frame_words()) | courtesy_words() | {w for place in places for w in normalise(place).split()}
+    drop |= {w + "s" for place in places for w in normalise(place).split()}
+    drop |= set(lexicon()["anaphora"])
+    if field is not None:
+        drop |= field_words(field.value)
+    if shape in (Shape.SET, Shape.COUNT, Shape.ACROSS, Shape.PLAN):
+        for f in FieldName:
+            drop |= field_words(f.value)
+        if re.search(r"risi[kc]", norm):  # «middels risiko»: the facet words are a filter, not a subject
+            drop |= {w for facet in facet_table()["risk"] for w in lexicon_facet_words("risk", facet)}
+    if english:
+        drop |= english_frame()
+    return drop
+
+
+def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question:
+    """Analyse a question against the corpus's plans and vocabulary."""
     plans = list(plans)
-    norm = normalise(question)
+    typed = normalise(question)
+    english = is_english(typed)
+    norm = fold_places(typed, place_names())
+    corrected: dict[str, str] = {}
+    if not english:
+        norm, corrected = vocab.speller.repair(norm)
+    if is_smalltalk(norm):
+        return Question(text=question, shape=Shape.SMALLTALK, english=english, dense_text=question)
     plan_ids, unknown = find_places(norm, plans)
-    intent = detect_intent(norm)
-    english = is_english(norm)
+    field = detect_field(norm)
+    provisional = read_filters(norm, True, field)
+    shape = detect_shape(norm, field, provisional)
+    filters = read_filters(norm, shape in (Shape.SET, Shape.COUNT), field)
+    if filters.codes or filters.code_group or filters.for_bydelene:
+        plan_ids = plan_ids or [p.id for p in plans if p.is_city_plan]
     named = [p.bydel for p in plans if p.id in plan_ids and not p.is_city_plan]
     places = [*named, *([unknown] if unknown else [])]
-    concepts = search_concepts(question, intent, vocabulary, english=english, places=places)
-    return Query(
+    drop = _dropped(norm, english, field, shape, places)
+    if filters.owner:
+        drop |= set(filters.owner.split())
+    for facet_field in ("status", "risk"):
+        value = getattr(filters, facet_field)
+        if value:
+            drop |= {w for entry in lexicon_facet_words(facet_field, value) for w in entry.split()}
+    subject_text = _CODE_GROUP.sub(" ", _CODE.sub(" ", norm))
+    if any(live_city(plans, plan_ids)):  # «Tryggere liv», «byplanen»: the plan's name is not the subject
+        subject_text = _CITY_PLAN.sub(" ", subject_text)
+    concepts = search_concepts(subject_text, vocab, english=english, drop=drop)
+    ignore = drop | stopwords() | (english_stopwords() if english else set())
+    subject = [w for forms in word_groups(subject_text) for w in forms[:1] if w not in ignore and not w.isdigit()]
+    anaphor = not concepts and any(w in lexicon()["anaphora"] for w in re.findall(r"[^\W\d_]+", norm))
+    return Question(
         text=question,
-        intent=intent,
+        shape=shape,
+        field=field if shape == Shape.VALUE else None,
         plan_ids=plan_ids,
         unknown_place=unknown,
         english=english,
+        filters=filters,
         concepts=concepts,
-        unknown=[i for i, group in enumerate(concepts) if not any(t in terms for t in group)],
-        quantity=bool(_QUANTITY.search(norm)),
+        subject=subject,
+        unknown=[i for i, group in enumerate(concepts) if not any(t in vocab.terms for t in group)],
+        quantity=bool(_QUANTITY.search(norm)) and shape == Shape.FACT,
+        corrected=corrected,
+        anaphor=anaphor,
         dense_text=question,
     )
+
+
+def live_city(plans: list[Plan], plan_ids: list[str]) -> list[str]:
+    return [p.id for p in plans if p.is_city_plan and p.id in plan_ids]
+
+
+def lexicon_facet_words(field_name: str, facet: str) -> list[str]:
+    return list(facet_table()[field_name][facet]["asked"])

@@ -1,16 +1,81 @@
-"""A chat conversation: each turn is answered in the state the earlier turns left."""
+"""A chat conversation: each turn is answered in the state the earlier turns left.
+
+The state is the plan filter, the record answered, the field asked and the last question. A turn with
+no subject of its own is a follow-up: «og hva er fristen?» asks a new field of the same record, «hva med
+Stovner?» asks the last question of another plan, «hvem har ansvaret for det?» points back to the last
+tiltak, «hva med 12S?» asks the same field of another code, «hvor mange av dem har høy risiko?» narrows
+the last set. A question with a subject of its own starts afresh. The state lives in memory only.
+"""
 
 from __future__ import annotations
 
-from rusqa.answering.qa import Assistant
-from rusqa.models import Answer
+from rusqa.answering.qa import Assistant, understand
+from rusqa.models import Answer, Context, Question, Shape
+
+_SET_SHAPES = (Shape.SET, Shape.COUNT)
+
+
+def resolve(question: Question, last: Question | None, state: Context) -> tuple[Question, str | None]:
+    """The question to answer in this state, and the record it is pinned to (None: search afresh)."""
+    if last is None or question.shape == Shape.SMALLTALK or question.concepts:
+        return question, None
+    f = question.filters
+    if f.codes:  # «hva med 12S?»: the same field of another measure
+        if question.field is None and last.field is not None:
+            return question.model_copy(update={"field": last.field, "shape": Shape.VALUE}), None
+        return question, None
+    if question.shape in _SET_SHAPES and (f.any or question.shape != last.shape):
+        if last.shape in _SET_SHAPES:  # «hvor mange av dem har høy risiko?»: narrow the last set
+            merged = last.filters.model_copy(update={k: v for k, v in f.model_dump().items() if v not in (None, [])})
+            return last.model_copy(
+                update={
+                    "text": question.text,
+                    "shape": question.shape,
+                    "filters": merged,
+                    "plan_ids": question.plan_ids or last.plan_ids,
+                }
+            ), None
+        return question, None
+    if question.plan_ids or question.unknown_place:  # «hva med Stovner?», «and in Ullern?»
+        update = {
+            "text": question.text,
+            "plan_ids": question.plan_ids,
+            "unknown_place": question.unknown_place,
+        }
+        if question.field is not None:
+            update |= {"field": question.field, "shape": Shape.VALUE}
+        return last.model_copy(update=update), None
+    if question.field is not None:  # «og fristen?», «hvem har ansvaret for det?»
+        pinned = state.record_id
+        moved = last.model_copy(update={"text": question.text, "field": question.field, "shape": Shape.VALUE})
+        return moved, pinned
+    return question, None
 
 
 class Conversation:
-    """One conversation with the assistant (stateless placeholder until follow-ups land)."""
+    """One conversation with the assistant; `ask` answers a turn and records the state it left."""
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
+        self.reset()
 
-    def ask(self, question: str) -> Answer:
-        return self.assistant.ask(question)
+    def reset(self) -> None:
+        self.state = Context()
+        self.last: Question | None = None
+
+    def ask(self, text: str) -> Answer:
+        live = self.assistant.live
+        question = understand(live, self.assistant.clean(text))
+        resolved, pinned = resolve(question, self.last, self.state)
+        answer = self.assistant.answer(live, resolved, record_id=pinned)
+        if answer.shape != Shape.SMALLTALK:
+            cited = answer.citations[0].record_id if answer.citations else None
+            single = answer.shape in (Shape.VALUE, Shape.FACT)
+            self.state = Context(
+                plan_ids=resolved.plan_ids or ([answer.citations[0].doc_id] if single and answer.citations else []),
+                record_id=cited if single else None,
+                field=resolved.field,
+                subject=" ".join(resolved.subject),
+            )
+            self.last = resolved
+        return answer.model_copy(update={"context": self.state})

@@ -1,7 +1,8 @@
-"""Answers built from the records' fields, in Norwegian, with numbered citations — no LLM needed.
+"""Answers built from the records' fields, in Norwegian, with numbered citations — one builder per shape.
 
-Each template is a pure function of the question's analysis, the hits and the records; the
-answer owns only citations that resolve to retrieved records.
+Each builder is a pure function of the question, the chosen records and their plans; the answer owns
+only citations that resolve to those records. The first line states the claim (the value, the count);
+what follows shows which tiltak it is, so the user can check it.
 """
 
 from __future__ import annotations
@@ -11,27 +12,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rusqa.answering.analyse import Query
-from rusqa.models import Answer, Citation, Hit, Plan, Shape, Tiltak
+from rusqa.models import FIELD_LABELS, Answer, Citation, FieldName, Filters, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.documents import Doc, printed_code
 from rusqa.text import tokenize
 
-FIELD_LABEL = {"owner": "Ansvarlig", "deadline": "Frist", "status": "Status", "risk": "Risiko"}
-FIELD_ATTR = {"owner": "owner", "deadline": "deadline", "status": "status", "risk": "risk"}
-_MISSING = {
-    "owner": "Planen oppgir ingen ansvarlig for dette tiltaket.",
-    "deadline": "Planen oppgir ingen frist for dette tiltaket",
-    "status": "Planen oppgir ikke status for dette tiltaket.",
-    "risk": "Planen oppgir ikke risiko for dette tiltaket.",
-}
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«•])| • ")
+CHAT_LINES = 15  # a set answer lists at most this many tiltak; the rest are cited and counted
 SHORT = 160
 CONTEXT_CHARS = 280
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«•])| • ")
+_MISSING = {
+    FieldName.OWNER: "Planen oppgir ingen ansvarlig for dette tiltaket.",
+    FieldName.DEADLINE: "Planen oppgir ingen frist for dette tiltaket",
+    FieldName.STATUS: "Planen oppgir ikke status for dette tiltaket.",
+    FieldName.RISK: "Planen oppgir ikke risiko for dette tiltaket.",
+}
+SMALLTALK_REPLY = (
+    "Bare hyggelig! Spør gjerne om et tiltak i rusplanene — hvem som har ansvar, frist, status eller risiko."
+)
 
 
 @dataclass(frozen=True)
 class Source:
-    """A retrieved record with what the templates need: its doc, plan and (for a tiltak) its fields."""
+    """A chosen record with what the builders need: its doc, plan and (for a tiltak) its fields."""
 
     hit: Hit
     doc: Doc
@@ -66,54 +68,8 @@ def tiltak_label(t: Tiltak) -> str:
     return f"{head}«{shorten(subject, 110)}»"
 
 
-def other_fields(t: Tiltak, skip: str) -> str:
-    parts = [
-        f"{FIELD_LABEL[name]}: {getattr(t, attr)}"
-        for name, attr in FIELD_ATTR.items()
-        if name != skip and getattr(t, attr)
-    ]
-    return " · ".join(parts)
-
-
-def owner_value(t: Tiltak) -> str | None:
-    if not t.owner:
-        return None
-    if t.owner_expanded and t.owner_expanded != t.owner:
-        return f"{t.owner} ({t.owner_expanded})"
-    return t.owner
-
-
-def field_answer(intent: str, sources: Sequence[Source], terms: Sequence[str] = ()) -> str:
-    """Owner / deadline / status / risk of the best tiltak, quoted as printed; the part of the tiltak the
-    question is about, so the user can check it is the right one; close alternatives named."""
-    best = sources[0]
-    t = best.tiltak
-    assert t is not None
-    value = owner_value(t) if intent == "owner" else getattr(t, FIELD_ATTR[intent])
-    lines = []
-    if value:
-        lines.append(f"{FIELD_LABEL[intent]}: «{value}» [1]")
-    else:
-        missing = _MISSING[intent]
-        if intent == "status" and t.deadline:  # e.g. a plan whose one column is «Frist/Status»
-            missing = f"{missing[:-1]}; fristen er «{t.deadline}»."
-        elif intent == "deadline" and t.status:
-            missing += f"; status: «{t.status}»."
-        elif intent == "deadline" and best.plan.period:
-            missing += f"; planperioden er {best.plan.period}."
-        elif intent == "deadline":
-            missing += "."
-        lines.append(f"{missing} [1]")
-    rest = other_fields(t, intent)
-    lines.append(f"Gjelder {tiltak_label(t)} i {plan_name(best.plan)}, {t.section}." + (f" ({rest})" if rest else ""))
-    if t.goal and not printed_code(t) and terms:  # the label showed the goal: show the matching part of the text
-        lines.append(f"Tiltaket: «{best_sentences(t.text, terms, 220)}»")
-    for n, other in enumerate(sources[1:], start=2):
-        assert other.tiltak is not None
-        other_value = owner_value(other.tiltak) if intent == "owner" else getattr(other.tiltak, FIELD_ATTR[intent])
-        shown = f"{FIELD_LABEL[intent].lower()}: «{other_value}»" if other_value else "ikke oppgitt"
-        lines.append(f"Se også [{n}] {tiltak_label(other.tiltak)} ({other.plan.bydel}; {shown}).")
-    return "\n".join(lines)
+def fields_line(t: Tiltak, skip: FieldName | None = None) -> str:
+    return " · ".join(f"{FIELD_LABELS[f].lower()}: {v}" for f, v in t.fields(skip))
 
 
 def sentences(text: str) -> list[str]:
@@ -154,59 +110,210 @@ def best_sentences(text: str, terms: Sequence[str], max_chars: int = 400, *, num
     return shorten(chosen, max_chars)
 
 
-def fact_answer(query: Query, sources: Sequence[Source]) -> str:
+# ── value: one field of one tiltak ─────────────────────────────────────────────────────────────
+
+
+def value_answer(field: FieldName, sources: Sequence[Source], terms: Sequence[str] = ()) -> str:
+    """The field of the best tiltak, quoted as printed; which tiltak it is; a close alternative named."""
     best = sources[0]
-    if best.tiltak is not None:
-        t = best.tiltak
-        text = t.text if len(t.text) <= 300 else best_sentences(t.text, query.terms, 300, numbers=query.quantity)
-        fields = other_fields(t, skip="")
-        goal = f" Mål: «{shorten(t.goal, 200)}»." if t.goal else ""
-        head = tiltak_label(t).split(" «")[0]
-        lines = [f"{plan_name(best.plan)} har {head}: «{text}»{goal}" + (f" ({fields})" if fields else "") + " [1]"]
+    t = best.tiltak
+    assert t is not None
+    value = t.value(field)
+    if value:
+        lines = [f"{FIELD_LABELS[field]}: «{value}» [1]"]
     else:
-        sentence = best_sentences(best.doc.text, query.terms, numbers=query.quantity)
-        lines = [f"«{sentence}» [1]", f"Kilde: {plan_name(best.plan)}, {best.doc.section}."]
+        missing = _MISSING[field]
+        if field == FieldName.STATUS and t.deadline:  # a plan whose one column is «Frist/Status»
+            missing = f"{missing[:-1]}; kolonnen frist/status sier «{t.deadline}»."
+        elif field == FieldName.DEADLINE and t.status:
+            missing += f"; status: «{t.status}»."
+        elif field == FieldName.DEADLINE and best.plan.period:
+            missing += f"; planperioden er {best.plan.period}."
+        elif field == FieldName.DEADLINE:
+            missing += "."
+        lines = [f"{missing} [1]"]
+    rest = fields_line(t, skip=field)
+    lines.append(f"Gjelder {tiltak_label(t)} i {plan_name(best.plan)}." + (f" ({rest})" if rest else ""))
+    if t.goal and not printed_code(t) and terms:  # the label showed the goal: show the matching part of the text
+        lines.append(f"Tiltaket: «{best_sentences(t.text, terms, 200)}»")
     for n, other in enumerate(sources[1:], start=2):
-        lines.append(f"Se også [{n}] {plan_name(other.plan)}: «{shorten(_gist(other, query), 140)}»")
+        assert other.tiltak is not None
+        other_value = other.tiltak.value(field)
+        shown = f"{FIELD_LABELS[field].lower()}: «{other_value}»" if other_value else "ikke oppgitt"
+        lines.append(f"Se også [{n}] {tiltak_label(other.tiltak)} ({other.plan.bydel}; {shown}).")
     return "\n".join(lines)
 
 
-def _gist(source: Source, query: Query) -> str:
+# ── fact: a sentence of one record ──────────────────────────────────────────────────────────────
+
+
+def fact_answer(question: Question, sources: Sequence[Source]) -> str:
+    best = sources[0]
+    if best.tiltak is not None:
+        t = best.tiltak
+        text = t.text if len(t.text) <= 300 else best_sentences(t.text, question.terms, 300, numbers=question.quantity)
+        goal = f" Mål: «{shorten(t.goal, 160)}»." if t.goal else ""
+        head = tiltak_label(t).split(" «")[0]
+        rest = fields_line(t)
+        lines = [f"{plan_name(best.plan)} har {head}: «{text}»{goal}" + (f" ({rest})" if rest else "") + " [1]"]
+    else:
+        sentence = best_sentences(best.doc.text, question.terms, numbers=question.quantity)
+        lines = [f"«{sentence}» [1]", f"Kilde: {plan_name(best.plan)}, {best.doc.section}."]
+    for n, other in enumerate(sources[1:], start=2):
+        lines.append(f"Se også [{n}] {plan_name(other.plan)}: «{shorten(_gist(other, question), 140)}»")
+    return "\n".join(lines)
+
+
+def _gist(source: Source, question: Question) -> str:
     if source.tiltak is not None:
         return source.tiltak.text
-    return best_sentences(source.doc.text, query.terms, 200, numbers=query.quantity)
+    return best_sentences(source.doc.text, question.terms, 200, numbers=question.quantity)
 
 
-def list_answer(query: Query, sources: Sequence[Source], *, across_plans: bool) -> str:
-    """One cited line per source: per plan across plans, or per record within one plan."""
-    if across_plans:
-        head = "Disse planene har noe om dette:" if len(sources) > 1 else "Bare én plan har noe om dette:"
-        if query.intent == "compare":
-            head = "Slik omtaler planene dette:"
+# ── set and count: the tiltak matching filters ─────────────────────────────────────────────────
+
+
+def describe_filters(filters: Filters, subject: Sequence[str]) -> str:
+    """The filter in words: «med risiko «middels» og ansvarlig «nav»»."""
+    parts = []
+    if filters.codes:
+        parts.append("med kode " + ", ".join(filters.codes))
+    if filters.code_group:
+        parts.append(f"i gruppen {filters.code_group} (kodene …{filters.code_group})")
+    if filters.for_bydelene:
+        parts.append("som byplanen retter til bydelene")
+    if filters.owner:
+        parts.append(f"der ansvarlig er «{filters.owner}»")
+    if filters.status:
+        parts.append(f"med status «{filters.status}»")
+    if filters.risk:
+        parts.append(f"med risiko «{filters.risk}»")
+    if filters.year:
+        parts.append(f"med frist i {filters.year}")
+    if subject:
+        parts.append(f"om «{' '.join(subject)}»")
+    return " og ".join(parts)
+
+
+def _set_line(n: int, source: Source) -> str:
+    t = source.tiltak
+    assert t is not None
+    code = printed_code(t) or t.id.removeprefix(f"{t.plan_id}-")
+    rest = fields_line(t)
+    return f"• {code} «{shorten(t.text, 90)}»" + (f" — {rest}" if rest else "") + f" [{n}]"
+
+
+def set_lines(sources: Sequence[Source], filter_text: str) -> list[str]:
+    lines = [_set_line(n, s) for n, s in enumerate(sources[:CHAT_LINES], start=1)]
+    more = len(sources) - CHAT_LINES
+    if more > 0:
+        lines.append(f"… og {more} til (alle er sitert; se Tiltak-fanen, filter: {filter_text or 'planen'}).")
+    return lines
+
+
+def _plans_phrase(sources: Sequence[Source]) -> str:
+    plans = list(dict.fromkeys(s.plan.id for s in sources))
+    names = {s.plan.id: plan_name(s.plan) for s in sources}
+    return names[plans[0]] if len(plans) == 1 else f"{len(plans)} planer"
+
+
+def set_answer(question: Question, sources: Sequence[Source], total: int) -> str:
+    """The count first, then one cited line per tiltak (code or id, short text, the printed fields)."""
+    what = describe_filters(question.filters, question.subject)
+    where = _plans_phrase(sources)
+    head = f"{len(sources)} tiltak i {where}" + (f" {what}" if what else "") + ":"
+    if not what:
+        head = f"{len(sources)} tiltak i {where} (alle planens {total} tiltak):"
+    return "\n".join([head, *set_lines(sources, what)])
+
+
+def count_answer(question: Question, sources: Sequence[Source], total: int) -> str:
+    """«8 av 21 tiltak …»: the number first, how it was counted, then the tiltak counted."""
+    what = describe_filters(question.filters, question.subject)
+    where = _plans_phrase(sources)
+    if what:
+        head = f"{len(sources)} av {total} tiltak i {where} er {what}."
     else:
-        head = f"Dette finner jeg i {plan_name(sources[0].plan)}:"
+        head = f"{len(sources)} tiltak i {where}."
+    how = "Talt: tiltakene i planens tiltakstabeller" + (f" {what}" if what else "") + "."
+    return "\n".join([head, how, *set_lines(sources, what)])
+
+
+def count_zero_answer(question: Question, plans: Sequence[Plan], total: int) -> str:
+    what = describe_filters(question.filters, question.subject)
+    where = plan_name(plans[0]) if len(plans) == 1 else f"{len(plans)} planer"
+    return f"0 av {total} tiltak i {where} er {what}." if what else f"0 tiltak i {where}."
+
+
+# ── across plans: one line per plan that has it ────────────────────────────────────────────────
+
+
+def across_answer(question: Question, sources: Sequence[Source], without: Sequence[Plan]) -> str:
+    """One cited line per plan that has it; the plans that do not are named."""
+    n_plans = len(sources)
+    head = f"{n_plans} av {n_plans + len(without)} planer har noe om dette:"
     lines = [head]
     for n, source in enumerate(sources, start=1):
-        what = f"«{shorten(_gist(source, query), 150)}»"
+        what = f"«{shorten(_gist(source, question), 140)}»"
         if source.tiltak is not None:
             code = printed_code(source.tiltak)
             what = f"tiltak {code}: {what}" if code else what
             if source.tiltak.owner:
                 what += f" (ansvarlig: {source.tiltak.owner})"
-        where = f"{source.plan.bydel} — {plan_name(source.plan)}: " if across_plans else ""
-        lines.append(f"• {where}{what} [{n}]")
+        lines.append(f"• {source.plan.bydel} — {what} [{n}]")
+    if without:
+        lines.append(
+            "Ikke funnet i: " + ", ".join(p.bydel if not p.is_city_plan else "byplanen" for p in without) + "."
+        )
     return "\n".join(lines)
 
 
-def abstention(query: Query, plans: Sequence[Plan], reason: str | None = None) -> str:
-    have = ", ".join(p.bydel if not p.is_city_plan else "Oslo kommune (Tryggere liv 2026–2029)" for p in plans)
-    if query.unknown_place:
+# ── a plan as a whole ──────────────────────────────────────────────────────────────────────────
+
+
+def plan_answer(plan: Plan, tiltak: Sequence[Tiltak], today: date | None = None) -> str:
+    """Period (and whether it has ended), number of tiltak, and the parts the tiltak are grouped in."""
+    year = (today or date.today()).year
+    if plan.period is None:
+        period = "Planen er udatert (ingen planperiode er oppgitt)."
+    elif plan.period_end is not None and plan.period_end < year:
+        period = f"Planperioden er {plan.period}; den er utløpt."
+    else:
+        period = f"Planperioden er {plan.period}; den gjelder fortsatt."
+    areas = list(dict.fromkeys(t.section.split(" / ")[0] for t in tiltak))
+    if len(areas) <= 1:
+        areas = list(dict.fromkeys(shorten(t.goal, 90) for t in tiltak if t.goal))
+    lines = [f"{plan.label}: {period} Planen har {len(tiltak)} tiltak."]
+    if areas:
+        lines.append("Innsatsområder / strategier: " + "; ".join(areas) + ".")
+    return "\n".join(lines)
+
+
+# ── abstentions ────────────────────────────────────────────────────────────────────────────────
+
+
+def abstention(plans: Sequence[Plan], reason: str | None = None, unknown_place: str | None = None) -> str:
+    have = ", ".join(p.bydel if not p.is_city_plan else "Oslo kommune (byplanen)" for p in plans)
+    if unknown_place:
         return (
-            f"Jeg finner ikke dette i rusplanene: det finnes ingen plan for {query.unknown_place} her. "
+            f"Jeg finner ikke dette i rusplanene: det finnes ingen plan for {unknown_place} her. "
             f"Rusplanene jeg kan svare fra: {have}."
         )
     why = f" {reason}" if reason else ""
     return f"Jeg finner ikke dette i rusplanene.{why} Jeg har søkt i: {have}."
+
+
+def not_in_plan(plan: Plan, subject: Sequence[str], others: Sequence[Plan]) -> str:
+    """«Ullerns plan nevner ikke nalokson.», and which plans do."""
+    name = "Byplanen" if plan.is_city_plan else f"{plan.bydel}s plan"
+    topic = " ".join(subject) or "dette"
+    line = f"Jeg finner ikke dette: {name} nevner ikke «{topic}»."
+    if others:
+        line += " Det gjør: " + ", ".join(p.bydel if not p.is_city_plan else "byplanen" for p in others) + "."
+    return line
+
+
+# ── the answer record ──────────────────────────────────────────────────────────────────────────
 
 
 def citations(sources: Sequence[Source]) -> list[Citation]:
@@ -226,11 +333,15 @@ def citations(sources: Sequence[Source]) -> list[Citation]:
     ]
 
 
-def make_answer(query: Query, text: str, sources: Sequence[Source]) -> Answer:
+def make_answer(question: Question, text: str, sources: Sequence[Source], shape: Shape) -> Answer:
     return Answer(
-        question=query.text,
+        question=question.text,
         answer=text,
-        abstained=not sources,
+        abstained=shape in (Shape.NONE, Shape.SMALLTALK),
         citations=citations(sources),
-        shape=Shape.FACT if sources else Shape.NONE,
+        shape=shape,
     )
+
+
+def abstain(question: Question, text: str) -> Answer:
+    return make_answer(question, text, [], Shape.NONE)

@@ -76,9 +76,7 @@ def metrics(scores: Sequence[ItemScore]) -> dict[str, Any]:
     return {
         "overall": _group(scores),
         "kinds": {k: _group([s for s in scores if s.kind == k]) for k in KINDS if any(s.kind == k for s in scores)},
-        "intents": {
-            i: _group([s for s in scores if s.intent == i]) for i in sorted({s.intent for s in scores})
-        },
+        "intents": {i: _group([s for s in scores if s.intent == i]) for i in sorted({s.intent for s in scores})},
         "abstention_precision": sum(s.abstain_expected for s in abstained) / len(abstained) if abstained else 1.0,
         "abstention_recall": sum(s.abstained for s in expected) / len(expected) if expected else 1.0,
         "latency_p50_ms": statistics.median(latencies) if latencies else 0.0,
@@ -168,9 +166,13 @@ def run_evaluation(
         console.print(_table(f"rusqa eval — {name} ({len(items)} items, {len(scores)} questions)", values))
         for s in scores:
             if not s.correct and gated:
-                console.print(f"[yellow]✗ {s.id}[/] ({s.kind}/{s.intent}) {s.question}", highlight=False, soft_wrap=True)
+                console.print(
+                    f"[yellow]✗ {s.id}[/] ({s.kind}/{s.intent}) {s.question}", highlight=False, soft_wrap=True
+                )
         report["sets"][name] = {
-            "paths": [str(p.relative_to(EVALS_DIR.parent)) if p.is_relative_to(EVALS_DIR.parent) else str(p) for p in paths],
+            "paths": [
+                str(p.relative_to(EVALS_DIR.parent)) if p.is_relative_to(EVALS_DIR.parent) else str(p) for p in paths
+            ],
             "gated": gated,
             "items": len(items),
             "metrics": values,

@@ -29,3 +29,35 @@ def expand_owner(owner: str | None, abbreviations: dict[str, str]) -> str | None
     if not replaced:
         return None
     return re.sub(r"\s*/\s*", " / ", expanded)
+
+
+# «Hasjavvenningsprogram (HAP)», «IPS (Individuell jobbstøtte)»: a plan defining its own short forms.
+_LONG_THEN_SHORT = re.compile(r"([A-Za-zÆØÅæøå][\wæøåÆØÅ-]{5,}(?: [\wæøåÆØÅ-]+){0,3})\s*\(([A-ZÆØÅ]{2,6})\)")
+_SHORT_THEN_LONG = re.compile(r"\b([A-ZÆØÅ]{2,6})\s*\(([A-ZÆØÅa-zæøå][^()]{5,60})\)")
+
+
+def defined_abbreviations(texts: list[str]) -> dict[str, tuple[str, ...]]:
+    """Short forms the texts define in brackets, lowercased: {«hap»: («hasjavvenningsprogram»,)}.
+
+    A pair counts when the short form's first letter starts the long form's last words (the long
+    form is cut to the words that the short form's letters begin).
+    """
+    pairs: dict[str, list[str]] = {}
+    for text in texts:
+        for long, short in _LONG_THEN_SHORT.findall(text):
+            _add(pairs, short, long)
+        for short, long in _SHORT_THEN_LONG.findall(text):
+            _add(pairs, short, long)
+    return {short: tuple(dict.fromkeys(longs)) for short, longs in pairs.items()}
+
+
+def _add(pairs: dict[str, list[str]], short: str, long: str) -> None:
+    words = long.split()
+    letter = short[0].lower()
+    # the long form begins at the last word (within the short form's length) that starts with its letter
+    start = next(
+        (i for i in range(max(0, len(words) - len(short)), len(words)) if words[i][:1].lower() == letter), None
+    )
+    if start is None:
+        return
+    pairs.setdefault(short.lower(), []).append(" ".join(words[start:]).lower())

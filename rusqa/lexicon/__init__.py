@@ -1,11 +1,14 @@
-"""The domain vocabulary, as data beside this module.
+"""The query-time vocabulary, as data beside this module, each list with its source.
 
-`variants.yaml` is index-time (it changes BM25 tokens, so it is part of the index fingerprint);
-`questions.yaml` is query-time (places, frame words, glossary) and can change without a rebuild.
+`questions.yaml` holds places, record words, courtesy formulas, field and shape cues; `sources/` holds the
+general lists it builds on: NLTK's English stopwords and the glossary (English renderings of the plans'
+own words that occur at least twice). None of it is part of the index fingerprint: the index's tokens
+depend only on rusqa.text.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,14 +16,90 @@ from typing import Any
 import yaml
 
 LEXICON_DIR = Path(__file__).parent
-VARIANTS_FILE = LEXICON_DIR / "variants.yaml"
 QUESTIONS_FILE = LEXICON_DIR / "questions.yaml"
-
-
-def _load(path: Path) -> dict[str, Any]:
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+SOURCES_DIR = LEXICON_DIR / "sources"
+GLOSSARY_FILE = SOURCES_DIR / "glossary.tsv"
+ENGLISH_STOPWORDS_FILE = SOURCES_DIR / "english_stopwords.txt"
+_ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
-    return {**_load(VARIANTS_FILE), **_load(QUESTIONS_FILE)}
+    return dict(yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8")) or {})
+
+
+@lru_cache(maxsize=1)
+def english_stopwords() -> frozenset[str]:
+    """NLTK's English stopword list (sources/english_stopwords.txt)."""
+    return frozenset(w.strip() for w in ENGLISH_STOPWORDS_FILE.read_text(encoding="utf-8").split() if w.strip())
+
+
+@lru_cache(maxsize=1)
+def renderings() -> dict[str, list[str]]:
+    """Norwegian plan word → its English renderings (sources/glossary.tsv), as written."""
+    out: dict[str, list[str]] = {}
+    for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
+        if "\t" not in line or line.startswith("#"):
+            continue
+        norwegian, english = line.split("\t", 1)
+        out[norwegian.strip()] = [e.strip().lower() for e in english.split(",") if e.strip()]
+    return out
+
+
+def _content_words(phrase: str) -> list[str]:
+    return [w for w in _ENGLISH_WORD.findall(phrase) if w not in english_stopwords()]
+
+
+@lru_cache(maxsize=1)
+def glossary() -> dict[str, tuple[str, ...]]:
+    """English word → the plan words it renders; a rendering of several content words is left out."""
+    out: dict[str, list[str]] = {}
+    for norwegian, english in renderings().items():
+        for phrase in english:
+            content = _content_words(phrase)
+            if len(content) == 1:
+                out.setdefault(content[0], []).append(norwegian)
+    return {english: tuple(dict.fromkeys(words)) for english, words in out.items()}
+
+
+def english_of(words: list[str]) -> set[str]:
+    """The English content words rendering any of these Norwegian words."""
+    return {w for word in words for phrase in renderings().get(word, []) for w in _content_words(phrase)}
+
+
+@lru_cache(maxsize=1)
+def frame_words() -> frozenset[str]:
+    """Norwegian words that frame a question rather than name its subject."""
+    lex = lexicon()
+    return frozenset([*lex["record_words"], *lex["request_words"]])
+
+
+@lru_cache(maxsize=1)
+def english_frame() -> frozenset[str]:
+    """English words that frame a question: the stopword list, and the renderings of the Norwegian
+    record and request words («tiltak» → measure, «bydeler» → districts)."""
+    lex = lexicon()
+    rendered = english_of([*lex["record_words"], *lex["request_words"]])
+    return english_stopwords() | rendered | set(lex["english_courtesy"])
+
+
+@lru_cache(maxsize=1)
+def field_words(field: str) -> frozenset[str]:
+    return frozenset(lexicon()["fields"][field]["words"])
+
+
+@lru_cache(maxsize=1)
+def courtesy_words() -> frozenset[str]:
+    lex = lexicon()
+    return frozenset([*lex["courtesy"], *lex["english_courtesy"]])
+
+
+@lru_cache(maxsize=8)
+def cue_patterns(section: str) -> dict[str, re.Pattern[str]]:
+    """`fields` or `shapes`: one compiled alternation per name."""
+    table = lexicon()[section]
+    out = {}
+    for name, entry in table.items():
+        cues = entry["cues"] if isinstance(entry, dict) else entry
+        out[name] = re.compile("|".join(f"(?:{c})" for c in cues))
+    return out

@@ -38,8 +38,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from rusqa.answering.analyse import Query
-from rusqa.models import Hit, Plan, Tiltak
+from rusqa.models import Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.live import LiveIndex
 from rusqa.search.retrieve import search
 from rusqa.text import tokenize
@@ -140,12 +139,12 @@ class CoverageMatrix:
     def generic(self) -> frozenset[str]:
         return generic_terms([d.search_text for d in self.live.docs if d.kind == "tiltak"])
 
-    def query(self, measure: Tiltak) -> Query:
+    def query(self, measure: Tiltak) -> Question:
         text = measure_text(measure)
         terms = distinctive_terms(text, self.generic) or tokenize(text)
-        return Query(text=text, intent="fact", concepts=[[t] for t in terms], dense_text=text)
+        return Question(text=text, shape=Shape.FACT, concepts=[[t] for t in terms], dense_text=text)
 
-    def cell(self, query: Query, plan: Plan, vector: Any = None) -> Cell:
+    def cell(self, query: Question, plan: Plan, vector: Any = None) -> Cell:
         hits = search(self.live, query, plan_ids=[plan.id], k=SEARCH_K, vector=vector)
         tiltak_hits = [h for h in hits if h.record_id in self.live.tiltak_by_id]
         ranked = sorted(tiltak_hits, key=_strength, reverse=True)[:CANDIDATES]

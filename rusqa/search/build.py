@@ -68,7 +68,6 @@ _INDEXED_CODE = (
     "models.py",
     "search/lexical.py",
     "search/documents.py",
-    "lexicon/variants.yaml",
     "search/embed.py",
     "search/store.py",
 )

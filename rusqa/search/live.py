@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from rusqa.answering.analyse import Query, analyse
 from rusqa.errors import IndexMismatchError, IndexMissingError
+from rusqa.ingest.abbreviations import defined_abbreviations
 from rusqa.models import ParsedPlan, Plan, Tiltak
 from rusqa.search.build import compatibility, current_build_id, read_manifest
 from rusqa.search.documents import Doc
@@ -18,6 +19,7 @@ from rusqa.search.embed import Embedder, load_embedder
 from rusqa.search.lexical import LexicalIndex
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
+from rusqa.text import words
 
 
 class LiveIndex:
@@ -51,9 +53,26 @@ class LiveIndex:
             raise IndexMissingError(f"no index in {settings.index_dir} — run `rusqa index`")
         return cls(settings, build_id)
 
-    def analyse(self, question: str) -> Query:
-        """The question analysed against this index's plans and vocabulary."""
-        return analyse(question, self.plan_by_id.values(), self.lexical.vocabulary, self.lexical.terms)
+    @cached_property
+    def word_frequencies(self) -> dict[str, int]:
+        """How often each word occurs in the records' texts (for typo repair)."""
+        counts: Counter[str] = Counter()
+        for doc in self.docs:
+            counts.update(words(doc.text))
+        return dict(counts)
+
+    @cached_property
+    def abbreviations(self) -> dict[str, tuple[str, ...]]:
+        """Short forms the plans define in brackets («HAP» → «hasjavvenningsprogram»)."""
+        return defined_abbreviations([d.text for d in self.docs])
+
+    @cached_property
+    def plan_tokens(self) -> dict[str, frozenset[str]]:
+        """Every BM25 token of each plan's records: what a plan mentions at all."""
+        out: dict[str, set[str]] = {}
+        for record_id, plan_id in zip(self.lexical.ids, self.doc_plans, strict=True):
+            out.setdefault(str(plan_id), set()).update(self.lexical.token_sets[record_id])
+        return {k: frozenset(v) for k, v in out.items()}
 
     def is_current(self) -> bool:
         return current_build_id(self.settings.index_dir) == self.build_id

@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from rusqa.answering.analyse import Query
-from rusqa.models import Hit
+from rusqa.models import Hit, Question
 from rusqa.search.live import LiveIndex
 
 RRF_K = 60
@@ -47,13 +46,19 @@ def coverage(
 
 
 def lexical_ranking(
-    live: LiveIndex, query: Query, plan_ids: Sequence[str], limit: int = CANDIDATES
+    live: LiveIndex,
+    query: Question,
+    plan_ids: Sequence[str],
+    limit: int = CANDIDATES,
+    only: frozenset[str] | None = None,
 ) -> tuple[list[str], dict[str, float]]:
     scores = live.lexical.concept_scores(query.known_concepts)
     ids = live.lexical.ids
     if plan_ids:
         allowed = np.isin(live.doc_plans, list(plan_ids))
         scores = np.where(allowed, scores, 0.0)
+    if only is not None:
+        scores = np.where(np.array([i in only for i in ids]), scores, 0.0)
     order = np.argsort(-scores, kind="stable")[:limit]
     ranked = [ids[i] for i in order if scores[i] > 0]
     return ranked, {ids[i]: float(scores[i]) for i in order if scores[i] > 0}
@@ -61,22 +66,26 @@ def lexical_ranking(
 
 def search(
     live: LiveIndex,
-    query: Query,
+    query: Question,
     *,
     plan_ids: Sequence[str] | None = None,
     k: int = 10,
     vector: np.ndarray | None = None,
+    only: frozenset[str] | None = None,
 ) -> list[Hit]:
-    """The k best records for the query within plan_ids (default: the plans the question names)."""
+    """The k best records for the query within plan_ids (default: the plans the question names), and
+    within `only` (record ids) when given."""
     within = list(plan_ids if plan_ids is not None else query.plan_ids)
     pool = max(CANDIDATES, k)
-    lexical, bm25 = lexical_ranking(live, query, within, pool)
+    lexical, bm25 = lexical_ranking(live, query, within, pool, only)
     rankings: dict[str, list[str]] = {"bm25": lexical}
     cosines: dict[str, float] = {}
     if live.settings.dense:
         if vector is None:
             vector = live.embed_query(query.dense_text)
         dense = live.dense_search(vector, pool, within or None)
+        if only is not None:
+            dense = [(rid, cos) for rid, cos in dense if rid in only]
         rankings["dense"] = [rid for rid, _ in dense]
         cosines = dict(dense)
     concepts = query.known_concepts

@@ -1,0 +1,73 @@
+"""The input people type: typos repaired against the corpus's own words and the place names, and names
+written without æøå («ostensjo», «grunerlokka»).
+
+A word is repaired only when it is unknown (not a plan word, not a stopword, not a lexicon word), at least
+five letters long, and exactly one corpus word lies within one edit (two for words of ten letters or more)
+— the most frequent when several do. English questions are left alone: an English word is not a Norwegian
+typo.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+MIN_LENGTH = 5
+LONG_WORD = 10
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ü": "u", "é": "e", "ö": "o", "ä": "a"})
+_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """ASCII-ish folding of Norwegian letters: «østensjø» → «ostensjo», «grünerløkka» → «grunerlokka»."""
+    return text.translate(_FOLD)
+
+
+def fold_places(norm: str, places: Iterable[str]) -> str:
+    """Put the æøå back into place names typed without them («ostensjo» → «østensjø»)."""
+    for place in sorted(places, key=len, reverse=True):
+        folded = fold(place)
+        if folded != place:
+            norm = re.sub(rf"\b{re.escape(folded)}\b", place, norm)
+            # «aa» for «å», «oe» for «ø»: the other common keyboard spellings
+            alt = place.replace("å", "aa").replace("ø", "oe").replace("æ", "ae")
+            if alt != place:
+                norm = re.sub(rf"\b{re.escape(alt)}\b", place, norm)
+    return norm
+
+
+class Speller:
+    """Repairs unknown words against a vocabulary with frequencies (the plans' words and the place names)."""
+
+    def __init__(self, frequencies: Mapping[str, int], known: Iterable[str]) -> None:
+        self.frequencies = dict(frequencies)
+        self.known = frozenset(known) | frozenset(self.frequencies)
+        self._choices = [w for w in self.frequencies if len(w) >= MIN_LENGTH - 1]
+
+    def repair_word(self, word: str) -> str | None:
+        """The corpus word a typo stands for, or None."""
+        if len(word) < MIN_LENGTH or word in self.known or not word.isalpha():
+            return None
+        limit = 2 if len(word) >= LONG_WORD else 1
+        found = process.extract(word, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
+        if not found:
+            return None
+        best = min(found, key=lambda item: (item[1], -self.frequencies.get(item[0], 0)))
+        return str(best[0])
+
+    def repair(self, norm: str) -> tuple[str, dict[str, str]]:
+        """The normalised question with its typos repaired, and what was changed."""
+        changed: dict[str, str] = {}
+
+        def swap(match: re.Match[str]) -> str:
+            word = match.group(0)
+            fixed = self.repair_word(word)
+            if fixed is None:
+                return word
+            changed[word] = fixed
+            return fixed
+
+        return _TOKEN.sub(swap, norm), changed

@@ -1,0 +1,56 @@
+"""Normalised facets of printed field values (status, risk, the years of a deadline).
+
+The plans print «LAV» and «Lav», «Venter» and «Avventer»: answers quote the printed words, filters
+compare facets. The mapping is data (lexicon/facets.yaml) and is shown in the README.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from rusqa.text import normalise
+
+FACETS_FILE = Path(__file__).parent / "lexicon" / "facets.yaml"
+
+
+@lru_cache(maxsize=1)
+def facet_table() -> dict[str, dict[str, dict[str, list[str]]]]:
+    return dict(yaml.safe_load(FACETS_FILE.read_text(encoding="utf-8")))
+
+
+def facet(field: str, printed: str | None) -> str | None:
+    """The facet of a printed status or risk («LAV» → «lav», «Venter» → «ikke startet»), or None."""
+    if not printed:
+        return None
+    value = normalise(printed)
+    for name, entry in facet_table()[field].items():
+        if any(value == word or value.startswith(word + " ") for word in entry["printed"]):
+            return name
+    return None
+
+
+def asked_facet(field: str, norm_question: str) -> str | None:
+    """The facet a (normalised) question names for a field, longest wording first, or None."""
+    found: list[tuple[int, str]] = []
+    for name, entry in facet_table()[field].items():
+        for word in entry["asked"]:
+            if re.search(rf"(?<![\wæøå]){re.escape(word)}(?![\wæøå])", norm_question):
+                found.append((len(word), name))
+    return max(found)[1] if found else None
+
+
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)|-\s?(\d\d)(?!\d)")
+
+
+def deadline_years(printed: str | None) -> set[int]:
+    """The years a printed deadline names: «2025», «vår-22» / «-22» → 2022."""
+    if not printed:
+        return set()
+    years = set()
+    for full, short in _YEAR.findall(printed):
+        years.add(int(full) if full else 2000 + int(short))
+    return years
