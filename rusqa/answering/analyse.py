@@ -33,20 +33,21 @@ _CITY_PLAN = re.compile(
     r"|\btryggere liv\b|\bbyplan\w*\b|\bbyrådsavdeling\w*\b|\boslo kommune\b|\bhandlingsplan(?:en)? for rusfeltet\b"
 )
 _CODE = re.compile(r"\b(\d{1,2})\s?([fs])\b")
-_CODE_GROUP = re.compile(r"\b([fs])-?tiltak\w*\b|\b([fs])-?(?:measures|koder|codes)\b")
+_CODE_GROUP = re.compile(r"\b([fs])-?tiltak\w*\b|\b([fs])-?(?:measures|koder|codes)\b|\(([fs])\)")
 _OTHER_KOMMUNE = re.compile(r"\b([a-zæøå]+)\s+kommunes?\b")
 _NOT_A_KOMMUNE = {"oslo", "i", "en", "hver", "denne", "vår", "var", "egen", "hele", "til", "av", "for"}
 _YEAR = re.compile(r"(?<![\d–-])(20\d\d)(?![\d]|\s?[–-]\s?\d)")
 _QUANTITY = re.compile(
-    r"\b(hvor mange|hvor stor\w*|hvor høy\w*|antall\w*|andel\w*|prosent\w*|how many|how much|number of|"
+    r"\b(hvor mange|hvor mye|hvor stor\w*|hvor høy\w*|antall\w*|andel\w*|prosent\w*|how many|how much|number of|"
     r"population|percentage|share of)\b"
 )
 _COUNTED_RECORDS = re.compile(r"\b(tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
 # «Hva har NAV ansvar for», «which measures is Velferdsetaten responsible for», «tiltak der OF er ansvarlig»
 _INVERSE_OWNER = (
     re.compile(r"\b(?:hva|hvilke(?: tiltak)?|hvor mange(?: tiltak)?) (?:har|er) (?P<x>.+?) (?:ansvar\w*|eier)\b"),
+    re.compile(r"\b(?:står|med|har) (?P<x>.+?) (?:som|står som) ansvarlig\w*\b"),
+    re.compile(r"\bskal (?P<x>.+?) ha (?:hoved)?ansvar\w*\b"),
     re.compile(r"\b(?:der|hvor|som) (?P<x>.+?) (?:er|står som) ansvarlig\w*\b"),
-    re.compile(r"\bansvarlig(?:e)?(?: er)? (?P<x>[^?.,]+?)(?: i | for |$|\?)"),
     re.compile(r"\b(?:what|which(?: measures| actions)?|how many(?: measures)?) (?:is|are|does|do) (?P<x>.+?) "
                r"(?:responsible|in charge|own|lead|run)\b"),
     re.compile(r"\b(?:owned|led|run) by (?P<x>[^?.,]+?)(?: in |$|\?)"),
@@ -166,7 +167,9 @@ def detect_field(norm: str) -> FieldName | None:
 
 def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
     shapes = cue_patterns("shapes")
-    if shapes["count"].search(norm) and (_COUNTED_RECORDS.search(norm) or filters.any):
+    if filters.owner:  # «Hva har NAV ansvar for?»: an inverse-owner question is a set
+        return Shape.COUNT if shapes["count"].search(norm) else Shape.SET
+    if shapes["count"].search(norm) and (_COUNTED_RECORDS.search(norm) or filters.status or filters.risk):
         return Shape.ACROSS if shapes["across"].search(norm) else Shape.COUNT
     if shapes["across"].search(norm):
         return Shape.ACROSS
@@ -184,8 +187,13 @@ def is_smalltalk(norm: str) -> bool:
     return bool(tokens) and all(t in courtesy_words() for t in tokens)
 
 
+_ASKS_WHO = re.compile(r"\b(hvem|who|whom|hvilken (?:avdeling|byrådsavdeling|etat|enhet)|which (?:department|unit|agency))\b")
+
+
 def owner_phrase(norm: str) -> str | None:
-    """The unit an inverse-owner question names («Hva har NAV ansvar for» → «nav»)."""
+    """The unit an inverse-owner question names («Hva har NAV ansvar for» → «nav»); none when it asks who."""
+    if _ASKS_WHO.search(norm):
+        return None
     for pattern in _INVERSE_OWNER:
         match = pattern.search(norm)
         if match:
@@ -203,7 +211,7 @@ def read_filters(norm: str, shape_hint: bool, field: FieldName | None) -> Filter
         return Filters(codes=list(dict.fromkeys(codes)))
     group = _CODE_GROUP.search(norm)
     year = None
-    if _DEADLINE_WORDS.search(norm) or re.search(r"\b(i|in|før|before|during|innen)\s+20\d\d\b", norm):
+    if _DEADLINE_WORDS.search(norm):
         match = _YEAR.search(norm)
         year = int(match.group(1)) if match else None
     risk = asked_facet("risk", norm) if field == FieldName.RISK or re.search(r"\brisi[kc]", norm) else None
@@ -218,7 +226,7 @@ def read_filters(norm: str, shape_hint: bool, field: FieldName | None) -> Filter
         year=year,
         for_bydelene=for_bydelene,
         codes=list(dict.fromkeys(codes)),
-        code_group=(group.group(1) or group.group(2)).upper() if group else None,
+        code_group=next(g for g in group.groups() if g).upper() if group else None,
     )
 
 
@@ -269,11 +277,15 @@ def _segments(question: str) -> list[tuple[str, bool]]:
     return [(text, alt) for text, alt in out if text.strip()]
 
 
-def _word_concept(w: str, vocab: Vocabulary, english: bool) -> list[list[str]]:
+def _word_concept(w: str, vocab: Vocabulary, english: bool, drop: frozenset[str] = frozenset()) -> list[list[str]]:
     """The token groups one question word stands for."""
-    parts = split_compound(w, vocab.words)
-    if parts:
-        return [_with_abbreviations(tokenize(part), part, vocab) for part in parts]
+    raw = split_compound(w, vocab.words, keep_known=True)
+    parts = [p for p in raw if p not in drop]
+    if raw and not parts:  # «grorudplanen»: a place and a record word
+        return []
+    if parts:  # each part, or the whole compound where a plan writes it as one word
+        whole = tokenize(w) if w in vocab.words else []
+        return [_with_abbreviations(list(dict.fromkeys(tokenize(part) + whole)), part, vocab) for part in parts]
     renderings = glossary().get(w, ()) if (english or w not in vocab.words) else ()
     own = tokenize(w) if (w in vocab.words or not renderings) else []
     group = list(dict.fromkeys(own + [t for r in renderings for t in tokenize(r)]))
@@ -298,6 +310,10 @@ def _segment_concepts(text: str, drop: set[str], vocab: Vocabulary, english: boo
     concepts: list[list[str]] = []
     for forms in word_groups(text):
         if len(forms) > 1:  # «FACT-team»: the joined form or the first part, then the other parts
+            if any(part in drop for part in forms[1:]):  # «Grorud-planen»: a place or record word joined on
+                forms = [part for part in forms[1:] if part not in drop]
+                concepts.extend(g for part in forms for g in _word_concept(part, vocab, english) if g)
+                continue
             head = [forms[0], forms[1]]
             groups = [tokenize(" ".join(f for f in head if f not in drop))] + [
                 tokenize(part) for part in forms[2:] if part not in drop
@@ -307,7 +323,7 @@ def _segment_concepts(text: str, drop: set[str], vocab: Vocabulary, english: boo
         w = forms[0]
         if w in drop or len(w) < 2 or w.isdigit():
             continue
-        concepts.extend(group for group in _word_concept(w, vocab, english) if group)
+        concepts.extend(group for group in _word_concept(w, vocab, english, frozenset(drop)) if group)
     return concepts
 
 
@@ -317,6 +333,8 @@ def _dropped(norm: str, english: bool, field: FieldName | None, shape: Shape, pl
     drop |= set(lexicon()["anaphora"])
     if field is not None:
         drop |= field_words(field.value)
+    if field == FieldName.RISK:  # «hvor høy risiko»: the level words frame the question
+        drop |= {w for facet in facet_table()["risk"] for w in lexicon_facet_words("risk", facet)}
     if shape in (Shape.SET, Shape.COUNT, Shape.ACROSS, Shape.PLAN):
         for f in FieldName:
             drop |= field_words(f.value)
@@ -359,7 +377,12 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         subject_text = _CITY_PLAN.sub(" ", subject_text)
     concepts = search_concepts(subject_text, vocab, english=english, drop=drop)
     ignore = drop | stopwords() | (english_stopwords() if english else set())
-    subject = [w for forms in word_groups(subject_text) for w in forms[:1] if w not in ignore and not w.isdigit()]
+    subject = [
+        w
+        for forms in word_groups(subject_text)
+        for w in forms[:1]
+        if w not in ignore and (not w.isdigit() or len(w) <= 2)
+    ]
     anaphor = not concepts and any(w in lexicon()["anaphora"] for w in re.findall(r"[^\W\d_]+", norm))
     return Question(
         text=question,

@@ -21,7 +21,7 @@ from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet
 from rusqa.models import Answer, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.live import LiveIndex
-from rusqa.search.retrieve import search
+from rusqa.search.retrieve import coverage, search
 from rusqa.settings import Settings, get_settings
 from rusqa.text import collapse, normalise, split_compound, strip_invisible, tokenize, words
 
@@ -31,6 +31,7 @@ from rusqa.text import collapse, normalise, split_compound, strip_invisible, tok
 MIN_COVERAGE = 0.5
 MIN_COSINE = 0.86
 SET_MIN_COVERAGE = 0.5
+GROUPING_SHARE = 0.8
 ACROSS_MIN_COVERAGE = 0.5
 MAX_UNKNOWN_SHARE = 0.5
 ALTERNATIVE_RATIO = 0.9
@@ -151,7 +152,7 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
         return _set_or_count(live, question)
     if question.shape == Shape.PLAN:
         return _plan_description(live, question)
-    if question.filters.codes and not question.known_concepts:
+    if question.filters.codes:  # «Hvem har ansvar for 11S?», «Hva går tiltak 24F ut på?»
         ids = [_code_id(live, c) for c in question.filters.codes]
         sources = [_source(live, Hit(record_id=i, score=1.0, coverage=1.0)) for i in ids if i]
         return _answer_from(question, sources[:1])
@@ -202,12 +203,14 @@ def _not_found(live: LiveIndex, question: Question) -> Answer:
 
 
 def _absent_from_named(live: LiveIndex, question: Question) -> bool:
-    """The question's most telling concept occurs nowhere in the plan(s) it names."""
-    if not question.plan_ids or not question.known_concepts:
+    """In a Norwegian question, the subject words the named plan(s) never use weigh at least half: no
+    record of those plans can hold the question (and the dense leg must not stand in for the words)."""
+    if not question.plan_ids or not question.known_concepts or question.english:
         return False
-    weights = [live.lexical.concept_weight(group) for group in question.known_concepts]
-    main = question.known_concepts[max(range(len(weights)), key=weights.__getitem__)]
-    return not any(live.plan_tokens.get(p, frozenset()).intersection(main) for p in question.plan_ids)
+    tokens = frozenset().union(*(live.plan_tokens.get(p, frozenset()) for p in question.plan_ids))
+    weights = {i: live.lexical.concept_weight(g) for i, g in enumerate(question.known_concepts)}
+    absent = sum(w for i, w in weights.items() if not tokens.intersection(question.known_concepts[i]))
+    return absent >= MIN_COVERAGE * sum(weights.values()) > 0
 
 
 def _mentions(live: LiveIndex, plan_id: str, question: Question) -> bool:
@@ -298,21 +301,49 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
     return out
 
 
+def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) -> list[Tiltak]:
+    """Members whose section path and goal hold most of the subject («under strategi 2», «målet …»)."""
+    wanted = set(tokenize(" ".join(subject)))
+    if len(wanted) < 2:
+        return []
+    need = GROUPING_SHARE * len(wanted)
+    return [t for t in members if len(wanted & live.grouping_tokens[t.id]) >= need]
+
+
+def _subject_hits(live: LiveIndex, question: Question, members: list[Tiltak]) -> list[Hit]:
+    """Members ranked on the subject, with coverage measured on each record's own words."""
+    only = frozenset(t.id for t in members)
+    hits = search(live, question, k=len(only), only=only)
+    concepts = question.known_concepts
+    weights = [live.lexical.concept_weight(group) for group in concepts]
+    ranked = [
+        h.model_copy(update={"coverage": coverage(concepts, live.own_tokens[h.record_id], weights)}) for h in hits
+    ]
+    seen = {h.record_id for h in ranked}
+    return ranked + [Hit(record_id=t.id, score=0.0) for t in members if t.id not in seen]
+
+
 def _set_or_count(live: LiveIndex, question: Question) -> Answer:
+    """Filter exactly on the fields, narrow by a named section or goal, then rank on the subject; with no
+    field filter, the subject itself defines the set."""
     plans = _plans(live)
     members = matching_tiltak(live, question)
     total = sum(1 for t in live.tiltak_by_id.values() if t.plan_id in (question.plan_ids or live.plan_by_id))
+    grouped = by_grouping(live, members, question.subject)
+    if grouped:
+        members = grouped
+    field_filtered = question.filters.any or bool(grouped)
     if question.known_concepts and members:
-        only = frozenset(t.id for t in members)
-        hits = search(live, question, k=len(only), only=only)
-        kept = [h for h in hits if h.coverage >= SET_MIN_COVERAGE]
-        sources = [_source(live, h) for h in kept]
-    elif question.concepts and not question.known_concepts:
+        hits = _subject_hits(live, question, members)
+        if not field_filtered:
+            hits = [h for h in hits if h.coverage >= SET_MIN_COVERAGE]
+        sources = [_source(live, h) for h in hits]
+    elif question.concepts and not question.known_concepts and not field_filtered:
         sources = []
     else:
         sources = [_source(live, Hit(record_id=t.id, score=1.0, coverage=1.0)) for t in members]
     if not sources:
-        if question.shape == Shape.COUNT and not question.concepts:
+        if question.shape == Shape.COUNT and field_filtered:
             named = [live.plan_by_id[p] for p in question.plan_ids] or plans
             return shapes.make_answer(question, shapes.count_zero_answer(question, named, total), [], Shape.COUNT)
         if len(question.plan_ids) == 1 and question.concepts:

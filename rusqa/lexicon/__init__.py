@@ -19,7 +19,10 @@ LEXICON_DIR = Path(__file__).parent
 QUESTIONS_FILE = LEXICON_DIR / "questions.yaml"
 SOURCES_DIR = LEXICON_DIR / "sources"
 GLOSSARY_FILE = SOURCES_DIR / "glossary.tsv"
-ENGLISH_STOPWORDS_FILE = SOURCES_DIR / "english_stopwords.txt"
+ENGLISH_STOPWORDS_FILES = (
+    SOURCES_DIR / "english_stopwords.txt",  # NLTK's stopword corpus (from Snowball)
+    SOURCES_DIR / "english_stopwords_glasgow.txt",  # the Glasgow IR group's list, as scikit-learn ships it
+)
 _ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
@@ -30,8 +33,8 @@ def lexicon() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def english_stopwords() -> frozenset[str]:
-    """NLTK's English stopword list (sources/english_stopwords.txt)."""
-    return frozenset(w.strip() for w in ENGLISH_STOPWORDS_FILE.read_text(encoding="utf-8").split() if w.strip())
+    """General English stopword lists (NLTK's and the Glasgow IR group's)."""
+    return frozenset(w.strip() for f in ENGLISH_STOPWORDS_FILES for w in f.read_text(encoding="utf-8").split())
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from rusqa.models import ParsedPlan, Plan, Tiltak
 from rusqa.search.build import compatibility, current_build_id, read_manifest
 from rusqa.search.documents import Doc
 from rusqa.search.embed import Embedder, load_embedder
-from rusqa.search.lexical import LexicalIndex
+from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
 from rusqa.text import words
@@ -65,6 +65,21 @@ class LiveIndex:
     def abbreviations(self) -> dict[str, tuple[str, ...]]:
         """Short forms the plans define in brackets («HAP» → «hasjavvenningsprogram»)."""
         return defined_abbreviations([d.text for d in self.docs])
+
+    @cached_property
+    def own_tokens(self) -> dict[str, frozenset[str]]:
+        """Each record's tokens from its own section and text (not the plan's title, which every record
+        of a plan shares)."""
+        vocab = self.lexical.vocabulary
+        return {d.id: frozenset(document_tokens(f"{d.section}\n{d.text}", vocab)) for d in self.docs}
+
+    @cached_property
+    def grouping_tokens(self) -> dict[str, frozenset[str]]:
+        """Each tiltak's tokens from its section path and goal: what a set «under strategi 2» names."""
+        vocab = self.lexical.vocabulary
+        return {
+            t.id: frozenset(document_tokens(f"{t.section}\n{t.goal or ''}", vocab)) for t in self.tiltak_by_id.values()
+        }
 
     @cached_property
     def plan_tokens(self) -> dict[str, frozenset[str]]:
