@@ -187,7 +187,9 @@ def is_smalltalk(norm: str) -> bool:
     return bool(tokens) and all(t in courtesy_words() for t in tokens)
 
 
-_ASKS_WHO = re.compile(r"\b(hvem|who|whom|hvilken (?:avdeling|byrådsavdeling|etat|enhet)|which (?:department|unit|agency))\b")
+_ASKS_WHO = re.compile(
+    r"\b(hvem|who|whom|hvilken (?:avdeling|byrådsavdeling|etat|enhet)|which (?:department|unit|agency))\b"
+)
 
 
 def owner_phrase(norm: str) -> str | None:

@@ -30,10 +30,13 @@ from rusqa.text import collapse, normalise, split_compound, strip_invisible, tok
 # need the same share of the subject.
 MIN_COVERAGE = 0.5
 MIN_COSINE = 0.86
+# English questions share few words with the Norwegian plans and reach lower cosines (README, «Settings»).
+MIN_COVERAGE_ENGLISH = 0.4
+MIN_COSINE_ENGLISH = 0.80
 SET_MIN_COVERAGE = 0.5
 GROUPING_SHARE = 0.8
 ACROSS_MIN_COVERAGE = 0.5
-MAX_UNKNOWN_SHARE = 0.5
+MAX_UNKNOWN_SHARE = 0.3
 ALTERNATIVE_RATIO = 0.9
 PREFER_WITHIN = 3
 QUANTITY_POOL = 50  # a number may sit in a long passage that ranks low on one common word
@@ -62,8 +65,9 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
-def is_relevant(hit: Hit, min_coverage: float = MIN_COVERAGE) -> bool:
-    return hit.coverage >= min_coverage or (hit.cosine is not None and hit.cosine >= MIN_COSINE)
+def is_relevant(hit: Hit, *, english: bool = False) -> bool:
+    min_coverage, min_cosine = (MIN_COVERAGE_ENGLISH, MIN_COSINE_ENGLISH) if english else (MIN_COVERAGE, MIN_COSINE)
+    return hit.coverage >= min_coverage or (hit.cosine is not None and hit.cosine >= min_cosine)
 
 
 @lru_cache(maxsize=4)
@@ -222,7 +226,7 @@ def ranked_sources(live: LiveIndex, question: Question) -> list[Source]:
     """The records a value or fact question is answered from, best first: retrieval, the relevance gate,
     then the fact preferences."""
     k = QUANTITY_POOL if question.quantity else live.settings.top_k
-    hits = [h for h in search(live, question, k=k) if is_relevant(h)]
+    hits = [h for h in search(live, question, k=k) if is_relevant(h, english=question.english)]
     sources = [_source(live, h) for h in hits]
     if not sources or question.field is not None:
         return sources
