@@ -8,7 +8,7 @@ In-process, the threads share one Assistant; with --app each thread is an API cl
 (its queue: `default_concurrency_limit=2`, `max_size=64`, see README) and the peak RSS reported is
 the server's.
 
-Questions come from evals/*.yaml (in a fixed order per thread). Reports throughput, p50/p95/p99
+Questions come from evals/dev/ (in a fixed order per thread). Reports throughput, p50/p95/p99
 latency, errors, and the process's peak RSS. Uses the live index of the current settings
 (`RUSQA_INDEX_DIR`; run `rusqa index` first).
 """
@@ -26,22 +26,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from rusqa.settings import apply_offline_env, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def eval_questions() -> list[str]:
-    questions = []
-    for path in sorted((ROOT / "evals").glob("*.yaml")):
-        if path.name == "thresholds.yaml":
-            continue
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            if isinstance(item, dict) and item.get("question"):
-                questions.append(str(item["question"]))
-    return questions
+    """The self-contained questions of evals/dev/ (conversation turns left out: they need their context)."""
+    from rusqa.evaluation.items import DEV_DIR, load_items
+
+    return [item.question for item in load_items([DEV_DIR]) if not item.turns]
 
 
 def percentile(sorted_values: list[float], q: float) -> float:

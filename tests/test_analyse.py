@@ -1,12 +1,13 @@
-"""What rusqa understands of a question: plan, intent, language, search concepts."""
+"""What rusqa understands of a question: plans, shape, field, filters, subject — in Norwegian, in English,
+and as people type it."""
 
 from __future__ import annotations
 
 import pytest
 
-from rusqa.answering.analyse import analyse, detect_intent, find_places, is_english, split_compound
-from rusqa.models import Plan
-from rusqa.text import normalise
+from rusqa.answering.analyse import Vocabulary, analyse, find_places, is_english
+from rusqa.models import FieldName, Plan, Shape
+from rusqa.text import normalise, split_compound
 
 PLANS = [
     Plan(
@@ -19,6 +20,7 @@ PLANS = [
         sha256="x",
     ),
     Plan(id="grorud-2023", bydel="Grorud", title="Grorud", period="2023–2028", layout="grorud", file="g", sha256="x"),
+    Plan(id="ullern", bydel="Ullern", title="Ullern", period=None, layout="ullern", file="u", sha256="x"),
     Plan(
         id="nordre-aker-2020",
         bydel="Nordre Aker",
@@ -29,7 +31,20 @@ PLANS = [
         sha256="x",
     ),
 ]
-VOCABULARY = frozenset({"naloxon", "opplæring", "utdeling", "kontakt", "punkt", "kontaktpunkt", "grorud"})
+WORDS = {
+    "naloxon": 3, "opplæring": 9, "utdeling": 4, "kontakt": 5, "punkt": 2, "kontaktpunkt": 2, "grorud": 20,
+    "hasjavvenningsprogram": 2, "ungdom": 30, "bolig": 12, "ullern": 10, "risiko": 5, "nav": 40,
+}  # fmt: skip
+VOCAB = Vocabulary(
+    words=frozenset(WORDS),
+    terms=frozenset({"søk", "nalokson", "opplæring", "utdeling", "kontaktpunkt", "kontakt", "ungdom", "bolig", "hap"}),
+    frequencies=WORDS,
+    abbreviations={"hap": ("hasjavvenningsprogram",)},
+)
+
+
+def ask(question: str):  # type: ignore[no-untyped-def]
+    return analyse(question, PLANS, VOCAB)
 
 
 @pytest.mark.parametrize(
@@ -42,8 +57,8 @@ VOCABULARY = frozenset({"naloxon", "opplæring", "utdeling", "kontakt", "punkt",
         ("Hva er fristen for HAP i bydel Frogner?", [], "Frogner"),
         ("Har Bergen kommune en rusplan?", [], "Bergen"),
         ("Tiltak i Søndre Nordstrand", [], "Søndre Nordstrand"),
-        ("Hvor mange sprøytebokser er det i sentrum?", [], None),
         ("Hva gjør Nordre Aker for eldre?", ["nordre-aker-2020"], None),
+        ("Hva har Ullerns plan om bolig?", ["ullern"], None),
     ],
 )
 def test_places_in_a_question(question: str, plans: list[str], unknown: str | None) -> None:
@@ -51,23 +66,52 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
 
 
 @pytest.mark.parametrize(
-    ("question", "intent"),
+    ("question", "shape", "field"),
     [
-        ("Hvem har ansvar for naloxonopplæring i Grorud?", "owner"),
-        ("who owns naloxone training in Grorud?", "owner"),
-        ("Hva er fristen for kontaktpunktet i Ullern?", "deadline"),
-        ("Hva er status for HAP i Grorud?", "status"),
-        ("Hvor langt har de kommet med FACT-teamet?", "status"),
-        ("Hva er risikoen ved Brukerplan?", "risk"),
-        ("Hvilke bydeler har tiltak om HAP?", "list"),
-        ("Which districts have measures on housing?", "list"),
-        ("Sammenlign Grorud og Stovner om pårørende", "compare"),
-        ("Hvor mange innbyggere har Ullern?", "fact"),
-        ("Hvilken bydel tilbyr Dagfolkehøyskole?", "fact"),
+        ("Hvem har ansvar for naloxonopplæring i Grorud?", Shape.VALUE, FieldName.OWNER),
+        ("who owns naloxone training in Grorud?", Shape.VALUE, FieldName.OWNER),
+        ("Hva er fristen for kontaktpunktet i Ullern?", Shape.VALUE, FieldName.DEADLINE),
+        ("Hva er status for HAP i Grorud?", Shape.VALUE, FieldName.STATUS),
+        ("Hvor langt har de kommet med FACT-teamet?", Shape.VALUE, FieldName.STATUS),
+        ("Hvilken avdeling skal styrke samarbeidet med Uteteam Ung i Nordre Aker?", Shape.VALUE, FieldName.OWNER),
+        ("Hvilke tiltak i Grorud er vurdert til middels risiko?", Shape.SET, None),
+        ("Hva har NAV ansvar for i Ullern?", Shape.SET, None),
+        ("Hvor mange tiltak har Grorud?", Shape.COUNT, None),
+        ("Hvilke bydelsplaner har tiltak om IPS?", Shape.ACROSS, None),
+        ("Which districts have measures on housing?", Shape.ACROSS, None),
+        ("Hva er planperioden for Grorud?", Shape.PLAN, None),
+        ("Hvor mange innbyggere har Ullern?", Shape.FACT, None),
+        ("takk!", Shape.SMALLTALK, None),
+        ("Hei", Shape.SMALLTALK, None),
     ],
 )
-def test_intent_of_a_question(question: str, intent: str) -> None:
-    assert detect_intent(normalise(question)) == intent
+def test_the_shape_and_field_of_a_question(question: str, shape: Shape, field: FieldName | None) -> None:
+    q = ask(question)
+    assert (q.shape, q.field) == (shape, field)
+
+
+def test_a_set_question_filters_on_the_risk_facet_not_the_word() -> None:
+    q = ask("Hvilke tiltak i Grorud er vurdert til middels risiko?")
+    assert q.filters.risk == "middels" and q.plan_ids == ["grorud-2023"]
+    assert "middels" not in q.terms and "risiko" not in q.terms
+
+
+def test_an_inverse_owner_question_filters_on_the_unit() -> None:
+    q = ask("Hva har NAV ansvar for i Ullern?")
+    assert q.filters.owner == "nav" and q.plan_ids == ["ullern"] and not q.concepts
+
+
+def test_statuses_and_deadline_years_become_filters() -> None:
+    q = ask("Hvilke tiltak i Ullern har frist i 2022?")
+    assert q.filters.year == 2022
+    assert ask("Hvilke tiltak i Grorud er påbegynt?").filters.status == "pågår"
+    assert ask("Hvilke tiltak venter i Grorud?").filters.status == "ikke startet"
+
+
+def test_city_codes_and_code_groups() -> None:
+    assert ask("Hvem har ansvar for 11S?").filters.codes == ["11S"]
+    assert ask("Hvor mange S-tiltak har byplanen?").filters.code_group == "S"
+    assert ask("Which measures are for people under-18s?").filters.codes == []
 
 
 @pytest.mark.parametrize(
@@ -84,27 +128,51 @@ def test_english_questions_are_recognised(question: str, english: bool) -> None:
 
 
 def test_a_compound_is_split_into_words_the_plans_use() -> None:
-    assert split_compound("naloxonopplæring", VOCABULARY) == ["naloxon", "opplæring"]
-    assert split_compound("grorud", VOCABULARY) == []
+    assert split_compound("naloxonopplæring", frozenset(WORDS)) == ["naloxon", "opplæring"]
+    assert split_compound("grorud", frozenset(WORDS)) == []
 
 
 def test_english_words_become_the_plans_norwegian_terms() -> None:
-    query = analyse("who owns naloxone training in Grorud?", PLANS, VOCABULARY, frozenset({"nalokson", "opplæring"}))
-    assert query.plan_ids == ["grorud-2023"] and query.intent == "owner" and query.english
-    flat = query.terms
-    assert "nalokson" in flat and "opplæring" in flat
-    assert "who" not in flat and "grorud" not in flat
+    q = ask("who owns naloxone training in Grorud?")
+    assert q.plan_ids == ["grorud-2023"] and q.field == FieldName.OWNER and q.english
+    assert "nalokson" in q.terms and "opplæring" in q.terms
+    assert "who" not in q.terms and "grorud" not in q.terms
+
+
+def test_a_typo_in_a_place_and_in_a_plan_word_is_repaired() -> None:
+    q = ask("hvem har ansvar for kontakpunkt i grorudd")
+    assert q.plan_ids == ["grorud-2023"]
+    assert q.corrected == {"kontakpunkt": "kontaktpunkt", "grorudd": "grorud"}
+
+
+def test_place_names_typed_without_special_letters() -> None:
+    assert ask("rusplan for ostensjo").unknown_place == "Østensjø"
+    assert ask("tiltak i grunerlokka").unknown_place == "Grünerløkka"
+
+
+def test_keyword_strings_without_question_words() -> None:
+    q = ask("nalokson grorud hvem")
+    assert (q.shape, q.field, q.plan_ids) == (Shape.VALUE, FieldName.OWNER, ["grorud-2023"])
+
+
+def test_the_plans_own_abbreviation_joins_the_long_form() -> None:
+    q = ask("Hvem har ansvar for hasjavvenningsprogram i Grorud?")
+    assert "hap" in q.concepts[0]
 
 
 def test_other_names_in_parentheses_or_after_a_slash_are_one_concept() -> None:
-    query = analyse("Hvilke planer nevner IPS / individuell jobbstøtte?", PLANS, VOCABULARY, frozenset({"ips"}))
-    assert len(query.concepts) == 1 and "ips" in query.concepts[0]
+    q = ask("Hvilke planer nevner IPS / individuell jobbstøtte?")
+    assert len(q.concepts) == 1 and "ips" in q.concepts[0]
 
 
 def test_words_no_plan_contains_are_marked_unknown() -> None:
-    query = analyse("Hvordan søker jeg om beboerparkering?", PLANS, VOCABULARY, frozenset({"søk"}))
-    assert [query.concepts[i] for i in query.unknown] == [["beboerparkering"]]
+    q = ask("Hvordan søker jeg om beboerparkering?")
+    assert [q.concepts[i] for i in q.unknown] == [["beboerparkering"]]
 
 
-def test_how_many_asks_for_a_number() -> None:
-    assert analyse("Hvor mange innbyggere har Grorud?", PLANS, VOCABULARY, frozenset()).quantity
+def test_how_many_of_a_thing_asks_for_a_number() -> None:
+    assert ask("Hvor mange innbyggere har Grorud?").quantity
+
+
+def test_a_pronoun_without_a_subject_points_back() -> None:
+    assert ask("hvem har ansvaret for det?").anaphor

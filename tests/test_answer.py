@@ -1,12 +1,25 @@
-"""The answer templates, on literal records: fields quoted as printed, plans named, sources numbered."""
+"""The answer builders, one per shape, on literal records: fields quoted as printed, plans named, sources
+numbered, sets counted first."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from rusqa.answering.analyse import Query
-from rusqa.answering.shapes import Source, abstention, fact_answer, field_answer, list_answer, make_answer, plan_name
-from rusqa.models import Hit, Passage, Plan, Tiltak
+from rusqa.answering.shapes import (
+    Source,
+    abstention,
+    across_answer,
+    count_answer,
+    fact_answer,
+    make_answer,
+    not_in_plan,
+    plan_answer,
+    plan_name,
+    set_answer,
+    value_answer,
+)
+from rusqa.evaluation.scoring import stated_value
+from rusqa.models import FieldName, Filters, Hit, Passage, Plan, Question, Shape, Tiltak
 from rusqa.search.documents import to_doc
 
 GRORUD = Plan(
@@ -70,29 +83,31 @@ def source(plan: Plan, record: Tiltak | Passage, score: float = 1.0) -> Source:
     )
 
 
-def query(text: str, intent: str = "fact", terms: list[str] | None = None) -> Query:
-    return Query(text=text, intent=intent, concepts=[[t] for t in terms or []])  # type: ignore[arg-type]
+def question(text: str, shape: Shape = Shape.FACT, terms: list[str] | None = None, **kw: object) -> Question:
+    return Question(text=text, shape=shape, concepts=[[t] for t in terms or []], **kw)  # type: ignore[arg-type]
 
 
 def test_owner_answer_quotes_the_owner_and_names_the_tiltak() -> None:
-    text = field_answer("owner", [source(GRORUD, REGNBUEN)])
-    assert "«Ansatte ved Regnbuen, ruskonsulent» [1]" in text
+    text = value_answer(FieldName.OWNER, [source(GRORUD, REGNBUEN)])
+    assert text.startswith("Ansvarlig: «Ansatte ved Regnbuen, ruskonsulent» [1]")
     assert "Øke tilbudet ved Regnbuen" in text and GRORUD.title in text
-    assert "Frist: Kontinuerlig" in text and "Risiko: Lav" in text
+    assert "frist: Kontinuerlig" in text and "risiko: Lav" in text
+    assert len(text.splitlines()[0]) <= 200
 
 
-def test_an_abbreviated_owner_is_expanded() -> None:
-    assert "OF (Oppvekst- og familieavdelingen)" in field_answer("owner", [source(NORDRE_AKER, HAP)])
+def test_an_abbreviated_owner_is_expanded_and_the_printed_code_is_the_claim() -> None:
+    text = value_answer(FieldName.OWNER, [source(NORDRE_AKER, HAP)])
+    assert stated_value(text) == "OF (Oppvekst- og familieavdelingen)"
 
 
 def test_a_missing_column_is_said_plainly_with_the_plan_period() -> None:
-    text = field_answer("deadline", [source(NORDRE_AKER, HAP)])
+    text = value_answer(FieldName.DEADLINE, [source(NORDRE_AKER, HAP)])
     assert text.startswith("Planen oppgir ingen frist") and "2020–2024" in text
 
 
 def test_close_alternatives_are_numbered_after_the_answer() -> None:
-    text = field_answer("risk", [source(GRORUD, REGNBUEN), source(NORDRE_AKER, HAP, 0.9)])
-    assert "Risiko: «Lav» [1]" in text and "[2]" in text
+    text = value_answer(FieldName.RISK, [source(GRORUD, REGNBUEN), source(NORDRE_AKER, HAP, 0.9)])
+    assert "Risiko: «Lav» [1]" in text and "Se også [2]" in text
 
 
 def test_an_ended_period_is_flagged() -> None:
@@ -101,29 +116,62 @@ def test_an_ended_period_is_flagged() -> None:
 
 
 def test_fact_answer_quotes_the_best_sentence_of_a_passage() -> None:
-    text = fact_answer(query("rus og psykiske lidelser", terms=["psykisk", "lidels"]), [source(GRORUD, INTRO)])
+    text = fact_answer(question("rus og psykiske lidelser", terms=["psykisk", "lidels"]), [source(GRORUD, INTRO)])
     assert "«Rusproblemer har en nær tilknytning til andre psykiske lidelser." in text and "[1]" in text
 
 
-def test_list_answer_has_one_cited_line_per_plan() -> None:
-    text = list_answer(
-        query("Hvilke bydeler har HAP?", "list"),
-        [source(GRORUD, REGNBUEN), source(NORDRE_AKER, HAP)],
-        across_plans=True,
-    )
+def test_a_set_answer_gives_the_count_first_then_one_cited_line_per_tiltak() -> None:
+    q = question("Hvilke tiltak har lav risiko?", Shape.SET, filters=Filters(risk="lav"))
+    text = set_answer(q, [source(GRORUD, REGNBUEN)], total=21)
     lines = text.splitlines()
-    assert len(lines) == 3 and lines[1].startswith("• Grorud") and lines[2].endswith("[2]")
+    assert lines[0].startswith("1 tiltak i Grorud") and "risiko «lav»" in lines[0]
+    assert lines[1].startswith("• t14 «") and "ansvarlig: Ansatte ved Regnbuen" in lines[1] and lines[1].endswith("[1]")
+
+
+def test_a_long_set_is_cut_at_fifteen_lines_with_the_rest_counted() -> None:
+    many = [
+        source(GRORUD, REGNBUEN.model_copy(update={"id": f"grorud-2023-t{n}", "text": f"Tiltak nummer {n}"}))
+        for n in range(1, 21)
+    ]
+    text = set_answer(question("Hvilke tiltak har Grorud?", Shape.SET), many, total=20)
+    lines = text.splitlines()
+    assert lines[0].startswith("20 tiltak") and len(lines) == 1 + 15 + 1
+    assert lines[-1].startswith("… og 5 til")
+
+
+def test_a_count_answer_says_the_number_and_how_it_was_counted() -> None:
+    q = question("Hvor mange tiltak har høy risiko?", Shape.COUNT, filters=Filters(risk="høy"))
+    text = count_answer(q, [source(GRORUD, REGNBUEN)], total=21)
+    assert text.startswith("1 av 21 tiltak i Grorud") and "Talt:" in text.splitlines()[1]
+
+
+def test_across_plans_one_cited_line_per_plan_and_the_plans_without_it() -> None:
+    text = across_answer(question("Hvilke bydeler har HAP?", Shape.ACROSS), [source(GRORUD, REGNBUEN)], [NORDRE_AKER])
+    lines = text.splitlines()
+    assert lines[0] == "1 av 2 planer har noe om dette:"
+    assert lines[1].startswith("• Grorud") and lines[1].endswith("[1]")
+    assert lines[2] == "Ikke funnet i: Nordre Aker."
+
+
+def test_a_plan_description_gives_period_expiry_count_and_areas() -> None:
+    text = plan_answer(NORDRE_AKER, [HAP], today=date(2026, 12, 6))
+    assert "2020–2024" in text and "utløpt" in text and "1 tiltak" in text and "Strategi 2" in text
 
 
 def test_abstention_names_the_place_without_a_plan_and_cites_nothing() -> None:
-    q = Query(text="naloxon i Frogner", intent="owner", unknown_place="Frogner")
-    answer = make_answer(q, abstention(q, [GRORUD, NORDRE_AKER]), [])
+    q = question("naloxon i Frogner", Shape.VALUE, unknown_place="Frogner")
+    answer = make_answer(q, abstention([GRORUD, NORDRE_AKER], unknown_place="Frogner"), [], Shape.NONE)
     assert answer.abstained and not answer.citations
     assert answer.answer.startswith("Jeg finner ikke dette i rusplanene") and "Frogner" in answer.answer
 
 
+def test_a_topic_absent_from_the_plan_named_says_which_plans_have_it() -> None:
+    text = not_in_plan(NORDRE_AKER, ["nalokson"], [GRORUD])
+    assert "Nordre Akers plan nevner ikke «nalokson»" in text and "Det gjør: Grorud." in text
+
+
 def test_citations_resolve_to_the_records() -> None:
-    answer = make_answer(query("x"), "svar [1] [2]", [source(GRORUD, REGNBUEN), source(GRORUD, INTRO)])
+    answer = make_answer(question("x"), "svar [1] [2]", [source(GRORUD, REGNBUEN), source(GRORUD, INTRO)], Shape.FACT)
     first, second = answer.citations
     assert (first.n, first.tiltak_id, first.lines) == (1, "grorud-2023-t14", (349, 373))
     assert "Ansvarlig: Ansatte ved Regnbuen" in first.text
@@ -142,5 +190,5 @@ def test_a_status_question_on_a_frist_status_column_quotes_that_column() -> None
         deadline="Fortløpende, evalueres to ganger pr år",
         lines=(74, 90),
     )
-    text = field_answer("status", [source(ullern, hap)])
-    assert text.startswith("Planen oppgir ikke status for dette tiltaket; fristen er «Fortløpende, evalueres")
+    text = value_answer(FieldName.STATUS, [source(ullern, hap)])
+    assert text.startswith("Planen oppgir ikke status for dette tiltaket; kolonnen frist/status sier «Fortløpende")

@@ -32,7 +32,8 @@ _CITY_PLAN = re.compile(
     r"\b(plan|planen|handlingsplan|handlingsplanen|tiltak|measures?|action plan)\b"
     r"|\btryggere liv\b|\bbyplan\w*\b|\bbyrådsavdeling\w*\b|\boslo kommune\b|\bhandlingsplan(?:en)? for rusfeltet\b"
 )
-_CODE = re.compile(r"\b(\d{1,2})\s?([fs])\b")
+_CODE = re.compile(r"(?<![-–\w])(\d{1,2})\s?([fs])\b")
+_TYPED_CODE = re.compile(r"(?<![-–\w])(\d{1,2})\s?([FSfs])\b")
 _CODE_GROUP = re.compile(r"\b([fs])-?tiltak\w*\b|\b([fs])-?(?:measures|koder|codes)\b|\(([fs])\)")
 _OTHER_KOMMUNE = re.compile(r"\b([a-zæøå]+)\s+kommunes?\b")
 _NOT_A_KOMMUNE = {"oslo", "i", "en", "hver", "denne", "vår", "var", "egen", "hele", "til", "av", "for"}
@@ -206,9 +207,15 @@ def owner_phrase(norm: str) -> str | None:
     return None
 
 
-def read_filters(norm: str, shape_hint: bool, field: FieldName | None) -> Filters:
+def typed_codes(question: str, english: bool) -> list[str]:
+    """The city plan's codes as typed («11S», «12 s»); in English only with a capital letter («under 18s»)."""
+    found = _TYPED_CODE.findall(question)
+    return list(dict.fromkeys(f"{n}{letter.upper()}" for n, letter in found if letter.isupper() or not english))
+
+
+def read_filters(norm: str, shape_hint: bool, field: FieldName | None, codes: list[str] | None = None) -> Filters:
     """Exact filters: codes always; facets, years, owner and «bydelene» when the question asks for a set."""
-    codes = [f"{n}{letter.upper()}" for n, letter in _CODE.findall(norm)]
+    codes = codes if codes is not None else [f"{n}{letter.upper()}" for n, letter in _CODE.findall(norm)]
     if not shape_hint:
         return Filters(codes=list(dict.fromkeys(codes)))
     group = _CODE_GROUP.search(norm)
@@ -360,9 +367,10 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         return Question(text=question, shape=Shape.SMALLTALK, english=english, dense_text=question)
     plan_ids, unknown = find_places(norm, plans)
     field = detect_field(norm)
-    provisional = read_filters(norm, True, field)
+    codes = typed_codes(question, english)
+    provisional = read_filters(norm, True, field, codes)
     shape = detect_shape(norm, field, provisional)
-    filters = read_filters(norm, shape in (Shape.SET, Shape.COUNT), field)
+    filters = read_filters(norm, shape in (Shape.SET, Shape.COUNT), field, codes)
     if filters.codes or filters.code_group or filters.for_bydelene:
         plan_ids = plan_ids or [p.id for p in plans if p.is_city_plan]
     named = [p.bydel for p in plans if p.id in plan_ids and not p.is_city_plan]

@@ -130,6 +130,11 @@ def _plans(live: LiveIndex) -> list[Plan]:
     return list(live.plan_by_id.values())
 
 
+def answer_question(live: LiveIndex, text: str) -> Answer:
+    """One question against one live index, without settings-level extras (the LLM): a pure function."""
+    return execute(live, understand(live, text))
+
+
 def has_basis(question: Question) -> bool:
     """Whether the plans could hold an answer: some search term occurs in them, and (in Norwegian,
     where every subject word should be the plans' own) most of the terms do."""

@@ -281,8 +281,9 @@ def plan_answer(plan: Plan, tiltak: Sequence[Tiltak], today: date | None = None)
     else:
         period = f"Planperioden er {plan.period}; den gjelder fortsatt."
     areas = list(dict.fromkeys(t.section.split(" / ")[0] for t in tiltak))
-    if len(areas) <= 1:
-        areas = list(dict.fromkeys(shorten(t.goal, 90) for t in tiltak if t.goal))
+    goals = list(dict.fromkeys(shorten(t.goal, 90) for t in tiltak if t.goal))
+    if len(areas) <= 1 and goals:  # one table («Tiltak»): its goals are what the plan works towards
+        areas = goals
     lines = [f"{plan.label}: {period} Planen har {len(tiltak)} tiltak."]
     if areas:
         lines.append("Innsatsområder / strategier: " + "; ".join(areas) + ".")
