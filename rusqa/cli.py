@@ -241,42 +241,100 @@ def _render_answer(answer: Any) -> str:
     return "\n".join(lines)
 
 
+def _answer_json(answer: Any, *, chat: bool = False) -> dict[str, Any]:
+    record: dict[str, Any] = answer.model_dump(mode="json")
+    if chat:
+        context = answer.context
+        record["context"] = {
+            "plan_ids": list(context.plan_ids) if context else [],
+            "record_id": context.record_id if context else None,
+            "field": context.field.value if context and context.field else None,
+        }
+    return record
+
+
+def _context_line(answer: Any) -> str:
+    """«Gjelder: Grorud · naloksonopplæring» — what the next follow-up will be asked about."""
+    context = answer.context
+    if context is None or not (context.plan_ids or context.subject):
+        return ""
+    return "Gjelder: " + " · ".join(x for x in (", ".join(context.plan_ids), context.subject) if x)
+
+
 @main.command("ask")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (one object per question).")
+@click.option("--chat", is_flag=True, help="With `-`: each line is a turn of one conversation; an empty line ends it.")
 @click.argument("question")
-def ask_cmd(as_json: bool, question: str) -> None:
+def ask_cmd(as_json: bool, chat: bool, question: str) -> None:
     """Answer a question, with numbered sources; `-` reads one question per line from stdin.
 
     Example: rusqa ask "Hva er fristen for kontaktpunktet i Ullern?"
     """
+    from rusqa.answering.conversation import Conversation
     from rusqa.answering.qa import Assistant
+    from rusqa.models import Answer
 
     with _user_errors():
         assistant = Assistant()
         if question != "-":
             answer = assistant.ask(question)
-            click.echo(
-                json.dumps(answer.model_dump(mode="json"), ensure_ascii=False) if as_json else _render_answer(answer)
-            )
+            click.echo(json.dumps(_answer_json(answer), ensure_ascii=False) if as_json else _render_answer(answer))
             return
         failed = False
+        conversation = Conversation(assistant)
         for line in sys.stdin:
             text = line.rstrip("\n")
+            if chat and not text.strip():
+                conversation.reset()
+                continue
             try:
-                answer = assistant.ask(text)
+                answer = conversation.ask(text) if chat else assistant.ask(text)
             except InputError as exc:
                 failed = True
                 _err(str(exc))
-                from rusqa.models import Answer
-
-                answer = Answer(question=text, answer=str(exc), abstained=True)
+                answer = Answer(question=text, answer=str(exc), abstained=True, context=conversation.state)
             if as_json:
-                _print_json(answer.model_dump(mode="json"))
+                _print_json(_answer_json(answer, chat=chat))
             else:
-                click.echo(_render_answer(answer) + "\n")
+                click.echo(_render_answer(answer) + ("\n" + _context_line(answer) if chat else "") + "\n")
             sys.stdout.flush()
         if failed:
             sys.exit(2)
+
+
+@main.command("chat")
+def chat_cmd() -> None:
+    """A conversation at the prompt: follow-ups such as «og fristen?» use the earlier turns; «ny» starts afresh.
+
+    Example: rusqa chat
+    """
+    from rusqa.answering.conversation import Conversation
+    from rusqa.answering.qa import Assistant
+
+    with _user_errors():
+        conversation = Conversation(Assistant())
+        click.echo("Spør om rusplanene. «ny» starter en ny samtale; Ctrl-D avslutter.", err=True)
+        while True:
+            try:
+                text = click.prompt("›", prompt_suffix=" ", default="", show_default=False)
+            except (EOFError, click.exceptions.Abort):
+                click.echo("", err=True)
+                return
+            if text.strip().casefold() in {"ny", "new", "reset"}:
+                conversation.reset()
+                click.echo("Ny samtale.", err=True)
+                continue
+            if not text.strip():
+                continue
+            try:
+                answer = conversation.ask(text)
+            except InputError as exc:
+                _err(str(exc))
+                continue
+            click.echo(_render_answer(answer))
+            context = _context_line(answer)
+            if context:
+                click.echo(context + "  (skriv «ny» for å starte på nytt)", err=True)
 
 
 @main.command("eval")
