@@ -24,6 +24,7 @@ apply_offline_env()
 import gradio as gr  # noqa: E402  (after the offline environment is set)
 
 from rusqa import __version__  # noqa: E402
+from rusqa.answering.conversation import Conversation  # noqa: E402
 from rusqa.answering.qa import Assistant, clean_question  # noqa: E402
 from rusqa.errors import InputError  # noqa: E402
 from rusqa.models import Answer, Plan, Tiltak  # noqa: E402
@@ -179,24 +180,30 @@ class RusqaApp:
         chosen = self.snapshot().choices.get(plan or "")
         return self.assistant.ask(scoped_question(text, chosen))
 
-    def chat(self, question: str, plan: str | None, history: list[dict[str, Any]] | None) -> tuple[Any, str, str]:
+    def chat(
+        self, question: str, plan: str | None, history: list[dict[str, Any]] | None, saved: Any = None
+    ) -> tuple[Any, str, str, Any, str]:
+        """One chat turn: answered in the conversation's state (kept per browser session, in memory only)."""
         history = list(history or [])
         shown = render.escape((question or "").strip()[:300]) or "(tomt spørsmål)"
+        conversation = Conversation(self.assistant, *(saved or (None, None)))
         try:
-            answer = self.answer(question, plan)
+            text = clean_question(question, self.assistant.settings.max_question_chars)
+            chosen = self.snapshot().choices.get(plan or "")
+            answer = conversation.ask(scoped_question(text, chosen))
         except InputError as exc:
             history += [
                 {"role": "user", "content": shown},
                 {"role": "assistant", "content": render.error_markdown(str(exc))},
             ]
-            return history, render.note_html(str(exc)), question
+            return history, render.note_html(str(exc)), question, saved, render.context_markdown(conversation.state)
         live = self.assistant.live
         history += [
             {"role": "user", "content": shown},
             {"role": "assistant", "content": render.answer_markdown(answer)},
         ]
         sources = render.sources_html(answer, live.plan_by_id, live.tiltak_by_id, self.assistant.settings.plans_dir)
-        return history, sources, ""
+        return history, sources, "", conversation.saved(), render.context_markdown(conversation.state)
 
     def api_answer(self, question: str, plan: str = "") -> dict[str, Any]:
         """The `ask --json` contract over the app's API; a bad question gives {"error": …}."""
@@ -320,19 +327,21 @@ def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
                 max_length=limit,
                 elem_id="rq-question",
             )
+            context = gr.Markdown(render.context_markdown(None), elem_id="rq-context")
             with gr.Row():
                 plan = gr.Dropdown(plan_choices, value=ALL, label="Avgrens til plan/bydel", elem_id="rq-plan")
                 send = gr.Button("Send", variant="primary", elem_id="rq-send")
-                clear = gr.Button("Tøm samtalen")
+                clear = gr.Button("Tøm samtalen", elem_id="rq-clear")
             gr.Examples(EXAMPLES, inputs=question, label="Eksempler (klikk for å bruke)")
         with gr.Column(scale=2):
             sources = gr.HTML(render.note_html("Kildene til svaret vises her."), label="Kilder", elem_id="rq-sources")
-    inputs, outputs = [question, plan, chatbot], [chatbot, sources, question]
+    saved = gr.State(None)  # the conversation's state, per browser session, in memory only
+    inputs, outputs = [question, plan, chatbot, saved], [chatbot, sources, question, saved, context]
     question.submit(app.chat, inputs, outputs, api_visibility="private")
     send.click(app.chat, inputs, outputs, api_visibility="private")
-    clear.click(
-        lambda: ([], render.note_html("Kildene til svaret vises her.")),
-        outputs=[chatbot, sources],
+    clear.click(  # one control clears everything: the messages, the sources and the conversation's state
+        lambda: ([], render.note_html("Kildene til svaret vises her."), None, render.context_markdown(None), ""),
+        outputs=[chatbot, sources, saved, context, question],
         api_visibility="private",
     )
 

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from rusqa.answering.shapes import plan_name, shorten
-from rusqa.models import Answer, Citation, ParsedPlan, Plan, Tiltak
+from rusqa.models import Answer, Citation, Context, ParsedPlan, Plan, Tiltak
 from rusqa.planning.browse import plan_record
 from rusqa.planning.coverage import STATUS_LABEL, Candidate, Row
 from rusqa.search.documents import TILTAK_LABELS
@@ -47,6 +47,14 @@ def answer_markdown(answer: Answer) -> str:
         return f"⚠️ **Ikke funnet i rusplanene**<br>{body}"
     refs = ", ".join(f"[{c.n}] {escape(c.tiltak_id or c.bydel)}" for c in answer.citations)
     return f"{body}<br><br>**Kilder:** {refs} — se kildene ved siden av."
+
+
+def context_markdown(context: Context | None) -> str:
+    """«Gjelder: Grorud · naloksonopplæring»: what a follow-up such as «og fristen?» will be about."""
+    if context is None or not (context.plan_ids or context.subject):
+        return "Ny samtale. Oppfølgingsspørsmål som «og fristen?» gjelder det forrige svaret."
+    parts = [escape(", ".join(context.plan_ids)), escape(context.subject)]
+    return "**Gjelder:** " + " · ".join(p for p in parts if p) + " — «Tøm samtalen» starter på nytt."
 
 
 def error_markdown(message: str) -> str:

@@ -36,7 +36,9 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
                 }
             ), None
         return question, None
-    if question.plan_ids or question.unknown_place:  # «hva med Stovner?», «and in Ullern?»
+    same_plans = question.plan_ids == last.plan_ids and not question.unknown_place
+    if (question.plan_ids or question.unknown_place) and not (same_plans and question.field is not None):
+        # «hva med Stovner?», «and in Ullern?»
         update = {
             "text": question.text,
             "plan_ids": question.plan_ids,
@@ -55,13 +57,18 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
 class Conversation:
     """One conversation with the assistant; `ask` answers a turn and records the state it left."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, state: Context | None = None, last: Question | None = None) -> None:
         self.assistant = assistant
-        self.reset()
+        self.state = state or Context()
+        self.last: Question | None = last
 
     def reset(self) -> None:
         self.state = Context()
-        self.last: Question | None = None
+        self.last = None
+
+    def saved(self) -> tuple[Context, Question | None]:
+        """The state to keep between requests (the app keeps it per browser session, in memory)."""
+        return self.state, self.last
 
     def ask(self, text: str) -> Answer:
         live = self.assistant.live

@@ -84,6 +84,36 @@ def test_ask_in_the_chat_and_see_the_answer_with_its_sources(page: Any, app_url:
     shot(page, "01-chat-answer.png")
 
 
+def test_a_three_turn_conversation_keeps_its_subject(page: Any, app_url: str) -> None:
+    open_app(page, app_url)
+    ask(page, "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")
+    page.wait_for_function("document.querySelector('#rq-context').innerText.includes('Gjelder')", timeout=15_000)
+    ask(page, "og hva er fristen?")
+    messages = page.locator("#rq-chat .message")
+    assert "Frist: «Kontinuerlig»" in messages.nth(messages.count() - 1).inner_text()
+    assert "grorud-2023-t11" in page.locator("#rq-sources").inner_text()
+    ask(page, "hva med Ullern?")
+    page.wait_for_function("document.querySelector('#rq-sources').innerText.includes('ullern-')", timeout=15_000)
+    assert "ullern" in page.locator("#rq-context").inner_text()
+    shot(page, "08-chat-follow-ups.png")
+    page.locator("#rq-clear").click()
+    page.wait_for_function("document.querySelector('#rq-context').innerText.includes('Ny samtale')", timeout=15_000)
+    assert page.locator("#rq-chat .message").count() == 0
+
+
+def test_a_set_question_is_a_counted_list_with_working_citations(page: Any, app_url: str) -> None:
+    open_app(page, app_url)
+    ask(page, "Hvilke tiltak i Grorud er vurdert til middels risiko?")
+    page.wait_for_selector("#rq-sources .rq-source", timeout=30_000)
+    messages = page.locator("#rq-chat .message")
+    answer = messages.nth(messages.count() - 1).inner_text()
+    lines = [line for line in answer.splitlines() if line.startswith("• ")]
+    assert answer.startswith("8 tiltak i Grorud") and len(lines) == 8 and lines[-1].endswith("[8]")
+    sources = page.locator("#rq-sources").inner_text()
+    assert "[8]" in sources and "Middels" in sources
+    shot(page, "09-chat-set-answer.png")
+
+
 def test_abstention_and_empty_question_are_told_plainly(page: Any, app_url: str) -> None:
     open_app(page, app_url)
     ask(page, "Hvem har ansvar for naloxonopplæring i Bergen?")

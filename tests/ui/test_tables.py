@@ -63,20 +63,29 @@ def test_a_row_opens_the_full_record_with_source_lines(app: RusqaApp) -> None:
 
 
 def test_empty_and_overlong_questions_get_a_clear_message(app: RusqaApp) -> None:
-    history, _, kept = app.chat("   ", ALL, [])
+    history, _, kept, _, _ = app.chat("   ", ALL, [])
     assert kept == "   "  # the question stays in the box to be fixed
     assert "tomt" in history[-1]["content"]
-    history, _, _ = app.chat("hva " * 2000, ALL, [])
+    history, *_ = app.chat("hva " * 2000, ALL, [])
     assert "for langt" in history[-1]["content"]
     assert app.api_answer("x" * 50_000)["error"].startswith("Spørsmålet er for langt")
 
 
 def test_chat_answer_has_sources_and_escapes_the_question(app: RusqaApp) -> None:
-    history, sources, cleared = app.chat("Hvem har ansvar for HAP i Grorud?", ALL, [])
+    history, sources, cleared, _, _ = app.chat("Hvem har ansvar for HAP i Grorud?", ALL, [])
     assert cleared == "" and history[-1]["role"] == "assistant"
     assert "Kilder" in sources and "grorud-2023" in sources
-    history, _, _ = app.chat(f"{PAYLOAD} i Grorud?", ALL, [])
+    history, *_ = app.chat(f"{PAYLOAD} i Grorud?", ALL, [])
     assert "<script" not in history[-2]["content"] and "&lt;script&gt;" in history[-2]["content"]
+
+
+def test_a_follow_up_in_the_chat_answers_from_the_same_tiltak(app: RusqaApp) -> None:
+    history, _, _, saved, context = app.chat("Hvem har ansvar for hasjavvenningsprogrammet i Grorud?", ALL, [])
+    assert "Gjelder:" in context and "grorud-2023" in context
+    history, sources, _, saved, _ = app.chat("og hva er fristen?", ALL, history, saved)
+    assert history[-1]["content"].startswith("Frist: «Kontinuerlig» [1]") and "grorud-2023-t11" in sources
+    history, *_ = app.chat("hva med Ullern?", ALL, history, saved)
+    assert "ullern" in history[-1]["content"]
 
 
 def test_plan_filter_names_the_plan_in_the_question() -> None:
