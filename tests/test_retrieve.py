@@ -33,3 +33,17 @@ def test_coverage_weights_the_telling_words() -> None:
     assert coverage(concepts, {"team"}, [3.0, 1.0]) == pytest.approx(0.25)
     assert coverage([["nalokson", "naloxon"]], {"naloxon"}, [2.0]) == 1.0
     assert coverage([], {"a"}, []) == 0.0
+
+
+def test_every_filterable_field_is_chroma_metadata_and_filters_run_in_the_store(assistant) -> None:  # type: ignore[no-untyped-def]
+    live = assistant.live
+    stored = live.dense.collection.get(ids=["grorud-2023-t11"], include=["metadatas"])["metadatas"][0]
+    assert stored["goal"] and stored["risk_facet"] == "høy" and stored["status_facet"] == "pågår"
+    assert stored["for_bydelene"] is False and stored["owner"].startswith("Ruskonsulent Ung")
+    vector = live.embed_query("opplæring")
+    hits = live.dense.query(vector, 50, ["grorud-2023"], where={"risk_facet": "middels"})
+    assert len(hits) == 8 and all(live.tiltak_by_id[rid].risk == "Middels" for rid, _ in hits)
+    city = live.dense.query(vector, 50, ["oslo-2026"], where={"for_bydelene": True})
+    assert sorted(rid.removeprefix("oslo-2026-") for rid, _ in city) == sorted(
+        ["13F", "14F", "17F", "18F", "19F", "21F", "4S", "16S", "19S"]
+    )

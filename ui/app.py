@@ -196,14 +196,21 @@ class RusqaApp:
                 {"role": "user", "content": shown},
                 {"role": "assistant", "content": render.error_markdown(str(exc))},
             ]
-            return history, render.note_html(str(exc)), question, saved, render.context_markdown(conversation.state)
+            return (
+                history,
+                render.note_html(str(exc)),
+                question,
+                saved,
+                render.context_markdown(conversation.state, None),
+            )
         live = self.assistant.live
         history += [
             {"role": "user", "content": shown},
             {"role": "assistant", "content": render.answer_markdown(answer)},
         ]
         sources = render.sources_html(answer, live.plan_by_id, live.tiltak_by_id, self.assistant.settings.plans_dir)
-        return history, sources, "", conversation.saved(), render.context_markdown(conversation.state)
+        context = render.context_markdown(conversation.state, live.plan_by_id)
+        return history, sources, "", conversation.saved(), context
 
     def api_answer(self, question: str, plan: str = "") -> dict[str, Any]:
         """The `ask --json` contract over the app's API; a bad question gives {"error": …}."""

@@ -49,11 +49,12 @@ def answer_markdown(answer: Answer) -> str:
     return f"{body}<br><br>**Kilder:** {refs} — se kildene ved siden av."
 
 
-def context_markdown(context: Context | None) -> str:
+def context_markdown(context: Context | None, plans: dict[str, Plan] | None = None) -> str:
     """«Gjelder: Grorud · naloksonopplæring»: what a follow-up such as «og fristen?» will be about."""
     if context is None or not (context.plan_ids or context.subject):
         return "Ny samtale. Oppfølgingsspørsmål som «og fristen?» gjelder det forrige svaret."
-    parts = [escape(", ".join(context.plan_ids)), escape(context.subject)]
+    names = [plans[p].bydel if plans and p in plans else p for p in context.plan_ids]
+    parts = [escape(", ".join(names)), escape(context.subject)]
     return "**Gjelder:** " + " · ".join(p for p in parts if p) + " — «Tøm samtalen» starter på nytt."
 
 

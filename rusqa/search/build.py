@@ -70,6 +70,8 @@ _INDEXED_CODE = (
     "search/documents.py",
     "search/embed.py",
     "search/store.py",
+    "facets.py",
+    "lexicon/facets.yaml",
 )
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from rusqa.facets import deadline_years, facet
 from rusqa.models import LineRange, ParsedPlan, Passage, Plan, Record, Tiltak
 
 TILTAK_LABELS = (
@@ -30,7 +31,11 @@ class Doc(Record):
     text: str = Field(description="The record's full cleaned text, as cited.")
     search_text: str = Field(description="What is embedded and BM25-indexed: plan, bydel, section and text.")
     lines: LineRange
-    fields: dict[str, str] = Field(default_factory=dict, description="A tiltak's printed owner/deadline/status/risk.")
+    fields: dict[str, str | int | bool] = Field(
+        default_factory=dict,
+        description="A tiltak's filterable fields as Chroma metadata: printed owner/deadline/status/risk, the goal, "
+        "the owner's expansion, the normalised status/risk facets, the deadline's year, for_bydelene, the code.",
+    )
 
 
 def printed_code(t: Tiltak) -> str | None:
@@ -55,12 +60,31 @@ def tiltak_text(t: Tiltak) -> str:
     return "\n".join(parts)
 
 
+def metadata_fields(t: Tiltak) -> dict[str, str | int | bool]:
+    """Every filterable field of a tiltak, as Chroma metadata (str/int/bool only, no None)."""
+    out: dict[str, str | int | bool] = {
+        name: value
+        for name in ("owner", "owner_expanded", "deadline", "status", "risk", "goal")
+        if (value := getattr(t, name))
+    }
+    for name in ("status", "risk"):
+        if value := facet(name, getattr(t, name)):
+            out[f"{name}_facet"] = value
+    years = sorted(deadline_years(t.deadline))
+    if years:
+        out["deadline_year"] = years[0]
+    out["for_bydelene"] = t.for_bydelene
+    if code := printed_code(t):
+        out["code"] = code
+    return out
+
+
 def to_doc(plan: Plan, record: Tiltak | Passage) -> Doc:
     """A record as the index holds it; the search text names the bydel, plan and section too."""
     is_tiltak = isinstance(record, Tiltak)
     text = tiltak_text(record) if isinstance(record, Tiltak) else record.text
     where = plan.bydel if plan.is_city_plan else f"Bydel {plan.bydel}"
-    fields = {name: value for name in ("owner", "deadline", "status", "risk") if (value := getattr(record, name, None))}
+    fields = metadata_fields(record) if isinstance(record, Tiltak) else {}
     return Doc(
         id=record.id,
         kind="tiltak" if is_tiltak else "passage",

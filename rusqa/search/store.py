@@ -108,9 +108,14 @@ class DenseStore:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def query(self, vector: np.ndarray, k: int, plan_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """(record id, cosine similarity) of the k nearest records, optionally within some plans."""
-        where = {"plan_id": {"$in": list(plan_ids)}} if plan_ids else None
+    def query(
+        self, vector: np.ndarray, k: int, plan_ids: list[str] | None = None, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """(record id, cosine similarity) of the k nearest records, optionally within some plans and matching
+        metadata filters (e.g. {"risk_facet": "middels"}, {"for_bydelene": True})."""
+        clauses = [{"plan_id": {"$in": list(plan_ids)}}] if plan_ids else []
+        clauses += [{key: value} for key, value in (where or {}).items()]
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         try:
             result = self.collection.query(
                 query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]

@@ -94,7 +94,7 @@ def test_a_three_turn_conversation_keeps_its_subject(page: Any, app_url: str) ->
     assert "grorud-2023-t11" in page.locator("#rq-sources").inner_text()
     ask(page, "hva med Ullern?")
     page.wait_for_function("document.querySelector('#rq-sources').innerText.includes('ullern-')", timeout=15_000)
-    assert "ullern" in page.locator("#rq-context").inner_text()
+    assert "Ullern" in page.locator("#rq-context").inner_text()
     shot(page, "08-chat-follow-ups.png")
     page.locator("#rq-clear").click()
     page.wait_for_function("document.querySelector('#rq-context').innerText.includes('Ny samtale')", timeout=15_000)
