@@ -187,6 +187,7 @@ class Context(Record):
     record_id: str | None = None
     field: FieldName | None = None
     subject: str = Field(default="", exclude=True, description="The subject words, for the chat's «Gjelder:» line.")
+    listed: list[str] = Field(default_factory=list, exclude=True, description="The records of the last list, in order.")
 
 
 class Answer(Record):
@@ -236,6 +237,7 @@ class Question(Record):
     quantity: bool = Field(default=False, description="The question asks for a number («hvor mange»).")
     corrected: dict[str, str] = Field(default_factory=dict, description="Typos repaired: typed → corpus word.")
     anaphor: bool = Field(default=False, description="It points back («det», «it», «den»): a follow-up.")
+    ordinal: int | None = Field(default=None, description="«den første» (1), «the second» (2): a place in a list.")
     dense_text: str = Field(default="", description="The question as embedded for the dense leg.")
 
     @property

@@ -53,6 +53,9 @@ _INVERSE_OWNER = (
                r"(?:responsible|in charge|own|lead|run)\b"),
     re.compile(r"\b(?:owned|led|run) by (?P<x>[^?.,]+?)(?: in |$|\?)"),
 )  # fmt: skip
+# «den første», «the second one»: a place in the last list. Source: the ordinals of Norwegian and English.
+_ORDINALS = ["første", "andre", "tredje", "fjerde", "femte", "first", "second", "third", "fourth", "fifth"]
+_ORDINAL = re.compile(r"\b(?:den|det|the) (" + "|".join(_ORDINALS) + r")\b")
 _DEADLINE_WORDS = re.compile(r"\b(frist\w*|innen|deadline\w*|due|by)\b")
 
 
@@ -393,7 +396,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         for w in forms[:1]
         if w not in ignore and (not w.isdigit() or len(w) <= 2)
     ]
-    anaphor = not concepts and any(w in lexicon()["anaphora"] for w in re.findall(r"[^\W\d_]+", norm))
+    anaphor = len(concepts) <= 1 and any(w in lexicon()["anaphora"] for w in re.findall(r"[^\W\d_]+", norm))
+    ordinal = _ORDINAL.search(norm)
     return Question(
         text=question,
         shape=shape,
@@ -408,6 +412,7 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         quantity=bool(_QUANTITY.search(norm)) and shape == Shape.FACT,
         corrected=corrected,
         anaphor=anaphor,
+        ordinal=_ORDINALS.index(next(g for g in ordinal.groups() if g)) % 5 + 1 if ordinal else None,
         dense_text=question,
     )
 

@@ -17,7 +17,18 @@ _SET_SHAPES = (Shape.SET, Shape.COUNT)
 
 def resolve(question: Question, last: Question | None, state: Context) -> tuple[Question, str | None]:
     """The question to answer in this state, and the record it is pinned to (None: search afresh)."""
-    if last is None or question.shape == Shape.SMALLTALK or question.concepts:
+    if last is None or question.shape == Shape.SMALLTALK:
+        return question, None
+    if question.ordinal and state.listed and question.ordinal <= len(state.listed):  # «hvem har ansvar for den første?»
+        field = question.field or last.field
+        chosen = question.model_copy(update={"field": field, "shape": Shape.VALUE if field else Shape.FACT})
+        return chosen, state.listed[question.ordinal - 1]
+    if question.anaphor and not question.plan_ids and not question.filters.codes:
+        if state.record_id and question.shape in (Shape.VALUE, Shape.FACT):  # «når skal det evalueres?»
+            return question.model_copy(update={"plan_ids": state.plan_ids}), state.record_id
+        if question.shape in (Shape.PLAN, Shape.SET, Shape.COUNT, Shape.ACROSS) and state.plan_ids:
+            return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «is that plan still in force?»
+    if question.concepts:
         return question, None
     f = question.filters
     if f.codes:  # «hva med 12S?»: the same field of another measure
@@ -83,6 +94,7 @@ class Conversation:
                 record_id=cited if single else None,
                 field=resolved.field,
                 subject=" ".join(resolved.subject),
+                listed=[c.record_id for c in answer.citations] if not single else [],
             )
             self.last = resolved
         return answer.model_copy(update={"context": self.state})

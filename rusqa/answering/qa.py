@@ -150,7 +150,8 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
         return shapes.make_answer(question, shapes.SMALLTALK_REPLY, [], Shape.SMALLTALK)
     if question.unknown_place and not question.plan_ids:
         return shapes.abstain(question, shapes.abstention(plans, unknown_place=question.unknown_place))
-    if record_id is not None and record_id in live.by_id:
+    pinned_ok = record_id is not None and (question.field is None or record_id in live.tiltak_by_id)
+    if record_id is not None and pinned_ok and record_id in live.by_id:
         source = _source(live, Hit(record_id=record_id, score=1.0, coverage=1.0))
         return _answer_from(question, [source])
     missing = [c for c in question.filters.codes if _code_id(live, c) is None]
