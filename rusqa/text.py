@@ -153,6 +153,11 @@ def tokenize(text: str) -> list[str]:
     return list(_stemmer().stemWords(kept))
 
 
+@lru_cache(maxsize=4)
+def _vocabulary_stems(vocabulary: frozenset[str]) -> frozenset[str]:
+    return frozenset(_stemmer().stemWords(sorted(vocabulary)))
+
+
 def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = False) -> list[str]:
     """«naloxonopplæring» → [«naloxon», «opplæring»] when both parts occur in the plans (linking s/e allowed).
 
@@ -160,11 +165,14 @@ def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = 
     """
     if (word in vocabulary and not keep_known) or len(word) < 7 or not word.isalpha():
         return []
+    stems = _vocabulary_stems(vocabulary)
     best: list[str] = []
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
+        # the tail may be inflected as the plans never print it («familieavdelingen» ← «avdeling»)
+        tail_known = tail in vocabulary or _stemmer().stemWord(tail) in stems
         for h in (head, head[:-1] if head.endswith(("s", "e")) and len(head) > 4 else None):
-            if h and len(h) >= 3 and h in vocabulary and tail in vocabulary:
+            if h and len(h) >= 3 and h in vocabulary and tail_known:
                 candidate = [h, tail]
                 if not best or min(map(len, candidate)) > min(map(len, best)):
                     best = candidate

@@ -42,7 +42,7 @@ _QUANTITY = re.compile(
     r"\b(hvor mange|hvor mye|hvor stor\w*|hvor høy\w*|antall\w*|andel\w*|prosent\w*|how many|how much|number of|"
     r"population|percentage|share of)\b"
 )
-_COUNTED_RECORDS = re.compile(r"\b(tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
+_COUNTED_RECORDS = re.compile(r"\b(\w*tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
 # «Hva har NAV ansvar for», «which measures is Velferdsetaten responsible for», «tiltak der OF er ansvarlig»
 _INVERSE_OWNER = (
     re.compile(r"\b(?:hva|hvilke(?: tiltak)?|hvor mange(?: tiltak)?) (?:har|er) (?P<x>.+?) (?:ansvar\w*|eier)\b"),
@@ -173,7 +173,8 @@ def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
     shapes = cue_patterns("shapes")
     if filters.owner:  # «Hva har NAV ansvar for?»: an inverse-owner question is a set
         return Shape.COUNT if shapes["count"].search(norm) else Shape.SET
-    if shapes["count"].search(norm) and (_COUNTED_RECORDS.search(norm) or filters.status or filters.risk):
+    counted = filters.status or filters.risk or filters.code_group or filters.for_bydelene
+    if shapes["count"].search(norm) and (_COUNTED_RECORDS.search(norm) or counted):
         return Shape.ACROSS if shapes["across"].search(norm) else Shape.COUNT
     if shapes["across"].search(norm):
         return Shape.ACROSS
@@ -386,9 +387,11 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         if value:
             drop |= {w for entry in lexicon_facet_words(facet_field, value) for w in entry.split()}
     subject_text = _CODE_GROUP.sub(" ", _CODE.sub(" ", norm))
+    titles = {t for p in plans if p.id in plan_ids for t in tokenize(p.title.split(":")[0])}
     if any(live_city(plans, plan_ids)):  # «Tryggere liv», «byplanen»: the plan's name is not the subject
         subject_text = _CITY_PLAN.sub(" ", subject_text)
     concepts = search_concepts(subject_text, vocab, english=english, drop=drop)
+    concepts = [g for g in concepts if not set(g) <= titles]  # «Ullerns ruspolitiske handlingsplan»: its name
     ignore = drop | stopwords() | (english_stopwords() if english else set())
     subject = [
         w

@@ -23,7 +23,7 @@ from rusqa.models import Answer, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.live import LiveIndex
 from rusqa.search.retrieve import coverage, search
 from rusqa.settings import Settings, get_settings
-from rusqa.text import collapse, normalise, split_compound, strip_invisible, tokenize, words
+from rusqa.text import collapse, normalise, strip_invisible, tokenize
 
 # Chosen on evals/dev (README, «Settings»): a record answers when it holds at least half of the
 # question's search terms, or when the dense leg finds it close; a set member and a line across plans
@@ -271,18 +271,16 @@ def _code_id(live: LiveIndex, code: str) -> str | None:
 
 
 def owner_matches(live: LiveIndex, t: Tiltak, owner: str) -> bool:
-    """The unit is named in the printed owner, its expansion, or as the actor that opens the tiltak's text."""
-    wanted = set(tokenize(owner))
+    """The unit is named in the printed owner or its expansion, or as the actor that opens the tiltak's text.
+
+    Only the words of the phrase that some owner in the plans uses count («UTD oppført» → «utd»).
+    """
+    known = frozenset().union(*live.owner_tokens.values())
+    actor = set(tokenize(" ".join(t.text.split()[:3])))
+    wanted = {w for w in tokenize(owner) if w in known or w in actor}
     if not wanted:
         return False
-    printed = " ".join(x for x in (t.owner, t.owner_expanded) if x)
-    held = set(tokenize(printed)) | {p for w in words(printed) for p in tokenize(" ".join(_parts(live, w)))}
-    actor = set(tokenize(" ".join(t.text.split()[:3])))
-    return wanted <= held or wanted <= actor
-
-
-def _parts(live: LiveIndex, word: str) -> list[str]:
-    return split_compound(word, live.lexical.vocabulary, keep_known=True)
+    return wanted <= live.owner_tokens[t.id] or wanted <= actor
 
 
 def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
@@ -312,12 +310,23 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
 
 
 def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) -> list[Tiltak]:
-    """Members whose section path and goal hold most of the subject («under strategi 2», «målet …»)."""
+    """Members under a section or goal the question names («under strategi 2», «målet om færre …»): the
+    question holds most of the section's or goal's words, or the section path and goal hold most of the
+    question's."""
     wanted = set(tokenize(" ".join(subject)))
     if len(wanted) < 2:
         return []
-    need = GROUPING_SHARE * len(wanted)
-    return [t for t in members if len(wanted & live.grouping_tokens[t.id]) >= need]
+    out = []
+    for t in members:
+        held = live.grouping_tokens[t.id]
+        parts = [*t.section.split(" / "), t.goal or ""]
+        named = any(
+            len(tokens := set(tokenize(part))) >= 2 and len(tokens & wanted) >= GROUPING_SHARE * len(tokens)
+            for part in parts
+        )
+        if named or len(wanted & held) >= GROUPING_SHARE * len(wanted):
+            out.append(t)
+    return out
 
 
 def _subject_hits(live: LiveIndex, question: Question, members: list[Tiltak]) -> list[Hit]:

@@ -82,6 +82,15 @@ class LiveIndex:
         }
 
     @cached_property
+    def owner_tokens(self) -> dict[str, frozenset[str]]:
+        """Each tiltak's tokens from its printed owner and expansion (with compound parts)."""
+        vocab = self.lexical.vocabulary
+        return {
+            t.id: frozenset(document_tokens(" ".join(x for x in (t.owner, t.owner_expanded) if x), vocab))
+            for t in self.tiltak_by_id.values()
+        }
+
+    @cached_property
     def plan_tokens(self) -> dict[str, frozenset[str]]:
         """Every BM25 token of each plan's records: what a plan mentions at all."""
         out: dict[str, set[str]] = {}
