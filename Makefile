@@ -46,8 +46,11 @@ typecheck: setup
 pytest: setup
 	$(BIN)/pytest
 
-eval: setup index           ## the evaluation gate (thresholds in evals/thresholds.yaml)
+eval: setup index           ## strict gate on evals/dev/, report evals/test/, and show which answers moved
 	$(BIN)/rusqa eval
+	@echo "— answers that moved since the committed snapshot (evals/snapshot.jsonl):"
+	@git --no-pager diff --no-color --stat -- evals/snapshot.jsonl 2>/dev/null || true
+	@git --no-pager diff --no-color -U0 -- evals/snapshot.jsonl 2>/dev/null | grep '^[-+]{' | head -200 || true
 
 bench: setup index          ## side-by-side benchmark against naive llama-index pipelines
 	$(BIN)/python -m bench.compare

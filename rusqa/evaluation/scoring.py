@@ -42,6 +42,7 @@ class ItemScore(BaseModel):
     recall: float | None = None
     first_line: str
     cited: list[str]
+    chars: int = 0
     latency_ms: float = 0.0
 
 
@@ -135,6 +136,7 @@ def score(turn: Turn, answer: Answer, plan_ids: list[str]) -> ItemScore:
         recall=recall,
         first_line=first_line(answer.answer),
         cited=cited,
+        chars=len(answer.answer),
         latency_ms=answer.latency_ms,
     )
 

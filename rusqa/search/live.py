@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from functools import cached_property
 from typing import Any
 
@@ -20,6 +20,8 @@ from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
 from rusqa.text import words
+
+QUERY_CACHE = 256  # query embeddings kept in memory (an LRU); questions are never stored on disk
 
 
 class LiveIndex:
@@ -45,6 +47,7 @@ class LiveIndex:
         self.tiltak_by_id: dict[str, Tiltak] = {t.id: t for p in self.plans for t in p.tiltak}
         self.doc_plans = np.array([self.by_id[i].plan_id for i in self.lexical.ids])  # in BM25 order, for filters
         self._lock = threading.Lock()
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
@@ -118,8 +121,17 @@ class LiveIndex:
         return DenseStore.open(client, self.manifest["chroma"]["collection"], url=self.settings.chroma_url)
 
     def embed_query(self, question: str) -> np.ndarray:
+        """The question's embedding; the last QUERY_CACHE are kept in memory only (never written anywhere)."""
         with self._lock:  # the embedders are not documented as thread-safe
-            return self.embedder.embed([question], query=True)[0]
+            cached = self._query_vectors.get(question)
+            if cached is not None:
+                self._query_vectors.move_to_end(question)
+                return cached
+            vector = self.embedder.embed([question], query=True)[0]
+            self._query_vectors[question] = vector
+            if len(self._query_vectors) > QUERY_CACHE:
+                self._query_vectors.popitem(last=False)
+            return vector
 
     def dense_search(self, vector: np.ndarray, k: int, plan_ids: list[str] | None) -> list[tuple[str, float]]:
         """(record id, cosine) pairs of the k nearest records within plan_ids."""

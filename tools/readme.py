@@ -1,0 +1,150 @@
+"""The README's measured tables, generated from reports/*.json so that they cannot drift.
+
+`python -m tools.readme` rewrites each block between `<!-- NAME:start -->` and `<!-- NAME:end -->`;
+tests/test_readme.py fails when a block differs from what the committed reports give.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+REPORTS = ROOT / "reports"
+KIND_NAMES = {
+    "field": "field (owner / frist / status / risiko of one tiltak)",
+    "fact": "fact (a sentence of one record)",
+    "set": "set / filter (ids cited)",
+    "count": "count",
+    "inverse_owner": "inverse owner («Hva har NAV ansvar for …»)",
+    "across": "across plans (plans cited)",
+    "plan": "a plan as a whole",
+    "casual": "casual / misspelled",
+    "english": "English paraphrases",
+    "abstain": "abstain (cites nothing)",
+    "conversation": "conversation turns",
+}
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = REPORTS / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _cell(group: dict[str, Any] | None) -> str:
+    if not group:
+        return "–"
+    low, high = group["ci95"]
+    return f"{group['accuracy']:.2f} [{low:.2f}–{high:.2f}] (n={group['n']})"
+
+
+def eval_table() -> str:
+    """Strict accuracy per kind on dev and test, with 95 % bootstrap intervals, and the v0.1 baseline."""
+    report, baseline = _load("eval.json"), _load("eval-baseline.json")
+    if report is None:
+        return "_No report yet: run `make eval`._"
+    sets = report["sets"]
+    base = (baseline or {}).get("sets", {})
+    lines = [
+        "| kind | dev (tuned on) | test (never tuned on) | v0.1 on test, same scorer |",
+        "|---|---|---|---|",
+    ]
+    for kind, label in KIND_NAMES.items():
+        dev = sets.get("dev", {}).get("metrics", {}).get("kinds", {}).get(kind)
+        test = sets.get("test", {}).get("metrics", {}).get("kinds", {}).get(kind)
+        old = base.get("test", {}).get("metrics", {}).get("kinds", {}).get(kind)
+        lines.append(f"| {label} | {_cell(dev)} | {_cell(test)} | {_cell(old)} |")
+    overall = [s.get("metrics", {}).get("overall") for s in (sets.get("dev"), sets.get("test"), base.get("test"))]
+    lines.append(f"| **all questions** | {_cell(overall[0])} | {_cell(overall[1])} | {_cell(overall[2])} |")
+    extra = []
+    for name in ("dev", "test"):
+        m = sets.get(name, {}).get("metrics")
+        if m:
+            extra.append(
+                f"{name}: abstention precision {m['abstention_precision']:.2f}, recall {m['abstention_recall']:.2f}"
+            )
+    return "\n".join(lines) + "\n\n" + "; ".join(extra) + "."
+
+
+def kinds_table() -> str:
+    """How many questions of each kind the sets hold."""
+    report = _load("eval.json")
+    if report is None:
+        return "_No report yet._"
+    rows = ["| kind | dev | test |", "|---|---:|---:|"]
+    for kind in KIND_NAMES:
+        counts = [
+            report["sets"].get(s, {}).get("metrics", {}).get("kinds", {}).get(kind, {}).get("n", 0)
+            for s in ("dev", "test")
+        ]
+        rows.append(f"| {kind} | {counts[0]} | {counts[1]} |")
+    items = [report["sets"].get(s, {}).get("items", 0) for s in ("dev", "test")]
+    rows.append(f"| **items (a conversation is one item)** | {items[0]} | {items[1]} |")
+    return "\n".join(rows)
+
+
+def bench_table() -> str:
+    report = _load("bench.json")
+    if report is None:
+        return "_No report yet: run `make bench`._"
+    from bench.compare import markdown
+
+    return markdown(report).rstrip()
+
+
+def facets_table() -> str:
+    """The normalised facets of status and risk (rusqa/lexicon/facets.yaml)."""
+    from rusqa.facets import facet_table
+
+    rows = ["| field | facet | printed values it covers | words a question may use |", "|---|---|---|---|"]
+    for field, facets in facet_table().items():
+        for name, entry in facets.items():
+            rows.append(f"| {field} | {name} | {', '.join(entry['printed'])} | {', '.join(entry['asked'])} |")
+    return "\n".join(rows)
+
+
+def ablation_table() -> str:
+    report = _load("ablation.json")
+    if report is None:
+        return "_No report yet: run `python -m tools.ablate_lexicon`._"
+    used = [r for r in report if r["items"]]
+    depended = sorted((r for r in report if r["lost"]), key=lambda r: (-r["lost"], r["entry"]))
+    lines = [
+        f"{len(report)} entries, {len(used)} of them occur in a dev question; "
+        f"{len(depended)} have dev items that depend on them alone:",
+        "",
+        "| entry | kind | source | dev items with the word | lost without it | gained without it |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['entry']} | {r['kind']} | {r['source']} | {r['items']} | {r['lost']} | {r['gained']} |" for r in depended
+    ]
+    return "\n".join(lines)
+
+
+BLOCKS: dict[str, Callable[[], str]] = {
+    "eval-table": eval_table,
+    "eval-kinds": kinds_table,
+    "bench-table": bench_table,
+    "facets": facets_table,
+    "ablation": ablation_table,
+}
+
+
+def render(text: str) -> str:
+    for name, make in BLOCKS.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(\n<!-- {name}:end -->)", re.DOTALL)
+        text = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), text)
+    return text
+
+
+def main() -> None:
+    README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
