@@ -26,6 +26,11 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def ascii_key(word: str) -> str:
+    """The key a word typed without æøå shares with its proper spelling («nivaa», «nivå» → «niva»)."""
+    return fold(word).replace("aa", "a").replace("oe", "o").replace("ae", "a")
+
+
 def fold_places(norm: str, places: Iterable[str]) -> str:
     """Put the æøå back into place names typed without them («ostensjo» → «østensjø»)."""
     for place in sorted(places, key=len, reverse=True):
@@ -46,10 +51,19 @@ class Speller:
         self.frequencies = dict(frequencies)
         self.known = frozenset(known) | frozenset(self.frequencies)
         self._choices = [w for w in self.frequencies if len(w) >= MIN_LENGTH - 1]
+        folded: dict[str, str] = {}
+        for word in sorted(self.known, key=lambda w: -self.frequencies.get(w, 0)):
+            if word != fold(word):
+                folded.setdefault(ascii_key(word), word)
+        self._folded = folded
 
     def repair_word(self, word: str) -> str | None:
         """The corpus word a typo stands for, or None."""
-        if len(word) < MIN_LENGTH or word in self.known or not word.isalpha():
+        if word in self.known or not word.isalpha():
+            return None
+        if ascii_key(word) in self._folded:  # «parorende», «nivaa», «nar»: typed without æøå
+            return self._folded[ascii_key(word)]
+        if len(word) < MIN_LENGTH:
             return None
         limit = 2 if len(word) >= LONG_WORD else 1
         found = process.extract(word, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
