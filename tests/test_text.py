@@ -24,9 +24,17 @@ def test_soft_hyphens_and_zero_width_marks_do_not_change_matching() -> None:
     assert normalise("nalok\u00adson\u200b") == normalise("nalokson") == "nalokson"
 
 
-def test_spelling_variants_of_naloxone_and_hap_meet() -> None:
+def test_norwegian_writes_ks_for_x_so_naloxone_spellings_meet() -> None:
     assert tokenize("Naloxon")[0] == tokenize("nalokson")[0] == tokenize("naloxone")[0]
-    assert tokenize("hasjavvenningsprogrammet") == tokenize("HAP")
+
+
+def test_a_plans_own_abbreviation_is_found_in_its_text() -> None:
+    from rusqa.ingest.abbreviations import defined_abbreviations
+
+    found = defined_abbreviations(
+        ["Alle får tilbud om Hasjavvenningsprogram (HAP) i bydelen", "IPS (Individuell jobbstøtte)"]
+    )
+    assert found["hap"] == ("hasjavvenningsprogram",) and found["ips"] == ("individuell jobbstøtte",)
 
 
 def test_stopwords_go_and_words_are_stemmed() -> None:

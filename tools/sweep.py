@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from rusqa.answering import qa
-from rusqa.search import retrieve
 from rusqa.answering.qa import Assistant
 from rusqa.evaluation.evaluate import answer_items, metrics
 from rusqa.evaluation.items import DEV_DIR, load_items
+from rusqa.search import retrieve
 
 
 def main(name: str, values: list[float]) -> None:
