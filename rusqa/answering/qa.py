@@ -291,8 +291,8 @@ def owner_matches(live: LiveIndex, t: Tiltak, owner: str) -> bool:
 
     Only the words of the phrase that some owner in the plans uses count («UTD oppført» → «utd»).
     """
-    known = frozenset().union(*live.owner_tokens.values())
-    actor = set(tokenize(" ".join(t.text.split()[:3])))
+    known = live.owner_vocabulary
+    actor = live.actor_tokens[t.id]
     wanted = {w for w in tokenize(owner) if w in known or w in actor}
     if not wanted:
         return False
@@ -335,10 +335,9 @@ def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) 
     out = []
     for t in members:
         held = live.grouping_tokens[t.id]
-        parts = [*t.section.split(" / "), t.goal or ""]
         named = any(
-            len(tokens := set(tokenize(part))) >= 2 and len(tokens & wanted) >= GROUPING_SHARE * len(tokens)
-            for part in parts
+            len(tokens) >= 2 and len(tokens & wanted) >= GROUPING_SHARE * len(tokens)
+            for tokens in live.grouping_parts[t.id]
         )
         if named or len(wanted & held) >= GROUPING_SHARE * len(wanted):
             out.append(t)
@@ -348,7 +347,7 @@ def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) 
 def _subject_hits(live: LiveIndex, question: Question, members: list[Tiltak]) -> list[Hit]:
     """Members ranked on the subject, with coverage measured on each record's own words."""
     only = frozenset(t.id for t in members)
-    hits = search(live, question, k=len(only), only=only)
+    hits = search(live, question, k=len(only), only=only, use_dense=False)  # membership is decided on the words
     concepts = question.known_concepts
     weights = [live.lexical.concept_weight(group) for group in concepts]
     ranked = [
@@ -413,11 +412,10 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     else:
         candidates = plans
     tiltak_only = bool(_TILTAK_WORDS.search(norm))
-    vector = live.embed_query(question.dense_text) if live.settings.dense else None
     found: list[Source] = []
     without: list[Plan] = []
-    for plan in candidates:
-        hits = search(live, question, plan_ids=[plan.id], k=5, vector=vector)
+    for plan in candidates:  # a plan's line is decided on the words: the dense leg could not change it
+        hits = search(live, question, plan_ids=[plan.id], k=5, use_dense=False)
         if tiltak_only:
             hits = [h for h in hits if h.record_id in live.tiltak_by_id]
         best = next((h for h in hits if h.coverage >= ACROSS_MIN_COVERAGE), None)

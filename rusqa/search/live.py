@@ -19,7 +19,7 @@ from rusqa.search.embed import Embedder, load_embedder
 from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
-from rusqa.text import words
+from rusqa.text import tokenize, words
 
 QUERY_CACHE = 256  # query embeddings kept in memory (an LRU); questions are never stored on disk
 
@@ -92,6 +92,24 @@ class LiveIndex:
             t.id: frozenset(document_tokens(" ".join(x for x in (t.owner, t.owner_expanded) if x), vocab))
             for t in self.tiltak_by_id.values()
         }
+
+    @cached_property
+    def grouping_parts(self) -> dict[str, list[frozenset[str]]]:
+        """Each tiltak's section path components and goal, tokenised one by one."""
+        return {
+            t.id: [frozenset(tokenize(part)) for part in [*t.section.split(" / "), t.goal or ""]]
+            for t in self.tiltak_by_id.values()
+        }
+
+    @cached_property
+    def owner_vocabulary(self) -> frozenset[str]:
+        """Every token any printed owner or expansion uses."""
+        return frozenset().union(*self.owner_tokens.values())
+
+    @cached_property
+    def actor_tokens(self) -> dict[str, frozenset[str]]:
+        """The tokens of the words that open each tiltak's text: its actor («Velferdsetaten …»)."""
+        return {t.id: frozenset(tokenize(" ".join(t.text.split()[:3]))) for t in self.tiltak_by_id.values()}
 
     @cached_property
     def plan_tokens(self) -> dict[str, frozenset[str]]:

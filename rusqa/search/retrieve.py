@@ -95,9 +95,11 @@ def search(
     k: int = 10,
     vector: np.ndarray | None = None,
     only: frozenset[str] | None = None,
+    use_dense: bool = True,
 ) -> list[Hit]:
     """The k best records for the query within plan_ids (default: the plans the question names), and
-    within `only` (record ids) when given."""
+    within `only` (record ids) when given; `use_dense=False` when the dense leg cannot change what the caller
+    decides (set membership and lines across plans are decided on the words)."""
     within = list(plan_ids if plan_ids is not None else query.plan_ids)
     pool = max(CANDIDATES, k)
     lexical, bm25 = lexical_ranking(live, query, within, pool, only)
@@ -105,7 +107,7 @@ def search(
     cosines: dict[str, float] = {}
     concepts = query.known_concepts
     weights = [live.lexical.concept_weight(group) for group in concepts]
-    if live.settings.dense and not decisive(live, query, lexical, bm25, concepts, weights):
+    if use_dense and live.settings.dense and not decisive(live, query, lexical, bm25, concepts, weights):
         if vector is None:
             vector = live.embed_query(query.dense_text)
         dense = live.dense_search(vector, pool, within or None)
