@@ -90,7 +90,7 @@ def question(text: str, shape: Shape = Shape.FACT, terms: list[str] | None = Non
 def test_owner_answer_quotes_the_owner_and_names_the_tiltak() -> None:
     text = value_answer(FieldName.OWNER, [source(GRORUD, REGNBUEN)])
     assert text.startswith("Ansvarlig: «Ansatte ved Regnbuen, ruskonsulent» [1]")
-    assert "Øke tilbudet ved Regnbuen" in text and GRORUD.title in text
+    assert "Øke tilbudet ved Regnbuen" in text and "Grorud-planen (2023–2028)" in text
     assert "frist: Kontinuerlig" in text and "risiko: Lav" in text
     assert len(text.splitlines()[0]) <= 200
 
@@ -192,3 +192,10 @@ def test_a_status_question_on_a_frist_status_column_quotes_that_column() -> None
     )
     text = value_answer(FieldName.STATUS, [source(ullern, hap)])
     assert text.startswith("Planen oppgir ikke status for dette tiltaket; kolonnen frist/status sier «Fortløpende")
+
+
+def test_an_answer_names_its_plan_short_with_its_period_and_whether_it_has_ended() -> None:
+    from rusqa.answering.shapes import plan_short
+
+    assert plan_short(NORDRE_AKER, today=date(2026, 12, 6)) == "Nordre Aker-planen (2020–2024, utløpt)"
+    assert plan_short(GRORUD, today=date(2026, 12, 6)) == "Grorud-planen (2023–2028)"

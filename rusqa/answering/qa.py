@@ -173,6 +173,8 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
     if _absent_from_named(live, question):
         return _not_found(live, question)
     sources = ranked_sources(live, question)
+    if question.field is not None:  # a field is printed on a tiltak: prose cannot answer it
+        sources = [s for s in sources if s.tiltak is not None]
     if not sources:
         return _not_found(live, question)
     if question.quantity and not states_the_number(question, sources[0].doc.text):

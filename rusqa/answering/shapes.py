@@ -17,6 +17,7 @@ from rusqa.search.documents import Doc, printed_code
 from rusqa.text import tokenize
 
 CHAT_LINES = 15  # a set answer lists at most this many tiltak; the rest are cited and counted
+COUNT_LINES = 5  # a count answer shows the first few it counted
 SHORT = 160
 CONTEXT_CHARS = 280
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«•])| • ")
@@ -52,6 +53,16 @@ def plan_name(plan: Plan, today: date | None = None) -> str:
     return name
 
 
+def plan_short(plan: Plan, today: date | None = None) -> str:
+    """«Grorud-planen (2023–2028)», «Nordre Aker-planen (2020–2024, utløpt)», «byplanen Tryggere liv (2026–2029)»."""
+    year = (today or date.today()).year
+    name = f"byplanen {plan.title.split(' – ')[0].split(':')[0]}" if plan.is_city_plan else f"{plan.bydel}-planen"
+    if plan.period is None:
+        return f"{name} (udatert)"
+    ended = plan.period_end is not None and plan.period_end < year
+    return f"{name} ({plan.period}{', utløpt' if ended else ''})"
+
+
 def shorten(text: str, limit: int = SHORT) -> str:
     text = text.strip()
     if len(text) <= limit:
@@ -65,7 +76,7 @@ def tiltak_label(t: Tiltak) -> str:
     code = printed_code(t)
     head = f"tiltak {code} " if code else "tiltaket "
     subject = t.goal if t.goal and not code else t.text
-    return f"{head}«{shorten(subject, 110)}»"
+    return f"{head}«{shorten(subject, 90)}»"
 
 
 def fields_line(t: Tiltak, skip: FieldName | None = None) -> str:
@@ -133,9 +144,9 @@ def value_answer(field: FieldName, sources: Sequence[Source], terms: Sequence[st
             missing += "."
         lines = [f"{missing} [1]"]
     rest = fields_line(t, skip=field)
-    lines.append(f"Gjelder {tiltak_label(t)} i {plan_name(best.plan)}." + (f" ({rest})" if rest else ""))
+    lines.append(f"Gjelder {tiltak_label(t)} i {plan_short(best.plan)}." + (f" ({rest})" if rest else ""))
     if t.goal and not printed_code(t) and terms:  # the label showed the goal: show the matching part of the text
-        lines.append(f"Tiltaket: «{best_sentences(t.text, terms, 200)}»")
+        lines.append(f"Tiltaket: «{best_sentences(t.text, terms, 140)}»")
     for n, other in enumerate(sources[1:], start=2):
         assert other.tiltak is not None
         other_value = other.tiltak.value(field)
@@ -151,16 +162,17 @@ def fact_answer(question: Question, sources: Sequence[Source]) -> str:
     best = sources[0]
     if best.tiltak is not None:
         t = best.tiltak
-        text = t.text if len(t.text) <= 300 else best_sentences(t.text, question.terms, 300, numbers=question.quantity)
-        goal = f" Mål: «{shorten(t.goal, 160)}»." if t.goal else ""
+        text = best_sentences(t.text, question.terms, 170, numbers=question.quantity)
         head = tiltak_label(t).split(" «")[0]
+        lines = [f"{head[0].upper()}{head[1:]}: «{text}» [1]"]
+        goal = f"Mål: «{shorten(t.goal, 120)}» · " if t.goal else ""
         rest = fields_line(t)
-        lines = [f"{plan_name(best.plan)} har {head}: «{text}»{goal}" + (f" ({rest})" if rest else "") + " [1]"]
+        lines.append(f"{goal}{plan_short(best.plan)}" + (f" ({rest})" if rest else "") + ".")
     else:
         sentence = best_sentences(best.doc.text, question.terms, numbers=question.quantity)
-        lines = [f"«{sentence}» [1]", f"Kilde: {plan_name(best.plan)}, {best.doc.section}."]
+        lines = [f"«{sentence}» [1]", f"Kilde: {plan_short(best.plan)}, {shorten(best.doc.section, 80)}."]
     for n, other in enumerate(sources[1:], start=2):
-        lines.append(f"Se også [{n}] {plan_name(other.plan)}: «{shorten(_gist(other, question), 140)}»")
+        lines.append(f"Se også [{n}] {plan_short(other.plan)}: «{shorten(_gist(other, question), 120)}»")
     return "\n".join(lines)
 
 
@@ -203,9 +215,9 @@ def _set_line(n: int, source: Source) -> str:
     return f"• {code} «{shorten(t.text, 90)}»" + (f" — {rest}" if rest else "") + f" [{n}]"
 
 
-def set_lines(sources: Sequence[Source], filter_text: str) -> list[str]:
-    lines = [_set_line(n, s) for n, s in enumerate(sources[:CHAT_LINES], start=1)]
-    more = len(sources) - CHAT_LINES
+def set_lines(sources: Sequence[Source], filter_text: str, limit: int = CHAT_LINES) -> list[str]:
+    lines = [_set_line(n, s) for n, s in enumerate(sources[:limit], start=1)]
+    more = len(sources) - limit
     if more > 0:
         lines.append(f"… og {more} til (alle er sitert; se Tiltak-fanen, filter: {filter_text or 'planen'}).")
     return lines
@@ -213,7 +225,7 @@ def set_lines(sources: Sequence[Source], filter_text: str) -> list[str]:
 
 def _plans_phrase(sources: Sequence[Source]) -> str:
     plans = list(dict.fromkeys(s.plan.id for s in sources))
-    names = {s.plan.id: plan_name(s.plan) for s in sources}
+    names = {s.plan.id: plan_short(s.plan) for s in sources}
     return names[plans[0]] if len(plans) == 1 else f"{len(plans)} planer"
 
 
@@ -236,12 +248,12 @@ def count_answer(question: Question, sources: Sequence[Source], total: int) -> s
     else:
         head = f"{len(sources)} tiltak i {where}."
     how = "Talt: tiltakene i planens tiltakstabeller" + (f" {what}" if what else "") + "."
-    return "\n".join([head, how, *set_lines(sources, what)])
+    return "\n".join([head, how, *set_lines(sources, what, limit=COUNT_LINES)])
 
 
 def count_zero_answer(question: Question, plans: Sequence[Plan], total: int) -> str:
     what = describe_filters(question.filters, question.subject)
-    where = plan_name(plans[0]) if len(plans) == 1 else f"{len(plans)} planer"
+    where = plan_short(plans[0]) if len(plans) == 1 else f"{len(plans)} planer"
     return f"0 av {total} tiltak i {where} er {what}." if what else f"0 tiltak i {where}."
 
 
