@@ -361,11 +361,22 @@ def eval_cmd(report_path: str, no_snapshot: bool, files: tuple[str, ...]) -> Non
         sys.exit(0 if ok else 1)
 
 
+def _coverage_rows(assistant: Any) -> list[Any]:
+    from rusqa.planning.coverage import coverage_rows
+    from rusqa.planning.verdicts import VerdictStore
+
+    live = assistant.live
+    decisions = VerdictStore.in_dir(assistant.settings.data_dir).decisions(live.tiltak_by_id)
+    return coverage_rows(live, decisions)
+
+
 @main.command("coverage")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per city measure.")
 @click.option("--csv", "as_csv", is_flag=True, help="One CSV line per measure × district plan.")
-def coverage_cmd(as_json: bool, as_csv: bool) -> None:
-    """Which city measures for «bydelene» each district plan has a tiltak for (covered / partial / none).
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), help="Write the table as an Excel workbook.")
+def coverage_cmd(as_json: bool, as_csv: bool, xlsx: str | None) -> None:
+    """The city measures the districts act in (lead or partner) × the district plans: the planners' verdicts,
+    else the suggestion (covered / partial / none), with the district tiltak.
 
     Example: rusqa coverage --json
     """
@@ -373,13 +384,13 @@ def coverage_cmd(as_json: bool, as_csv: bool) -> None:
     from rich.table import Table
 
     from rusqa.answering.qa import Assistant
-    from rusqa.planning.coverage import STATUS_LABEL, coverage_csv, coverage_rows, row_record
+    from rusqa.planning.coverage import STATUS_LABEL, coverage_csv, coverage_xlsx, row_record
 
-    if as_json and as_csv:
-        _err("choose one of --json and --csv")
+    if sum(map(bool, (as_json, as_csv, xlsx))) > 1:
+        _err("choose one of --json, --csv and --xlsx")
         sys.exit(2)
     with _user_errors():
-        rows = coverage_rows(Assistant().live)
+        rows = _coverage_rows(Assistant())
         if as_json:
             for row in rows:
                 _print_json(row_record(row))
@@ -387,18 +398,70 @@ def coverage_cmd(as_json: bool, as_csv: bool) -> None:
         if as_csv:
             click.echo(coverage_csv(rows), nl=False)
             return
-        table = Table(show_lines=True, title="Byens tiltak for bydelene × bydelsplanene")
+        if xlsx:
+            coverage_xlsx(rows, xlsx)
+            click.echo(f"Skrev {xlsx} ({sum(len(r.cells) for r in rows)} celler).", err=True)
+            return
+        table = Table(show_lines=True, title="Byens tiltak der bydelene deltar × bydelsplanene")
         table.add_column("tiltak", overflow="fold")
         for cell in rows[0].cells if rows else []:
             table.add_column(cell.plan.bydel, overflow="fold")
         for row in rows:
             cells = [
-                f"{STATUS_LABEL[c.status]} ({c.score:.2f})\n" + ", ".join(x.tiltak.id for x in c.candidates)
+                f"{STATUS_LABEL[c.status]}{' ✔' if c.source == 'planner' else ''} ({c.score:.2f})\n"
+                + ", ".join(x.tiltak.id for x in c.candidates)
                 for c in row.cells
             ]
-            table.add_row(f"{row.measure.id}\n{row.measure.text[:160]}", *cells)
+            table.add_row(f"{row.measure.id} ({row.role.value})\n{row.measure.text[:160]}", *cells)
         Console().print(table)
-        click.echo("Merk: bydelsplanene er eldre enn byplanen (2026–2029).", err=True)
+        click.echo("✔ = planleggerens vurdering. Merk: bydelsplanene er eldre enn byplanen (2026–2029).", err=True)
+
+
+@main.command("verdict")
+@click.argument("measure_id")
+@click.argument("plan_id")
+@click.option("--covers", "covers", metavar="TILTAK", help="This district tiltak covers the measure.")
+@click.option("--partly", "partly", metavar="TILTAK", help="This district tiltak covers part of it.")
+@click.option("--reject", "reject", metavar="TILTAK", help="This candidate does not cover it.")
+@click.option("--none", "none_", is_flag=True, help="The district plan does not cover the measure («ikke dekket»).")
+@click.option("--comment", default="", help="Why.")
+@click.option("--who", required=True, help="Who decides (name or user id).")
+def verdict_cmd(
+    measure_id: str, plan_id: str, covers: str | None, partly: str | None, reject: str | None, none_: bool,
+    comment: str, who: str,
+) -> None:  # fmt: skip
+    """Record a planner's coverage verdict for one city measure × one district plan; it survives rebuilds.
+
+    Example: rusqa verdict oslo-2026-14F ullern --covers ullern-t4 --who kari --comment "skoleprogrammet"
+    """
+    from rusqa.answering.qa import Assistant
+    from rusqa.planning.verdicts import Verdict, VerdictStore
+
+    chosen: list[tuple[Verdict, str | None]] = [
+        (v, t) for v, t in ((Verdict.COVERS, covers), (Verdict.PARTLY, partly), (Verdict.REJECTED, reject)) if t
+    ]
+    if none_:
+        chosen.append((Verdict.NOT_COVERED, None))
+    with _user_errors():
+        if len(chosen) != 1:
+            raise InputError("give exactly one of --covers, --partly, --reject and --none")
+        assistant = Assistant()
+        live = assistant.live
+        from rusqa.planning.coverage import city_measures
+
+        if measure_id not in {m.id for m in city_measures(live)}:
+            raise InputError(f"`{measure_id}` is not a city measure the districts act in — see `rusqa coverage`")
+        if plan_id not in live.plan_by_id or live.plan_by_id[plan_id].is_city_plan:
+            raise InputError(f"`{plan_id}` is not a district plan — see `rusqa plans`")
+        verdict, tiltak_id = chosen[0]
+        tiltak = live.tiltak_by_id.get(tiltak_id) if tiltak_id else None
+        if tiltak_id and (tiltak is None or tiltak.plan_id != plan_id):
+            raise InputError(f"`{tiltak_id}` is not a tiltak of {plan_id} — see `rusqa tiltak --plan {plan_id}`")
+        store = VerdictStore.in_dir(assistant.settings.data_dir)
+        decision = store.record(measure_id, plan_id, verdict, who=who, tiltak=tiltak, comment=comment)
+        click.echo(
+            f"Lagret: {measure_id} × {plan_id}: {decision.verdict.value} {decision.tiltak_id} ({decision.who}, {decision.at})"
+        )
 
 
 @main.command("serve")

@@ -143,6 +143,13 @@ FIELD_LABELS: dict[FieldName, str] = {
 }
 
 
+class Role(StrEnum):
+    """How the districts act in a city measure: as its actor, or beside another actor."""
+
+    LEAD = "lead"
+    PARTNER = "partner"
+
+
 class Shape(StrEnum):
     """The shape of an answer; each has its own builder in rusqa.answering.shapes."""
 

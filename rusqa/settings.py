@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Holds catalog.yaml and plans/.")
     index_dir: Path = Field(default=PROJECT_ROOT / "index", description="Index builds and the CURRENT pointer.")
     cache_dir: Path | None = Field(default=None, description="Embedding cache; default <index_dir>/cache.")
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="What users save (the planners' coverage verdicts, SQLite); never inside the index.",
+    )
     chroma_url: str | None = Field(
         default=None, description="A Chroma server (http://host:port) instead of the embedded store."
     )

@@ -29,7 +29,11 @@ def rusqa_cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `rusqa` command with a clean RUSQA_* environment pointing at index_dir."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUSQA_")}
-    env.update(RUSQA_INDEX_DIR=str(index_dir), RUSQA_CACHE_DIR=str(EMBEDDING_CACHE))
+    env.update(
+        RUSQA_INDEX_DIR=str(index_dir),
+        RUSQA_CACHE_DIR=str(EMBEDDING_CACHE),
+        RUSQA_DATA_DIR=os.environ.get("RUSQA_DATA_DIR", str(index_dir.parent / "data")),
+    )
     return subprocess.run(
         [str(RUSQA), *args],
         env=env,
@@ -45,6 +49,7 @@ def rusqa_cli(
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RUSQA_INDEX_DIR", str(tmp_path_factory.mktemp("index")))
+    monkeypatch.setenv("RUSQA_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("RUSQA_CACHE_DIR", str(EMBEDDING_CACHE))
     monkeypatch.delenv("RUSQA_CHROMA_URL", raising=False)
     monkeypatch.delenv("RUSQA_LLM_URL", raising=False)

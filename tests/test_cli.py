@@ -101,5 +101,6 @@ def test_coverage_json_has_one_line_per_city_measure_for_the_districts(built_ind
     result = run(["coverage", "--json"], built_index_dir)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(rows) == 9 and rows[0]["measure_id"].startswith("oslo-2026-")
+    assert len(rows) == 17 and rows[0]["measure_id"].startswith("oslo-2026-")
+    assert {r["role"] for r in rows} == {"lead", "partner"}
     assert {c["status"] for r in rows for c in r["cells"]} <= {"covered", "partial", "none"}

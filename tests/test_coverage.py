@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from rusqa.models import Tiltak
@@ -24,34 +26,17 @@ from rusqa.planning.coverage import (
 )
 from rusqa.settings import Settings
 
-# Hand labels: for each city measure, does the district plan have a tiltak that does it?
-# Read from the measure and each district's tiltak (rusqa tiltak --plan …), before tuning.
-# covered = a tiltak does what the measure asks; partial = a tiltak does part of it or something
-# close; none = nothing. These chose the thresholds in rusqa/coverage.py.
-LABELLED: dict[str, dict[str, str]] = {
-    # «Play it right» training: no district plan has it (they predate it).
-    "oslo-2026-13F": {"Grorud": "none", "Ullern": "none", "Nordre Aker": "none", "Stovner": "none"},
-    # school cooperation + a contact point for worries: Ullern-t5 is exactly that; Stovner-t5 and
-    # Nordre Aker-t2 (a system when worries are reported), Grorud-t7 (ungdomsskoler) in part.
-    "oslo-2026-14F": {"Grorud": "partial", "Ullern": "covered", "Nordre Aker": "partial", "Stovner": "partial"},
-    # GPs and short interventions for the elderly: Ullern-t8 (alcohol/medicines among 60+) in part.
-    "oslo-2026-17F": {"Grorud": "none", "Ullern": "partial", "Nordre Aker": "none", "Stovner": "none"},
-    # e-learning «Aldring, alkohol og legemidler»: Ullern-t8 in part.
-    "oslo-2026-18F": {"Grorud": "none", "Ullern": "partial", "Nordre Aker": "none", "Stovner": "none"},
-    # Rask psykisk helsehjelp for rusbruk: Grorud-t8 names RPH; Nordre Aker-t23 (rus og psykisk helse) in part.
-    "oslo-2026-19F": {"Grorud": "covered", "Ullern": "none", "Nordre Aker": "partial", "Stovner": "none"},
-    # medication-assisted treatment for alcohol: none.
-    "oslo-2026-21F": {"Grorud": "none", "Ullern": "none", "Nordre Aker": "none", "Stovner": "none"},
-    # levevanekurs at the frisklivssentral: Nordre Aker-t46 (frisklivstilbud, levevaner).
-    "oslo-2026-4S": {"Grorud": "none", "Ullern": "none", "Nordre Aker": "covered", "Stovner": "none"},
-    # aftercare, meaningful days: Ullern-t11 and Nordre Aker-t45/t32 in part.
-    "oslo-2026-16S": {"Grorud": "none", "Ullern": "partial", "Nordre Aker": "partial", "Stovner": "none"},
-    # work-oriented measures, IPS: Ullern-t11 (IPS), Nordre Aker-t32 (arbeid og aktivitet).
-    "oslo-2026-19S": {"Grorud": "none", "Ullern": "covered", "Nordre Aker": "covered", "Stovner": "none"},
+# The whole matrix labelled from the plan texts by a helper who never saw the suggestions
+# (evals/coverage/labels.yaml): every measure the districts act in × the four district plans.
+LABELS = {
+    row["measure_id"]: {cell["plan_id"]: cell for cell in row["cells"]}
+    for row in yaml.safe_load((Path(__file__).parent.parent / "evals" / "coverage" / "labels.yaml").read_text("utf-8"))
 }
-# What the chosen thresholds reached when they were chosen: 29/36 exact, 30/36 found vs not found.
-MIN_EXACT = 26
-MIN_FOUND = 28
+MEASURES = list(LABELS)
+# v0.1's lexical suggestions as measured against those labels (found vs not found 37/68, the labelled tiltak
+# among the top three in 22 of 43 covered or partial cells); the floor keeps them from getting worse.
+MIN_FOUND = 35
+MIN_TOP3 = 20
 
 
 def measure(text: str) -> Tiltak:
@@ -109,21 +94,18 @@ def rows(matrix: CoverageMatrix) -> list[Row]:
     return matrix.rows()
 
 
-def test_the_nine_city_measures_for_bydelene_are_the_rows(rows: list[Row]) -> None:
-    assert [r.measure.id for r in rows] == list(LABELLED)
+def test_every_measure_the_districts_act_in_is_a_row(rows: list[Row]) -> None:
+    assert [r.measure.id for r in rows] == MEASURES
     assert all(len(r.cells) == 4 for r in rows)
     assert [c.plan.bydel for c in rows[0].cells] == ["Grorud", "Ullern", "Nordre Aker", "Stovner"]
 
 
-def test_grading_agrees_with_the_hand_labels(rows: list[Row]) -> None:
-    pairs = [
-        (r.measure.id, c.plan.bydel, c.status, LABELLED[r.measure.id][c.plan.bydel]) for r in rows for c in r.cells
-    ]
-    exact = sum(got == want for *_, got, want in pairs)
-    found = sum((got == "none") == (want == "none") for *_, got, want in pairs)
-    misses = [p for p in pairs if p[2] != p[3]]
-    assert exact >= MIN_EXACT, misses
-    assert found >= MIN_FOUND, misses
+def test_suggestions_against_the_planners_labels(rows: list[Row]) -> None:
+    cells = [(c, LABELS[r.measure.id][c.plan.id]) for r in rows for c in r.cells]
+    found = sum((c.status == "none") == (label["status"] == "none") for c, label in cells)
+    labelled = [(c, label) for c, label in cells if label["status"] != "none"]
+    top3 = sum(bool(set(label["tiltak"]) & {x.tiltak.id for x in c.candidates}) for c, label in labelled)
+    assert found >= MIN_FOUND and top3 >= MIN_TOP3, (found, top3)
 
 
 def test_ullern_contact_point_for_schools_is_covered_and_cited(rows: list[Row]) -> None:
@@ -143,11 +125,12 @@ def test_cells_cite_only_tiltak_of_their_own_plan(rows: list[Row]) -> None:
 
 
 def test_json_record_follows_the_contract(rows: list[Row]) -> None:
-    record = json.loads(json.dumps(row_record(rows[1]), ensure_ascii=False))
-    assert record["measure_id"] == "oslo-2026-14F"
-    assert set(record) == {"measure_id", "measure_text", "cells"}
+    record = json.loads(json.dumps(row_record(rows[5]), ensure_ascii=False))
+    assert record["measure_id"] == "oslo-2026-14F" and record["role"] == "lead"
+    assert set(record) == {"measure_id", "measure_text", "role", "cells"}
     cell = record["cells"][0]
-    assert set(cell) == {"bydel", "plan_id", "status", "score", "tiltak"}
+    assert set(cell) == {"bydel", "plan_id", "status", "score", "source", "tiltak", "verdicts"}
+    assert cell["source"] == "suggested" and cell["verdicts"] == []
     assert cell["status"] in {"covered", "partial", "none"}
     assert set(cell["tiltak"][0]) == {"id", "text"}
 
@@ -155,7 +138,7 @@ def test_json_record_follows_the_contract(rows: list[Row]) -> None:
 def test_csv_has_one_line_per_measure_and_district(rows: list[Row]) -> None:
     lines = list(csv.reader(io.StringIO(coverage_csv(rows))))
     assert lines[0] == CSV_COLUMNS
-    assert len(lines) == 1 + 9 * 4
+    assert len(lines) == 1 + len(MEASURES) * 4
 
 
 def test_cli_coverage_json_and_csv(live_settings: Settings) -> None:
@@ -164,8 +147,8 @@ def test_cli_coverage_json_and_csv(live_settings: Settings) -> None:
     result = CliRunner().invoke(main, ["coverage", "--json"])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
-    assert [r["measure_id"] for r in records] == list(LABELLED)
+    assert [r["measure_id"] for r in records] == MEASURES
     result = CliRunner().invoke(main, ["coverage", "--csv"])
     assert result.exit_code == 0
-    assert result.output.startswith("measure_id,measure_text,bydel")
+    assert result.output.startswith("measure_id,role,measure_text,bydel")
     assert CliRunner().invoke(main, ["coverage", "--json", "--csv"]).exit_code == 2

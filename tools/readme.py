@@ -126,7 +126,17 @@ def ablation_table() -> str:
     return "\n".join(lines)
 
 
+def english_table() -> str:
+    report = _load("english-legs.json")
+    if report is None:
+        return "_No report yet: run `python -m tools.english_legs`._"
+    rows = ["| dev English questions answered with … | strict accuracy |", "|---|---:|"]
+    rows += [f"| {k} | {v:.2f} |" for k, v in report.items() if k != "items"]
+    return "\n".join(rows) + f"\n\n({report['items']} dev items asked in English; conversations count per turn.)"
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
+    "english-legs": english_table,
     "eval-table": eval_table,
     "eval-kinds": kinds_table,
     "bench-table": bench_table,

@@ -32,13 +32,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from rusqa.models import Hit, Plan, Question, Shape, Tiltak
+from rusqa.models import Hit, Plan, Question, Role, Shape, Tiltak
+from rusqa.planning.verdicts import Decision, Verdict
 from rusqa.search.live import LiveIndex
 from rusqa.search.retrieve import search
 from rusqa.text import tokenize
@@ -68,12 +70,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Cell:
-    """One measure × one district plan."""
+    """One measure × one district plan: the suggestion, or the planner's verdict over it."""
 
     plan: Plan
     status: Status
     score: float
     candidates: list[Candidate] = field(default_factory=list)
+    source: Literal["planner", "suggested"] = "suggested"
+    decisions: list[Decision] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,25 @@ class Row:
     measure: Tiltak
     terms: list[str]
     cells: list[Cell]
+    role: Role = Role.LEAD
+
+
+# One rule for the districts' part in a city measure, read from its actor phrase: they lead when an item
+# of the measure opens with «Bydelene …»; they are partners when another actor works «i samarbeid med
+# bydelene», «samarbeider med bydelene» or «sammen med bydelene». Districts that only receive something,
+# or are a place («i tre bydeler»), are neither.
+_LEAD = re.compile(r"^bydelen(?:e)?\b")
+_PARTNER = re.compile(r"\b(?:i samarbeid med|samarbeider med|sammen med) bydel(?:en|ene)?\b")
+
+
+def measure_role(t: Tiltak) -> Role | None:
+    """lead, partner, or None when the districts do not act in the measure."""
+    items = [item.strip().casefold() for item in t.text.split(" • ")]
+    if any(_LEAD.match(item) for item in items):
+        return Role.LEAD
+    if _PARTNER.search(t.text.casefold()):
+        return Role.PARTNER
+    return None
 
 
 def grade(coverage: float, cosine: float | None) -> Status:
@@ -95,8 +118,8 @@ def grade(coverage: float, cosine: float | None) -> Status:
 
 
 def city_measures(live: LiveIndex) -> list[Tiltak]:
-    """The city plan's measures addressed to the districts, in plan order."""
-    return [t for p in live.plans if p.plan.is_city_plan for t in p.tiltak if t.for_bydelene]
+    """The city plan's measures in which the districts act, lead or partner, in plan order."""
+    return [t for p in live.plans if p.plan.is_city_plan for t in p.tiltak if measure_role(t) is not None]
 
 
 def district_plans(live: LiveIndex) -> list[Plan]:
@@ -107,7 +130,7 @@ def measure_text(measure: Tiltak) -> str:
     """The part of a measure every district is asked to do: its first item and any item naming «bydelene»
     (items for one named bydel, such as «Bydel Bjerke tilbyr …», are left out)."""
     items = measure.text.split(" • ")
-    return " ".join([items[0], *(item for item in items[1:] if item.casefold().startswith("bydelene"))])
+    return " ".join([items[0], *(item for item in items[1:] if re.search(r"\bbydelene\b", item.casefold()))])
 
 
 def distinctive_terms(text: str, generic: Iterable[str]) -> list[str]:
@@ -162,15 +185,42 @@ class CoverageMatrix:
         query = self.query(measure)
         vector = self.live.embed_query(query.dense_text) if self.live.settings.dense else None
         cells = [self.cell(query, plan, vector) for plan in district_plans(self.live)]
-        return Row(measure=measure, terms=query.terms, cells=cells)
+        return Row(measure=measure, terms=query.terms, cells=cells, role=measure_role(measure) or Role.LEAD)
 
     def rows(self) -> list[Row]:
         return [self.row(m) for m in city_measures(self.live)]
 
 
-def coverage_rows(live: LiveIndex) -> list[Row]:
-    """Every city measure for the districts against every district plan."""
-    return CoverageMatrix(live).rows()
+def coverage_rows(live: LiveIndex, decisions: Sequence[Decision] = ()) -> list[Row]:
+    """Every city measure the districts act in against every district plan, the planners' verdicts over the
+    suggestions."""
+    rows = CoverageMatrix(live).rows()
+    return [with_verdicts(row, decisions, live.tiltak_by_id) for row in rows] if decisions else rows
+
+
+def with_verdicts(row: Row, decisions: Sequence[Decision], tiltak: dict[str, Tiltak]) -> Row:
+    """A row with each cell decided by the planners' verdicts where there are any: an accepted tiltak makes it
+    covered (or partial), «ikke dekket» makes it none, a rejected candidate leaves the suggestion."""
+    cells = []
+    for cell in row.cells:
+        mine = [d for d in decisions if d.measure_id == row.measure.id and d.plan_id == cell.plan.id]
+        if not mine:
+            cells.append(cell)
+            continue
+        rejected = {d.tiltak_id for d in mine if d.verdict == Verdict.REJECTED}
+        accepted = [d for d in mine if d.verdict in (Verdict.COVERS, Verdict.PARTLY)]
+        kept = [c for c in cell.candidates if c.tiltak.id not in rejected]
+        if accepted:
+            status: Status = "covered" if any(d.verdict == Verdict.COVERS for d in accepted) else "partial"
+            chosen = [Candidate(tiltak[d.tiltak_id], 1.0, None, 1.0) for d in accepted if d.tiltak_id in tiltak]
+            others = [c for c in kept if c.tiltak.id not in {d.tiltak_id for d in accepted}]
+            cells.append(Cell(cell.plan, status, 1.0, chosen + others, "planner", mine))
+        elif any(d.verdict == Verdict.NOT_COVERED for d in mine):
+            cells.append(Cell(cell.plan, "none", 0.0, kept, "planner", mine))
+        else:
+            status = cell.status if kept else "none"
+            cells.append(Cell(cell.plan, status, cell.score if kept else 0.0, kept, "suggested", mine))
+    return Row(row.measure, row.terms, cells, row.role)
 
 
 def _strength(hit: Hit) -> tuple[float, float, float]:
@@ -187,20 +237,48 @@ def row_record(row: Row) -> dict[str, Any]:
     return {
         "measure_id": row.measure.id,
         "measure_text": row.measure.text,
+        "role": row.role.value,
         "cells": [
             {
                 "bydel": cell.plan.bydel,
                 "plan_id": cell.plan.id,
                 "status": cell.status,
                 "score": cell.score,
+                "source": cell.source,
                 "tiltak": [{"id": c.tiltak.id, "text": c.tiltak.text} for c in cell.candidates],
+                "verdicts": [decision_record(d) for d in cell.decisions],
             }
             for cell in row.cells
         ],
     }
 
 
-CSV_COLUMNS = ["measure_id", "measure_text", "bydel", "plan_id", "status", "score", "tiltak_ids", "tiltak_texts"]
+def decision_record(d: Decision) -> dict[str, Any]:
+    return {
+        "tiltak_id": d.tiltak_id or None,
+        "verdict": d.verdict.value,
+        "comment": d.comment,
+        "who": d.who,
+        "at": d.at,
+        "needs_review": d.stale or d.missing,
+    }
+
+
+CSV_COLUMNS = [
+    "measure_id",
+    "role",
+    "measure_text",
+    "bydel",
+    "plan_id",
+    "status",
+    "source",
+    "score",
+    "tiltak_ids",
+    "tiltak_texts",
+    "verdicts",
+    "comments",
+    "needs_review",
+]
 
 
 def csv_safe(value: Any) -> Any:
@@ -210,24 +288,53 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def table_rows(rows: Sequence[Row]) -> list[list[Any]]:
+    """One line per measure × district plan, in CSV_COLUMNS order (the CSV and the XLSX share it)."""
+    out = []
+    for row in rows:
+        for cell in row.cells:
+            out.append(
+                [
+                    row.measure.id,
+                    row.role.value,
+                    row.measure.text,
+                    cell.plan.bydel,
+                    cell.plan.id,
+                    STATUS_LABEL[cell.status],
+                    "planlegger" if cell.source == "planner" else "forslag",
+                    cell.score,
+                    " | ".join(c.tiltak.id for c in cell.candidates),
+                    " | ".join(c.tiltak.text for c in cell.candidates),
+                    " | ".join(
+                        f"{d.tiltak_id or 'cellen'}: {d.verdict.value} ({d.who}, {d.at})" for d in cell.decisions
+                    ),
+                    " | ".join(d.comment for d in cell.decisions if d.comment),
+                    "ja" if any(d.stale or d.missing for d in cell.decisions) else "",
+                ]
+            )
+    return out
+
+
 def coverage_csv(rows: Sequence[Row]) -> str:
     """One CSV line per measure × district plan (tiltak ids and texts joined with « | »)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        for cell in row.cells:
-            writer.writerow(
-                csv_safe(value)
-                for value in [
-                    row.measure.id,
-                    row.measure.text,
-                    cell.plan.bydel,
-                    cell.plan.id,
-                    cell.status,
-                    cell.score,
-                    " | ".join(c.tiltak.id for c in cell.candidates),
-                    " | ".join(c.tiltak.text for c in cell.candidates),
-                ]
-            )
+    for line in table_rows(rows):
+        writer.writerow(csv_safe(value) for value in line)
     return out.getvalue()
+
+
+def coverage_xlsx(rows: Sequence[Row], path: Any) -> None:
+    """The same table as the CSV, as an Excel workbook (openpyxl), with a frozen header row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Dekning"
+    sheet.append(CSV_COLUMNS)
+    for line in table_rows(rows):
+        sheet.append([csv_safe(value) for value in line])
+    sheet.freeze_panes = "A2"
+    book.save(path)
