@@ -126,6 +126,30 @@ def ablation_table() -> str:
     return "\n".join(lines)
 
 
+SWEEP_NOTES = {
+    "MIN_COSINE_ENGLISH": "English: dense cosine that makes a record relevant",
+    "MIN_COVERAGE_ENGLISH": "English: share of the question's concepts a record must hold",
+    "MAX_UNKNOWN_SHARE": "Norwegian: largest share of subject words the plans may lack",
+    "ACROSS_MIN_COVERAGE": "a plan gets a line across plans when its best record holds this share",
+    "DECISIVE_LEAD": "skip the query embedding when the lexical top record leads by (0 = never)",
+}
+
+
+def sweeps_table() -> str:
+    """Each setting swept on dev (reports/sweep-NAME.json): overall strict accuracy at each value tried."""
+    rows = ["| setting | dev overall accuracy at each value tried | chosen |", "|---|---|---|"]
+    for path in sorted(REPORTS.glob("sweep-*.json")):
+        name = path.stem.removeprefix("sweep-")
+        values = json.loads(path.read_text(encoding="utf-8"))
+        tried = " · ".join(f"{v}: {r['overall']:.3f}" for v, r in values.items())
+        from rusqa.answering import qa
+        from rusqa.search import retrieve
+
+        chosen = getattr(qa, name, getattr(retrieve, name, "?"))
+        rows.append(f"| `{name}` — {SWEEP_NOTES.get(name, '')} | {tried} | **{chosen}** |")
+    return "\n".join(rows)
+
+
 def english_table() -> str:
     report = _load("english-legs.json")
     if report is None:
@@ -136,6 +160,7 @@ def english_table() -> str:
 
 
 BLOCKS: dict[str, Callable[[], str]] = {
+    "sweeps": sweeps_table,
     "english-legs": english_table,
     "eval-table": eval_table,
     "eval-kinds": kinds_table,

@@ -34,10 +34,14 @@ from rusqa.planning.coverage import (  # noqa: E402
     PARTIAL_COSINE,
     PARTIAL_COVERAGE,
     Row,
+    city_measures,
     coverage_csv,
     coverage_rows,
+    coverage_xlsx,
     csv_safe,
+    with_verdicts,
 )
+from rusqa.planning.verdicts import Verdict, VerdictStore  # noqa: E402
 from rusqa.search.live import LiveIndex  # noqa: E402
 from ui import render  # noqa: E402
 
@@ -259,11 +263,67 @@ class RusqaApp:
         return self.record(tiltak_id), gr.update(value=tiltak_id)
 
     # --- Dekning ------------------------------------------------------------------------------
-    def coverage(self) -> tuple[str, str]:
+    @property
+    def verdicts(self) -> VerdictStore:
+        return VerdictStore.in_dir(self.assistant.settings.data_dir)
+
+    def coverage_rows(self) -> list[Row]:
+        """The suggestions of this build (computed once) with the planners' verdicts over them (read each time)."""
         snap = self.snapshot()
+        decisions = self.verdicts.decisions(snap.live.tiltak_by_id)
+        return [with_verdicts(row, decisions, snap.live.tiltak_by_id) for row in snap.coverage]
+
+    def coverage(self) -> tuple[str, str, str]:
+        snap = self.snapshot()
+        rows = self.coverage_rows()
         districts = [p for p in snap.plans if not p.is_city_plan]
         city = next((p for p in snap.plans if p.is_city_plan), None)
-        return render.coverage_html(snap.coverage, districts, city), snap.coverage_csv_path
+        csv_path = write_file(self.out_dir, "rusqa-dekning", coverage_csv(rows))
+        xlsx_path = str(self.out_dir / "rusqa-dekning.xlsx")
+        coverage_xlsx(rows, xlsx_path)
+        return render.coverage_html(rows, districts, city), csv_path, xlsx_path
+
+    def coverage_cell(self, measure_id: str | None, plan_id: str | None) -> tuple[str, Any]:
+        """The detail pane of one cell, and its candidates as the choices of the verdict's tiltak."""
+        snap = self.snapshot()
+        row = next((r for r in self.coverage_rows() if r.measure.id == measure_id), None)
+        cell = next((c for c in row.cells if c.plan.id == plan_id), None) if row else None
+        city = next((p for p in snap.plans if p.is_city_plan), None)
+        if row is None or cell is None or city is None:
+            return render.note_html("Velg et tiltak i byplanen og en bydel."), gr.update(choices=[], value=None)
+        choices = [(f"{c.tiltak.id} — {render.shorten(c.tiltak.text, 60)}", c.tiltak.id) for c in cell.candidates]
+        others = [
+            (f"{t.id} — {render.shorten(t.text, 60)}", t.id)
+            for t in snap.live.tiltak_by_id.values()
+            if t.plan_id == plan_id and t.id not in {c.tiltak.id for c in cell.candidates}
+        ]
+        html = render.coverage_detail_html(row, cell, self.assistant.settings.plans_dir, city)
+        return html, gr.update(choices=choices + others, value=choices[0][1] if choices else None)
+
+    def save_verdict(
+        self, measure_id: str | None, plan_id: str | None, verdict: str | None, tiltak_id: str | None,
+        comment: str, who: str,
+    ) -> tuple[str, str, str, str, str]:  # fmt: skip
+        """Store a planner's verdict; the matrix and the detail pane show it at once."""
+        snap = self.snapshot()
+        try:
+            if not measure_id or not plan_id:
+                raise InputError("Velg et tiltak i byplanen og en bydel først.")
+            kind = next((v for v, label in VERDICT_CHOICES if label == verdict), None)
+            if kind is None:
+                raise InputError("Velg en vurdering: dekker, dekker delvis, avvist eller ikke dekket.")
+            tiltak = snap.live.tiltak_by_id.get(tiltak_id or "") if kind != Verdict.NOT_COVERED else None
+            if kind != Verdict.NOT_COVERED and (tiltak is None or tiltak.plan_id != plan_id):
+                raise InputError("Velg hvilket bydelstiltak vurderingen gjelder.")
+            if not (who or "").strip():
+                raise InputError("Skriv navnet ditt, så vi vet hvem som har vurdert.")
+            self.verdicts.record(measure_id, plan_id, kind, who=who, tiltak=tiltak, comment=(comment or "")[:1000])
+            note = render.note_html(f"Lagret: {render.VERDICT_LABEL[kind.value]} for {measure_id} × {plan_id}.")
+        except InputError as exc:
+            note = render.note_html(str(exc))
+        matrix, csv_path, xlsx_path = self.coverage()
+        detail, _ = self.coverage_cell(measure_id, plan_id)
+        return matrix, detail, note, csv_path, xlsx_path
 
 
 def top_section(t: Tiltak) -> str:
@@ -281,12 +341,11 @@ def coverage_note(snap: Snapshot) -> str:
     city = next((p for p in snap.plans if p.is_city_plan), None)
     periods = ", ".join(f"{p.bydel} {p.period or 'udatert'}" for p in snap.plans if not p.is_city_plan)
     return (
-        "Hver rad er et tiltak i byplanen som er rettet til «bydelene»; hver kolonne er en bydelsplan. "
-        "En celle sier om bydelsplanen har et tiltak som svarer til det (**dekket**, **delvis**, **ikke funnet**) "
-        "og siterer bydelstiltakene som ble funnet, slik at du kan vurdere selv. Samme søk som i chatten; "
-        f"«dekket» = et bydelstiltak har minst {COVERED_COVERAGE:.0%} av byplantiltakets særegne ord; «delvis» = minst "
-        f"{PARTIAL_COVERAGE:.0%}, eller semantisk nær (cosinus ≥ {PARTIAL_COSINE}). Tersklene er valgt ved å sammenligne "
-        "med manuelt vurderte par (se rusqa/coverage.py).\n\n"
+        "Hver rad er et tiltak i byplanen der bydelene leder eller samarbeider; hver kolonne er en bydelsplan. "
+        "En celle viser planleggerens vurdering (✔) eller et forslag: **dekket** når et bydelstiltak har minst "
+        f"{COVERED_COVERAGE:.0%} av byplantiltakets særegne ord, **delvis** ved minst {PARTIAL_COVERAGE:.0%} eller "
+        f"svært lik mening ({str(PARTIAL_COSINE).replace('.', ',')} på en skala til 1), ellers **ikke funnet**. "
+        "Forslagene bommer ofte: velg cellen under, se kandidatene og lagre din vurdering.\n\n"
         f"**Merk:** bydelsplanene ({render.escape(periods)}) er eldre enn byplanen"
         f"{' (' + render.escape(city.period or '') + ')' if city else ''}. «Ikke funnet» betyr at tiltaket ikke står i "
         "bydelens gjeldende plan — ikke nødvendigvis at bydelen ikke gjør det."
@@ -392,10 +451,43 @@ def _tiltak_tab(app: RusqaApp, plan_choices: list[str], statuses: list[str], str
 def _coverage_tab(app: RusqaApp, snap: Snapshot, tab: gr.Tab) -> None:
     gr.Markdown(coverage_note(snap))
     matrix = gr.HTML(render.note_html("Beregner dekning …"), elem_id="rq-coverage")
-    export = gr.DownloadButton("Last ned dekning (CSV)", elem_id="rq-c-export")
-    tab.select(app.coverage, outputs=[matrix, export], api_visibility="private")
+    measures = [
+        (f"{m.id.removeprefix('oslo-2026-')} — {render.shorten(m.text, 70)}", m.id) for m in city_measures(snap.live)
+    ]
+    districts = [(p.bydel, p.id) for p in snap.plans if not p.is_city_plan]
+    with gr.Row():
+        measure = gr.Dropdown(measures, value=None, label="Tiltak i byplanen", elem_id="rq-c-measure")
+        district = gr.Dropdown(districts, value=None, label="Bydel", elem_id="rq-c-plan")
+    detail = gr.HTML(render.note_html("Velg et tiltak i byplanen og en bydel."), elem_id="rq-c-detail")
+    with gr.Group():
+        with gr.Row():
+            verdict = gr.Radio([label for _, label in VERDICT_CHOICES], label="Din vurdering", elem_id="rq-c-verdict")
+            candidate = gr.Dropdown([], label="Bydelstiltaket vurderingen gjelder", elem_id="rq-c-tiltak")
+        with gr.Row():
+            comment = gr.Textbox(label="Kommentar", max_length=1000, elem_id="rq-c-comment")
+            who = gr.Textbox(label="Ditt navn", max_length=100, elem_id="rq-c-who")
+        save = gr.Button("Lagre vurdering", variant="primary", elem_id="rq-c-save")
+        saved = gr.HTML("", elem_id="rq-c-saved")
+    with gr.Row():
+        export = gr.DownloadButton("Last ned dekning (CSV)", elem_id="rq-c-export")
+        export_xlsx = gr.DownloadButton("Last ned dekning (Excel)", elem_id="rq-c-xlsx")
+    tab.select(app.coverage, outputs=[matrix, export, export_xlsx], api_visibility="private")
+    for box in (measure, district):
+        box.change(app.coverage_cell, [measure, district], [detail, candidate], api_visibility="private")
+    save.click(
+        app.save_verdict,
+        [measure, district, verdict, candidate, comment, who],
+        [matrix, detail, saved, export, export_xlsx],
+        api_visibility="private",
+    )
 
 
+VERDICT_CHOICES = [
+    (Verdict.COVERS, "Dekker"),
+    (Verdict.PARTLY, "Dekker delvis"),
+    (Verdict.REJECTED, "Avvist"),
+    (Verdict.NOT_COVERED, "Ikke dekket"),
+]
 QUEUE_CONCURRENCY = 2
 QUEUE_MAX = 64
 

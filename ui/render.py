@@ -13,7 +13,7 @@ from pathlib import Path
 from rusqa.answering.shapes import plan_name, shorten
 from rusqa.models import Answer, Citation, Context, ParsedPlan, Plan, Tiltak
 from rusqa.planning.browse import plan_record
-from rusqa.planning.coverage import STATUS_LABEL, Candidate, Row
+from rusqa.planning.coverage import STATUS_LABEL, Cell, Row
 from rusqa.search.documents import TILTAK_LABELS
 
 FIELDS = TILTAK_LABELS
@@ -135,39 +135,82 @@ def note_html(text: str) -> str:
     return f"<p class='rq-muted'>{escape(text)}</p>"
 
 
+SYMBOL = {"covered": "●", "partial": "◐", "none": "○"}
+
+
 def coverage_html(rows: Sequence[Row], plans: Sequence[Plan], city: Plan | None) -> str:
-    """City measures for «bydelene» (rows) × district plans (columns), each cell with status and cited tiltak."""
+    """The matrix: one row per city measure (code, role, the text on demand), one compact cell per district
+    plan — a symbol and a word (colour is never the only sign), ✔ where a planner decided."""
     heads = "".join(
         f"<th scope='col'>{escape(p.bydel)}<br><span class='rq-muted'>{escape(p.period or 'udatert')}</span></th>"
         for p in plans
     )
     body = []
     for row in rows:
+        role = "bydelene leder" if row.role.value == "lead" else "bydelene samarbeider"
         measure = (
-            f"<th scope='row'><code>{escape(row.measure.id)}</code><br>{escape(row.measure.text)}"
-            f"<br><span class='rq-muted'>Ansvarlig: {escape(row.measure.owner or '–')}</span></th>"
+            f"<th scope='row'><details><summary><code>{escape(row.measure.id.removeprefix('oslo-2026-'))}</code> "
+            f"{escape(shorten(row.measure.text, 70))}</summary>{escape(row.measure.text)}</details>"
+            f"<span class='rq-muted'>{role}</span></th>"
         )
-        cells = "".join(_coverage_cell(cell.status, cell.score, cell.candidates) for cell in row.cells)
+        cells = "".join(_coverage_cell(cell) for cell in row.cells)
         body.append(f"<tr>{measure}{cells}</tr>")
-    caption = "Byens tiltak rettet til bydelene" + (f" ({escape(plan_name(city))})" if city else "")
+    caption = "Byens tiltak der bydelene deltar" + (f" ({escape(plan_name(city))})" if city else "")
+    legend = (
+        "<p class='rq-muted'>● dekket · ◐ delvis · ○ ikke funnet · ✔ vurdert av planlegger (ellers forslag). "
+        "Velg tiltak og bydel under for kandidatene og for å lagre en vurdering.</p>"
+    )
     return (
-        f"<div class='rq-scroll'><table class='rq-coverage'><caption>{caption}</caption>"
+        f"{legend}<div class='rq-scroll' tabindex='0' role='region' aria-label='Dekningstabell'>"
+        f"<table class='rq-coverage'><caption>{caption}</caption>"
         f"<thead><tr><th scope='col'>Tiltak i byplanen</th>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
-def _coverage_cell(status: str, score: float, candidates: Sequence[Candidate]) -> str:
-    items = [
-        f"<li title='{escape(c.tiltak.text)}'><code>{escape(c.tiltak.id)}</code> {escape(shorten(c.tiltak.text, 120))}</li>"
-        for c in candidates
-    ]
-    found = f"<ul>{''.join(items)}</ul>" if items else ""
-    label = "Nærmeste kandidater:" if status == "none" else "Funnet:"
+def _coverage_cell(cell: Cell) -> str:
+    decided = " ✔" if cell.source == "planner" else ""
+    review = " ⚠" if any(d.stale or d.missing for d in cell.decisions) else ""
+    who = "planlegger" if cell.source == "planner" else f"forslag {cell.score:.2f}".replace(".", ",")
     return (
-        f"<td class='rq-{status}'><span class='rq-badge'>{STATUS_LABEL[status]}</span>"
-        f" <span class='rq-muted'>(dekning {score:.2f})</span>"
-        f"{f'<p class=rq-muted>{label}</p>' if items else ''}{found}</td>"
+        f"<td class='rq-{cell.status}'><span class='rq-badge'>{SYMBOL[cell.status]} {STATUS_LABEL[cell.status]}"
+        f"{decided}{review}</span><br><span class='rq-muted'>{who}</span></td>"
     )
+
+
+def coverage_detail_html(row: Row, cell: Cell, plans_dir: Path, city: Plan) -> str:
+    """The selected cell: the measure, the candidates with why they matched and their source lines, and the
+    planners' verdicts so far."""
+    parts = [
+        f"<h3><code>{escape(row.measure.id)}</code> × {escape(cell.plan.bydel)}: {SYMBOL[cell.status]} "
+        f"{STATUS_LABEL[cell.status]} ({'planleggerens vurdering' if cell.source == 'planner' else 'forslag'})</h3>",
+        f"<p>{escape(row.measure.text)}</p>",
+    ]
+    if cell.candidates:
+        parts.append("<h4>Kandidater i bydelsplanen</h4><ol>")
+        for c in cell.candidates:
+            why = f"ord felles: {c.coverage:.0%}" + (f" · semantisk likhet {c.cosine:.2f}" if c.cosine else "")
+            parts.append(
+                f"<li><code>{escape(c.tiltak.id)}</code> {escape(shorten(c.tiltak.text, 200))}"
+                f"<br><span class='rq-muted'>{escape(why.replace('.', ','))}</span>"
+                f"{lines_html(plans_dir, cell.plan, c.tiltak.lines)}</li>"
+            )
+        parts.append("</ol>")
+    else:
+        parts.append(note_html("Ingen kandidater funnet i bydelsplanen."))
+    if cell.decisions:
+        parts.append("<h4>Vurderinger</h4><ul>")
+        for d in cell.decisions:
+            flag = " — ⚠ tiltaket er endret, se over på nytt" if d.stale else ""
+            flag += " — ⚠ tiltaket finnes ikke lenger" if d.missing else ""
+            parts.append(
+                f"<li>{escape(VERDICT_LABEL[d.verdict.value])} {escape(d.tiltak_id or '(hele cellen)')} — "
+                f"{escape(d.who)}, {escape(d.at)}{': «' + escape(d.comment) + '»' if d.comment else ''}{flag}</li>"
+            )
+        parts.append("</ul>")
+    return f"<article class='rq-source' aria-live='polite'>{''.join(parts)}</article>"
+
+
+VERDICT_LABEL = {"covers": "Dekker", "partly": "Dekker delvis", "rejected": "Avvist", "not_covered": "Ikke dekket"}
 
 
 def about_html(parsed: Sequence[ParsedPlan], build: dict[str, object], version: str) -> str:

@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,12 @@ def free_port() -> int:
 def running_app(index_dir: Path, corpus_dir: Path | None = None) -> Iterator[str]:
     """Start `rusqa serve` on a free loopback port, wait until it answers, and kill it afterwards."""
     port = free_port()
-    env = {**os.environ, "RUSQA_INDEX_DIR": str(index_dir), "RUSQA_CACHE_DIR": str(EMBEDDING_CACHE)}
+    env = {
+        **os.environ,
+        "RUSQA_INDEX_DIR": str(index_dir),
+        "RUSQA_CACHE_DIR": str(EMBEDDING_CACHE),
+        "RUSQA_DATA_DIR": str(index_dir.parent / "data"),
+    }
     if corpus_dir is not None:
         env["RUSQA_CORPUS_DIR"] = str(corpus_dir)
     log = open(index_dir.parent / f"serve-{port}.log", "w+b")  # noqa: SIM115 (closed below)
@@ -122,3 +128,23 @@ def hostile_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_index(settings, parsed)
     with running_app(index_dir, corpus) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def verdict_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """An app on an index of its own (so that a forced rebuild touches no other test), and the rebuild."""
+    from rusqa.ingest import ingest
+    from rusqa.search.build import build_index
+    from rusqa.settings import Settings
+
+    index_dir = tmp_path_factory.mktemp("verdict-app") / "index"
+    settings = Settings(index_dir=index_dir, cache_dir=EMBEDDING_CACHE)
+    build_index(settings, ingest(settings.corpus_dir))
+
+    def rebuild() -> None:
+        env = {**os.environ, "RUSQA_INDEX_DIR": str(index_dir), "RUSQA_CACHE_DIR": str(EMBEDDING_CACHE)}
+        done = subprocess.run([str(RUSQA), "index", "--force"], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    with running_app(index_dir) as url:
+        yield url, rebuild

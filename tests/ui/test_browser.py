@@ -149,13 +149,51 @@ def test_dekning_shows_city_measures_against_district_plans(page: Any, app_url: 
     open_app(page, app_url)
     page.get_by_role("tab", name="Dekning").click()
     page.wait_for_selector(".rq-coverage tbody tr", timeout=60_000)
-    assert page.locator(".rq-coverage tbody tr").count() == 9
+    assert page.locator(".rq-coverage tbody tr").count() == 17
     text = page.locator(".rq-coverage").inner_text()
-    assert "oslo-2026-14F" in text and "ullern-t5" in text and "dekket" in text
+    assert "14F" in text and "bydelene samarbeider" in text and "forslag" in text
+    assert page.locator(".rq-coverage").bounding_box()["height"] < 2500  # one compact line per measure
     shot(page, "04-dekning.png")
     page.get_by_role("tab", name="Om").click()
     page.wait_for_function("document.body.innerText.includes('Indeks bygget')", timeout=15_000)
     shot(page, "05-om.png")
+
+
+def pick(page: Any, elem_id: str, text: str) -> None:
+    box = page.locator(f"#{elem_id} input")
+    box.click()
+    box.fill(text)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+
+def test_a_planners_verdict_is_kept_over_a_reload_and_a_rebuild(page: Any, verdict_app: tuple[str, Any]) -> None:
+    url, rebuild = verdict_app
+    open_app(page, url)
+    page.get_by_role("tab", name="Dekning").click()
+    page.wait_for_selector(".rq-coverage tbody tr", timeout=60_000)
+    pick(page, "rq-c-measure", "14F")
+    pick(page, "rq-c-plan", "Ullern")
+    page.wait_for_function("document.querySelector('#rq-c-detail').innerText.includes('Kandidater')", timeout=30_000)
+    page.get_by_label("Dekker", exact=True).check()
+    pick(page, "rq-c-tiltak", "ullern-t5")
+    page.locator("#rq-c-comment textarea, #rq-c-comment input").first.fill("kontaktpunktet for skolene")
+    page.locator("#rq-c-who textarea, #rq-c-who input").first.fill("kari")
+    page.locator("#rq-c-save").click()
+    page.wait_for_function("document.querySelector('#rq-c-saved').innerText.includes('Lagret')", timeout=30_000)
+    shot(page, "10-dekning-verdict.png")
+    for _ in range(2):  # after a reload, and after `rusqa index --force`
+        page.reload()
+        page.wait_for_selector("#rq-question textarea", timeout=30_000)
+        page.get_by_role("tab", name="Dekning").click()
+        page.wait_for_selector(".rq-coverage tbody tr", timeout=60_000)
+        row = page.locator(".rq-coverage tbody tr").filter(has_text="14F")
+        assert "dekket ✔" in row.inner_text()
+        pick(page, "rq-c-measure", "14F")
+        pick(page, "rq-c-plan", "Ullern")
+        page.wait_for_function("document.querySelector('#rq-c-detail').innerText.includes('kari')", timeout=30_000)
+        assert "kontaktpunktet for skolene" in page.locator("#rq-c-detail").inner_text()
+        rebuild()
 
 
 def test_script_in_plans_and_questions_does_not_run(page: Any, hostile_app_url: str) -> None:
