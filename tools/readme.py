@@ -150,6 +150,20 @@ def sweeps_table() -> str:
     return "\n".join(rows)
 
 
+def coverage_table() -> str:
+    report = _load("coverage.json")
+    if report is None:
+        return "_No report yet: run `python -m tools.coverage_report`._"
+    rows = ["| cells | found / not found agreement | labelled tiltak among the top 3 |", "|---|---:|---:|"]
+    for name in ("dev", "test", "all"):
+        r = report[name]
+        rows.append(
+            f"| {name} ({r['cells']} cells, {r['covered_or_partial_cells']} covered or partial) | "
+            f"{r['found_agreement']:.2f} | {r['top3_recall']:.2f} |"
+        )
+    return "\n".join(rows) + f"\n\nSuggestions: {report['method']}."
+
+
 def english_table() -> str:
     report = _load("english-legs.json")
     if report is None:
@@ -160,6 +174,7 @@ def english_table() -> str:
 
 
 BLOCKS: dict[str, Callable[[], str]] = {
+    "coverage": coverage_table,
     "sweeps": sweeps_table,
     "english-legs": english_table,
     "eval-table": eval_table,
