@@ -35,6 +35,20 @@ def _load(name: str) -> dict[str, Any] | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def from_report(name: str, command: str) -> Callable[[Callable[[Any], str]], Callable[[], str]]:
+    """A table made from reports/NAME, or a note saying which command writes it."""
+
+    def wrap(make: Callable[[Any], str]) -> Callable[[], str]:
+        def table() -> str:
+            report = _load(name)
+            return f"_No report yet: run `{command}`._" if report is None else make(report)
+
+        table.__doc__ = make.__doc__
+        return table
+
+    return wrap
+
+
 def _cell(group: dict[str, Any] | None) -> str:
     if not group:
         return "–"
@@ -42,11 +56,10 @@ def _cell(group: dict[str, Any] | None) -> str:
     return f"{group['accuracy']:.2f} [{low:.2f}–{high:.2f}] (n={group['n']})"
 
 
-def eval_table() -> str:
+@from_report("eval.json", "make eval")
+def eval_table(report: dict[str, Any]) -> str:
     """Strict accuracy per kind on dev and test, with 95 % bootstrap intervals, and the v0.1 baseline."""
-    report, baseline = _load("eval.json"), _load("eval-baseline.json")
-    if report is None:
-        return "_No report yet: run `make eval`._"
+    baseline = _load("eval-baseline.json")
     sets = report["sets"]
     base = (baseline or {}).get("sets", {})
     lines = [
@@ -70,11 +83,9 @@ def eval_table() -> str:
     return "\n".join(lines) + "\n\n" + "; ".join(extra) + "."
 
 
-def kinds_table() -> str:
+@from_report("eval.json", "make eval")
+def kinds_table(report: dict[str, Any]) -> str:
     """How many questions of each kind the sets hold."""
-    report = _load("eval.json")
-    if report is None:
-        return "_No report yet._"
     rows = ["| kind | dev | test |", "|---|---:|---:|"]
     for kind in KIND_NAMES:
         counts = [
@@ -87,10 +98,8 @@ def kinds_table() -> str:
     return "\n".join(rows)
 
 
-def bench_table() -> str:
-    report = _load("bench.json")
-    if report is None:
-        return "_No report yet: run `make bench`._"
+@from_report("bench.json", "make bench")
+def bench_table(report: dict[str, Any]) -> str:
     from bench.compare import markdown
 
     return markdown(report).rstrip()
@@ -107,10 +116,8 @@ def facets_table() -> str:
     return "\n".join(rows)
 
 
-def ablation_table() -> str:
-    report = _load("ablation.json")
-    if report is None:
-        return "_No report yet: run `python -m tools.ablate_lexicon`._"
+@from_report("ablation.json", "python -m tools.ablate_lexicon")
+def ablation_table(report: list[dict[str, Any]]) -> str:
     used = [r for r in report if r["items"]]
     depended = sorted((r for r in report if r["lost"]), key=lambda r: (-r["lost"], r["entry"]))
     lines = [
@@ -150,10 +157,8 @@ def sweeps_table() -> str:
     return "\n".join(rows)
 
 
-def coverage_table() -> str:
-    report = _load("coverage.json")
-    if report is None:
-        return "_No report yet: run `python -m tools.coverage_report`._"
+@from_report("coverage.json", "python -m tools.coverage_report")
+def coverage_table(report: dict[str, Any]) -> str:
     rows = ["| cells | found / not found agreement | labelled tiltak among the top 3 |", "|---|---:|---:|"]
     for name in ("dev", "test", "all"):
         r = report[name]
@@ -164,10 +169,8 @@ def coverage_table() -> str:
     return "\n".join(rows) + f"\n\nSuggestions: {report['method']}."
 
 
-def english_table() -> str:
-    report = _load("english-legs.json")
-    if report is None:
-        return "_No report yet: run `python -m tools.english_legs`._"
+@from_report("english-legs.json", "python -m tools.english_legs")
+def english_table(report: dict[str, Any]) -> str:
     rows = ["| dev English questions answered with … | strict accuracy |", "|---|---:|"]
     rows += [f"| {k} | {v:.2f} |" for k, v in report.items() if k != "items"]
     return "\n".join(rows) + f"\n\n({report['items']} dev items asked in English; conversations count per turn.)"
