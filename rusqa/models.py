@@ -214,6 +214,7 @@ class Filters(Record):
 
     owner: str | None = Field(default=None, description="A unit named as owner, matched in owner, expansion or actor.")
     status: str | None = Field(default=None, description="A normalised status facet (lexicon/facets.yaml).")
+    negated: bool = Field(default=False, description="«annen status enn …», «other than …»: the facets are excluded.")
     risk: str | None = Field(default=None, description="A normalised risk facet.")
     year: int | None = Field(default=None, description="A year the deadline must name.")
     for_bydelene: bool | None = Field(default=None, description="City measures addressed to the districts.")
@@ -222,7 +223,8 @@ class Filters(Record):
 
     @property
     def any(self) -> bool:
-        return any(v not in (None, []) for v in self.model_dump().values())
+        """Whether any filter is set («negated» only qualifies the facets)."""
+        return any(v not in (None, [], False) for k, v in self.model_dump().items() if k != "negated")
 
 
 class Question(Record):

@@ -45,7 +45,7 @@ _QUANTITY = re.compile(
 _COUNTED_RECORDS = re.compile(r"\b(\w*tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
 # «Hva har NAV ansvar for», «which measures is Velferdsetaten responsible for», «tiltak der OF er ansvarlig»
 _INVERSE_OWNER = (
-    re.compile(r"\b(?:hva|hvilke(?: tiltak)?|hvor mange(?: tiltak)?) (?:har|er) (?P<x>.+?) (?:ansvar\w*|eier)\b"),
+    re.compile(r"\b(?:hva|hvilke(?: tiltak)?|hvor mange(?: tiltak)?)\b(?: i [\w -]+?)? (?:har|er) (?P<x>.+?) (?:ansvar\w*|eier)\b"),
     re.compile(r"\b(?:står|med|har) (?P<x>.+?) (?:som|står som) ansvarlig\w*\b"),
     re.compile(r"\bskal (?P<x>.+?) ha (?:hoved)?ansvar\w*\b"),
     re.compile(r"\b(?:der|hvor|som) (?P<x>.+?) (?:er|står som) ansvarlig\w*\b"),
@@ -56,6 +56,10 @@ _INVERSE_OWNER = (
 # «den første», «the second one»: a place in the last list. Source: the ordinals of Norwegian and English.
 _ORDINALS = ["første", "andre", "tredje", "fjerde", "femte", "first", "second", "third", "fourth", "fifth"]
 _ORDINAL = re.compile(r"\b(?:den|det|the) (" + "|".join(_ORDINALS) + r")\b")
+# «en annen status enn «Påbegynt»», «other than started»: the facet named is the one to leave out.
+_OTHER_THAN = re.compile(r"\b(?:annen|andre|annet) (?:status|risiko\w*) enn\b|\bother than\b")
+# A keyword string that opens with the record word asks for a set: «tiltak strukturelt nivå strategi 1».
+_KEYWORD_SET = re.compile(r"^\s*tiltak(?:ene)?\b(?!.*\b(?:hva|hvem|hvilke|hvor|når|who|what|which)\b)")
 _DEADLINE_WORDS = re.compile(r"\b(frist\w*|innen|deadline\w*|due|by)\b")
 
 
@@ -178,7 +182,8 @@ def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
         return Shape.ACROSS if shapes["across"].search(norm) else Shape.COUNT
     if shapes["across"].search(norm):
         return Shape.ACROSS
-    if shapes["set"].search(norm) or (filters.any and not filters.codes and re.search(r"\b(hvilke|which)\b", norm)):
+    asks_which = filters.any and not filters.codes and re.search(r"\b(hvilke|which)\b", norm)
+    if shapes["set"].search(norm) or asks_which or _KEYWORD_SET.search(norm):
         return Shape.SET
     if shapes["plan"].search(norm) and field is None:
         return Shape.PLAN
@@ -235,6 +240,7 @@ def read_filters(norm: str, shape_hint: bool, field: FieldName | None, codes: li
     return Filters(
         owner=owner,
         status=asked_facet("status", norm),
+        negated=bool(_OTHER_THAN.search(norm)),
         risk=risk,
         year=year,
         for_bydelene=for_bydelene,
@@ -382,6 +388,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     drop = _dropped(norm, english, field, shape, places)
     if filters.owner:
         drop |= set(filters.owner.split())
+    if filters.negated:  # the words of «annen status enn …» belong to the filter
+        drop |= {"annen", "andre", "annet", "enn", "other", "than"}
     for facet_field in ("status", "risk"):
         value = getattr(filters, facet_field)
         if value:

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from rusqa.answering import shapes
 from rusqa.answering.analyse import Vocabulary, analyse
 from rusqa.answering.llm import with_generated_answer
@@ -295,10 +297,19 @@ def owner_matches(live: LiveIndex, t: Tiltak, owner: str) -> bool:
     """
     known = live.owner_vocabulary
     actor = live.actor_tokens[t.id]
-    wanted = {w for w in tokenize(owner) if w in known or w in actor}
+    wanted = {w for w in tokenize(owner) if w in known or w in actor or _near(w, known)}
     if not wanted:
         return False
-    return wanted <= live.owner_tokens[t.id] or wanted <= actor
+    held = live.owner_tokens[t.id]
+    return all(w in held or _near(w, held) for w in wanted) or wanted <= actor
+
+
+def _near(word: str, tokens: frozenset[str]) -> bool:
+    """One edit away from a token of five letters or more: a plan's own typo («oppvekt» for «oppvekst»)."""
+    return len(word) >= 5 and any(
+        len(t) >= 5 and abs(len(t) - len(word)) <= 1 and Levenshtein.distance(word, t, score_cutoff=1) <= 1
+        for t in tokens
+    )
 
 
 def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
@@ -315,9 +326,9 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
             continue
         if f.for_bydelene and not t.for_bydelene:
             continue
-        if f.status and facet("status", t.status) != f.status:
+        if f.status and (facet("status", t.status) == f.status) == f.negated:
             continue
-        if f.risk and facet("risk", t.risk) != f.risk:
+        if f.risk and (facet("risk", t.risk) == f.risk) == f.negated:
             continue
         if f.year and f.year not in deadline_years(t.deadline):
             continue
