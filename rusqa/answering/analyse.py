@@ -22,6 +22,7 @@ from rusqa.lexicon import (
     field_words,
     frame_words,
     glossary,
+    glossary_phrases,
     lexicon,
 )
 from rusqa.models import FieldName, Filters, Plan, Question, Shape
@@ -395,6 +396,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         if value:
             drop |= {w for entry in lexicon_facet_words(facet_field, value) for w in entry.split()}
     subject_text = _CODE_GROUP.sub(" ", _CODE.sub(" ", norm))
+    if english:  # «consumption room» → «brukerrom»: a rendering of several words names one plan word
+        subject_text = _english_phrases().sub(lambda m: glossary_phrases()[m.group(0)], subject_text)
     titles = {t for p in plans if p.id in plan_ids for t in tokenize(p.title.split(":")[0])}
     if any(live_city(plans, plan_ids)):  # «Tryggere liv», «byplanen»: the plan's name is not the subject
         subject_text = _CITY_PLAN.sub(" ", subject_text)
@@ -426,6 +429,12 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         ordinal=_ORDINALS.index(next(g for g in ordinal.groups() if g)) % 5 + 1 if ordinal else None,
         dense_text=question,
     )
+
+
+@lru_cache(maxsize=1)
+def _english_phrases() -> re.Pattern[str]:
+    phrases = sorted(glossary_phrases(), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
 
 
 def live_city(plans: list[Plan], plan_ids: list[str]) -> list[str]:

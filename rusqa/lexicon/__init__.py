@@ -65,6 +65,17 @@ def glossary() -> dict[str, tuple[str, ...]]:
     return {english: tuple(dict.fromkeys(words)) for english, words in out.items()}
 
 
+@lru_cache(maxsize=1)
+def glossary_phrases() -> dict[str, str]:
+    """English renderings of several words → the plan word («consumption room» → «brukerrom»)."""
+    out: dict[str, str] = {}
+    for norwegian, english in renderings().items():
+        for phrase in english:
+            if len(_content_words(phrase)) >= 2:
+                out.setdefault(phrase, norwegian)
+    return out
+
+
 def english_of(words: list[str]) -> set[str]:
     """The English content words rendering any of these Norwegian words."""
     return {w for word in words for phrase in renderings().get(word, []) for w in _content_words(phrase)}
