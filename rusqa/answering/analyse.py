@@ -256,12 +256,13 @@ def search_concepts(
     *,
     english: bool,
     drop: set[str],
+    either: bool = False,
 ) -> list[list[str]]:
     """The question's subject as concepts: one token group per word (the word, its glossary renderings,
     its compound parts, the plans' words it begins, or the plans' own abbreviation for it)."""
     concepts: list[list[str]] = []
     seen: set[str] = set()
-    for segment, alternative in _segments(question):
+    for segment, alternative in _segments(question, either=either):
         found = _segment_concepts(segment, drop, vocab, english)
         if alternative and concepts and found:
             # «IPS / individuell jobbstøtte», «hasjavvenningsprogram (HAP)»: other names of the same thing
@@ -280,12 +281,16 @@ def search_concepts(
 _ALTERNATIVE = re.compile(r"\s/\s|\(([^()]*)\)")
 
 
-def _segments(question: str) -> list[tuple[str, bool]]:
-    """The question cut at « / » and around «( … )»; True marks a segment that names the same thing again."""
+_EITHER = re.compile(r"\s/\s|\s(?:eller|or)\s|\(([^()]*)\)")
+
+
+def _segments(question: str, *, either: bool = False) -> list[tuple[str, bool]]:
+    """The question cut at « / » and around «( … )» (and at «eller» / «or» when asked which plans have either
+    thing); True marks a segment that names the same thing again."""
     out: list[tuple[str, bool]] = []
     pos = 0
     pending = False
-    for match in _ALTERNATIVE.finditer(question):
+    for match in (_EITHER if either else _ALTERNATIVE).finditer(question):
         out.append((question[pos : match.start()], pending))
         if match.group(1) is not None:
             out.append((match.group(1), True))
@@ -401,7 +406,7 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     titles = {t for p in plans if p.id in plan_ids for t in tokenize(p.title.split(":")[0])}
     if any(live_city(plans, plan_ids)):  # «Tryggere liv», «byplanen»: the plan's name is not the subject
         subject_text = _CITY_PLAN.sub(" ", subject_text)
-    concepts = search_concepts(subject_text, vocab, english=english, drop=drop)
+    concepts = search_concepts(subject_text, vocab, english=english, drop=drop, either=shape == Shape.ACROSS)
     concepts = [g for g in concepts if not set(g) <= titles]  # «Ullerns ruspolitiske handlingsplan»: its name
     ignore = drop | stopwords() | (english_stopwords() if english else set())
     subject = [
