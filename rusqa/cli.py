@@ -464,6 +464,34 @@ def verdict_cmd(
         )
 
 
+@main.command("feedback")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of a table.")
+def feedback_cmd(as_csv: bool) -> None:
+    """List the feedback users gave on answers (👍 / 👎, comments; questions only where they shared them).
+
+    Example: rusqa feedback --csv > feedback.csv
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from rusqa.service.feedback import FeedbackStore, feedback_csv
+
+    with _user_errors():
+        items = FeedbackStore.in_dir(get_settings().data_dir).all()
+        if as_csv:
+            click.echo(feedback_csv(items), nl=False)
+            return
+        table = Table(title=f"Tilbakemeldinger ({len(items)})", show_lines=True)
+        for column in ("id", "når", "", "kommentar", "spørsmål (delt)", "svar", "kilder", "indeks"):
+            table.add_column(column, overflow="fold")
+        for f in items:
+            table.add_row(
+                str(f.id), f.at, "👍" if f.rating > 0 else "👎", f.comment, f.question or "–",
+                f.answer.splitlines()[0][:120] if f.answer else "", " ".join(f.cited), f.build_id,
+            )  # fmt: skip
+        Console().print(table)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep loopback).")
 @click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")

@@ -12,6 +12,8 @@ import csv
 import hashlib
 import tempfile
 import threading
+import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +45,8 @@ from rusqa.planning.coverage import (  # noqa: E402
 )
 from rusqa.planning.verdicts import Verdict, VerdictStore  # noqa: E402
 from rusqa.search.live import LiveIndex  # noqa: E402
+from rusqa.service.feedback import FeedbackStore  # noqa: E402
+from rusqa.service.logs import log_event  # noqa: E402
 from ui import render  # noqa: E402
 
 ALL = "Alle"
@@ -161,6 +165,16 @@ def tiltak_csv(rows: list[Tiltak]) -> str:
     return out.getvalue()
 
 
+class LastAnswers(OrderedDict[str, Answer]):
+    """The last answer of each recent conversation (at most 256), so 👍 / 👎 can refer to it."""
+
+    def __setitem__(self, key: str, value: Answer) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > 256:
+            self.popitem(last=False)
+
+
 class RusqaApp:
     """The app's state: one Assistant, and a Snapshot of the live build for the other tabs."""
 
@@ -169,6 +183,8 @@ class RusqaApp:
         self.out_dir = Path(tempfile.mkdtemp(prefix="rusqa-export-"))
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        # the last answer per conversation, for feedback on it; in memory only, bounded
+        self._last_answer: LastAnswers = LastAnswers()
 
     def snapshot(self) -> Snapshot:
         live = self.assistant.live
@@ -190,7 +206,8 @@ class RusqaApp:
         """One chat turn: answered in the conversation's state (kept per browser session, in memory only)."""
         history = list(history or [])
         shown = render.escape((question or "").strip()[:300]) or "(tomt spørsmål)"
-        conversation = Conversation(self.assistant, *(saved or (None, None)))
+        state, last, conversation_id = saved if saved else (None, None, uuid.uuid4().hex)
+        conversation = Conversation(self.assistant, state, last)
         try:
             text = clean_question(question, self.assistant.settings.max_question_chars)
             chosen = self.snapshot().choices.get(plan or "")
@@ -208,20 +225,57 @@ class RusqaApp:
                 render.context_markdown(conversation.state, None),
             )
         live = self.assistant.live
+        self.log_answer(answer, "chat")
         history += [
             {"role": "user", "content": shown},
             {"role": "assistant", "content": render.answer_markdown(answer)},
         ]
         sources = render.sources_html(answer, live.plan_by_id, live.tiltak_by_id, self.assistant.settings.plans_dir)
         context = render.context_markdown(conversation.state, live.plan_by_id)
-        return history, sources, "", conversation.saved(), context
+        self._last_answer[conversation_id] = answer  # for feedback on it (memory only)
+        return history, sources, "", (*conversation.saved(), conversation_id), context
+
+    def feedback(self, rating: int, comment: str, share: bool, saved: Any, history: list[dict[str, Any]] | None) -> str:
+        """Store 👍 / 👎 on the last answer of this conversation: the answer, its cited ids and the build —
+        the question only when the user ticked «del spørsmålet med forvalter»."""
+        answer = self._last_answer.get(saved[2]) if saved else None
+        if answer is None:
+            return render.note_html("Still et spørsmål først; tilbakemeldingen gjelder det siste svaret.")
+        FeedbackStore.in_dir(self.assistant.settings.data_dir).add(
+            rating,
+            answer.answer,
+            [c.record_id for c in answer.citations],
+            self.assistant.live.build_id,
+            comment=comment or "",
+            question=answer.question,
+            share_question=bool(share),
+        )
+        log_event("feedback", rating=rating, shared=bool(share), build_id=self.assistant.live.build_id)
+        return render.note_html(
+            "Takk! Tilbakemeldingen er lagret" + (" med spørsmålet." if share else " uten spørsmålet.")
+        )
+
+    def log_answer(self, answer: Answer, via: str) -> None:
+        """One JSON log line per answer: how long, what shape, abstained, how many cited — never the question."""
+        log_event(
+            "answer",
+            via=via,
+            latency_ms=round(answer.latency_ms, 1),
+            shape=answer.shape.value,
+            abstained=answer.abstained,
+            cited=len(answer.citations),
+            build_id=self.assistant.live.build_id,
+        )
 
     def api_answer(self, question: str, plan: str = "") -> dict[str, Any]:
         """The `ask --json` contract over the app's API; a bad question gives {"error": …}."""
         try:
-            return self.answer(question, plan).model_dump(mode="json")
+            answer = self.answer(question, plan)
         except InputError as exc:
+            log_event("refused_question", via="api", reason=type(exc).__name__)
             return {"question": str(question)[:200], "error": str(exc)}
+        self.log_answer(answer, "api")
+        return answer.model_dump(mode="json")
 
     # --- Tiltak -------------------------------------------------------------------------------
     def filter_rows(
@@ -398,10 +452,24 @@ def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
                 plan = gr.Dropdown(plan_choices, value=ALL, label="Avgrens til plan/bydel", elem_id="rq-plan")
                 send = gr.Button("Send", variant="primary", elem_id="rq-send")
                 clear = gr.Button("Tøm samtalen", elem_id="rq-clear")
+            with gr.Accordion("Var svaret riktig? Gi tilbakemelding", open=False, elem_id="rq-feedback"):
+                with gr.Row():
+                    up = gr.Button("👍 Riktig", elem_id="rq-fb-up")
+                    down = gr.Button("👎 Feil", elem_id="rq-fb-down")
+                remark = gr.Textbox(label="Kommentar (valgfritt)", max_length=2000, elem_id="rq-fb-comment")
+                share = gr.Checkbox(label="Del spørsmålet med forvalter", value=False, elem_id="rq-fb-share")
+                thanks = gr.HTML("", elem_id="rq-fb-note")
             gr.Examples(EXAMPLES, inputs=question, label="Eksempler (klikk for å bruke)")
         with gr.Column(scale=2):
             sources = gr.HTML(render.note_html("Kildene til svaret vises her."), label="Kilder", elem_id="rq-sources")
     saved = gr.State(None)  # the conversation's state, per browser session, in memory only
+    for button, rating in ((up, 1), (down, -1)):
+        button.click(
+            lambda c, s, st, h, r=rating: app.feedback(r, c, s, st, h),
+            [remark, share, saved, chatbot],
+            thanks,
+            api_visibility="private",
+        )
     inputs, outputs = [question, plan, chatbot, saved], [chatbot, sources, question, saved, context]
     question.submit(app.chat, inputs, outputs, api_visibility="private")
     send.click(app.chat, inputs, outputs, api_visibility="private")
@@ -493,30 +561,10 @@ QUEUE_MAX = 64
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Start the app (blocking); prints the address."""
-    app = RusqaApp()
-    demo = build_app(app)
-    threading.Thread(target=lambda: app.snapshot().coverage, daemon=True).start()  # warm the Dekning tab
-    # Retrieval is CPU-bound and the embedder is serialised: two workers for two cores; a bounded
-    # queue so an overload gets a clear «queue full» instead of unbounded waiting.
-    demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX)
-    _, url, _ = demo.launch(
-        server_name=host,
-        server_port=port,
-        share=False,
-        show_error=False,
-        css=CSS,
-        js=SET_LANG_JS,
-        head=SET_LANG_HEAD,
-        theme=gr.themes.Default(),
-        enable_monitoring=False,
-        mcp_server=False,
-        pwa=False,
-        quiet=True,
-        prevent_thread_lock=True,
-    )
-    print(f"rusqa kjører på {url}  (Ctrl+C for å stoppe)", flush=True)
-    demo.block_thread()
+    """Start the app (blocking) behind the FastAPI face (ui/server.py: /healthz, JSON logs)."""
+    from ui.server import serve
+
+    serve(host=host, port=port)
 
 
 if __name__ == "__main__":

@@ -30,3 +30,29 @@ def test_the_api_refuses_an_overlong_question_on_the_server(app_url: str) -> Non
 
     answer = Client(app_url, verbose=False).predict("hva " * 5000, "", api_name="/svar")
     assert answer["error"].startswith("Spørsmålet er for langt")
+
+
+def test_healthz_names_the_live_build_and_its_plans(app_url: str) -> None:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{app_url.rstrip('/')}/healthz", timeout=10) as response:
+        body = json.loads(response.read())
+    assert response.status == 200 and body["status"] == "ok" and body["build_id"]
+    assert "grorud-2023" in body["plans"] and body["uptime_s"] >= 0
+
+
+def test_no_log_line_holds_a_question(app_url: str, built_index_dir) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from gradio_client import Client
+
+    name = "Zyxwvut Quaggmire"  # a made-up person a caseworker might mention
+    Client(app_url, verbose=False).predict(
+        f"Hvem har ansvar for HAP i Grorud? Det gjelder {name}", "", api_name="/svar"
+    )
+    logs = list(built_index_dir.parent.glob("serve-*.log"))
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in logs)
+    assert name not in text and "Zyxwvut" not in text
+    events = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert any(e["event"] == "answer" and e["via"] == "api" for e in events)

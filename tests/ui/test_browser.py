@@ -114,6 +114,22 @@ def test_a_set_question_is_a_counted_list_with_working_citations(page: Any, app_
     shot(page, "09-chat-set-answer.png")
 
 
+def test_nothing_is_kept_in_the_browser_after_asking_and_reloading(page: Any, app_url: str) -> None:
+    open_app(page, app_url)
+    ask(page, "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")
+    page.reload()
+    page.wait_for_selector("#rq-question textarea", timeout=30_000)
+    stored = page.evaluate(
+        """async () => ({
+            local: Object.keys(localStorage),
+            session: Object.keys(sessionStorage),
+            idb: indexedDB.databases ? (await indexedDB.databases()).map(d => d.name) : [],
+        })"""
+    )
+    assert stored == {"local": [], "session": [], "idb": []}, stored
+    assert page.locator("#rq-chat .message").count() == 0  # the conversation is gone with the page
+
+
 def test_abstention_and_empty_question_are_told_plainly(page: Any, app_url: str) -> None:
     open_app(page, app_url)
     ask(page, "Hvem har ansvar for naloxonopplæring i Bergen?")

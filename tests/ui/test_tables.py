@@ -88,6 +88,20 @@ def test_a_follow_up_in_the_chat_answers_from_the_same_tiltak(app: RusqaApp) -> 
     assert "ullern" in history[-1]["content"]
 
 
+def test_feedback_on_the_last_answer_is_stored_with_its_sources(app: RusqaApp, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rusqa.service.feedback import FeedbackStore
+
+    monkeypatch.setattr(app.assistant.settings, "data_dir", tmp_path)
+    assert "Still et spørsmål først" in app.feedback(1, "", False, None, [])
+    history, _, _, saved, _ = app.chat("Hvem har ansvar for hasjavvenningsprogrammet i Grorud?", ALL, [])
+    assert "uten spørsmålet" in app.feedback(-1, "feil eier", False, saved, history)
+    assert "med spørsmålet" in app.feedback(1, "", True, saved, history)
+    first, second = FeedbackStore.in_dir(tmp_path).all()
+    assert (first.rating, first.comment, first.question) == (-1, "feil eier", None)
+    assert second.question == "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?"
+    assert first.cited == ["grorud-2023-t11"] and first.build_id == app.assistant.live.build_id
+
+
 def test_plan_filter_names_the_plan_in_the_question() -> None:
     grorud = Plan(
         id="grorud-2023", bydel="Grorud", title="T", period="2023–2028", layout="grorud", file="f", sha256="x"
