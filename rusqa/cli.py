@@ -492,8 +492,57 @@ def feedback_cmd(as_csv: bool) -> None:
         Console().print(table)
 
 
+@main.group("users")
+def users_group() -> None:
+    """Users and roles for `RUSQA_AUTH=basic` (and roles for `proxy`): reader or planner."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reader", "planner"]), default="reader", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin instead of a prompt.")
+def users_add(name: str, role: str, password_stdin: bool) -> None:
+    """Add a user or change their password and role (bcrypt hash in the users file).
+
+    Example: rusqa users add kari --role planner
+    """
+    from rusqa.service.auth import UserRole, UsersFile
+
+    with _user_errors():
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Passord", hide_input=True, confirmation_prompt=True)
+        UsersFile(get_settings().users_path).add(name, password, UserRole(role))
+        click.echo(f"{name} ({role}) lagret i {get_settings().users_path}")
+
+
+@users_group.command("remove")
+@click.argument("name")
+def users_remove(name: str) -> None:
+    """Remove a user. Example: rusqa users remove kari"""
+    from rusqa.service.auth import UsersFile
+
+    with _user_errors():
+        if not UsersFile(get_settings().users_path).remove(name):
+            raise InputError(f"no user `{name}` — see `rusqa users list`")
+        click.echo(f"{name} fjernet")
+
+
+@users_group.command("list")
+def users_list() -> None:
+    """List the users and their roles. Example: rusqa users list"""
+    from rusqa.service.auth import UsersFile
+
+    with _user_errors():
+        for name, role in UsersFile(get_settings().users_path).names():
+            click.echo(f"{name}\t{role}")
+
+
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep loopback).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (beyond loopback: set RUSQA_AUTH)."
+)
 @click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
@@ -504,6 +553,13 @@ def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
     from rusqa.search.build import current_build_id
 
     with _user_errors():
+        from rusqa.service.auth import AuthMode, check_bind
+
+        try:
+            mode = AuthMode(get_settings().auth)
+        except ValueError:
+            raise InputError("RUSQA_AUTH must be none, proxy or basic") from None
+        check_bind(host, mode)
         if current_build_id(get_settings().index_dir) is None:
             click.echo("Fant ingen indeks; bygger den først …", err=True)
             ctx.invoke(index_cmd, force=False)

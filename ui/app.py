@@ -45,6 +45,7 @@ from rusqa.planning.coverage import (  # noqa: E402
 )
 from rusqa.planning.verdicts import Verdict, VerdictStore  # noqa: E402
 from rusqa.search.live import LiveIndex  # noqa: E402
+from rusqa.service.auth import LOCAL_USER, User  # noqa: E402
 from rusqa.service.feedback import FeedbackStore  # noqa: E402
 from rusqa.service.logs import log_event  # noqa: E402
 from ui import render  # noqa: E402
@@ -185,6 +186,7 @@ class RusqaApp:
         self._lock = threading.Lock()
         # the last answer per conversation, for feedback on it; in memory only, bounded
         self._last_answer: LastAnswers = LastAnswers()
+        self.gate: Any = None  # ui.server.Gate when served with access control
 
     def snapshot(self) -> Snapshot:
         live = self.assistant.live
@@ -354,13 +356,26 @@ class RusqaApp:
         html = render.coverage_detail_html(row, cell, self.assistant.settings.plans_dir, city)
         return html, gr.update(choices=choices + others, value=choices[0][1] if choices else None)
 
+    def user_of(self, request: gr.Request | None) -> User:
+        """The signed-in user (a planner on an unguarded laptop)."""
+        if self.gate is None:
+            return LOCAL_USER
+        return self.gate.role_of(getattr(request, "username", None))
+
     def save_verdict(
         self, measure_id: str | None, plan_id: str | None, verdict: str | None, tiltak_id: str | None,
-        comment: str, who: str,
+        comment: str, who: str, request: gr.Request | None = None,
     ) -> tuple[str, str, str, str, str]:  # fmt: skip
-        """Store a planner's verdict; the matrix and the detail pane show it at once."""
+        """Store a planner's verdict; the matrix and the detail pane show it at once. Readers are refused."""
         snap = self.snapshot()
+        user = self.user_of(request)
+        guarded = self.gate is not None and self.gate.mode != "none"
         try:
+            if not user.may_decide_coverage:
+                log_event("refused", status=403, action="verdict", user=user.name)
+                raise InputError(f"{user.name} har lesetilgang; bare planleggere kan lagre vurderinger.")
+            if guarded:
+                who = user.name
             if not measure_id or not plan_id:
                 raise InputError("Velg et tiltak i byplanen og en bydel først.")
             kind = next((v for v, label in VERDICT_CHOICES if label == verdict), None)
@@ -372,6 +387,7 @@ class RusqaApp:
             if not (who or "").strip():
                 raise InputError("Skriv navnet ditt, så vi vet hvem som har vurdert.")
             self.verdicts.record(measure_id, plan_id, kind, who=who, tiltak=tiltak, comment=(comment or "")[:1000])
+            log_event("verdict", measure_id=measure_id, plan_id=plan_id, verdict=kind.value, user=who)
             note = render.note_html(f"Lagret: {render.VERDICT_LABEL[kind.value]} for {measure_id} × {plan_id}.")
         except InputError as exc:
             note = render.note_html(str(exc))

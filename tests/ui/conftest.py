@@ -33,7 +33,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(index_dir: Path, corpus_dir: Path | None = None) -> Iterator[str]:
+def running_app(
+    index_dir: Path, corpus_dir: Path | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Start `rusqa serve` on a free loopback port, wait until it answers, and kill it afterwards."""
     port = free_port()
     env = {
@@ -44,6 +46,7 @@ def running_app(index_dir: Path, corpus_dir: Path | None = None) -> Iterator[str
     }
     if corpus_dir is not None:
         env["RUSQA_CORPUS_DIR"] = str(corpus_dir)
+    env.update(extra_env or {})
     log = open(index_dir.parent / f"serve-{port}.log", "w+b")  # noqa: SIM115 (closed below)
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -60,7 +63,7 @@ def running_app(index_dir: Path, corpus_dir: Path | None = None) -> Iterator[str
                 log.seek(0)
                 raise RuntimeError(f"rusqa serve exited with {proc.returncode}:\n{log.read().decode(errors='replace')}")
             try:
-                urllib.request.urlopen(url, timeout=2).close()
+                urllib.request.urlopen(f"{url}healthz", timeout=2).close()  # open even behind access control
                 break
             except OSError:
                 if time.perf_counter() - started > STARTUP_TIMEOUT:
@@ -148,3 +151,15 @@ def verdict_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
     with running_app(index_dir) as url:
         yield url, rebuild
+
+
+@pytest.fixture(scope="module")
+def basic_auth_app(built_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with RUSQA_AUTH=basic: kari is a planner, ola a reader."""
+    from rusqa.service.auth import UserRole, UsersFile
+
+    users = tmp_path_factory.mktemp("auth") / "users.json"
+    UsersFile(users).add("kari", "korrekt-hest-batteri", UserRole.PLANNER)
+    UsersFile(users).add("ola", "lesepassord-12345", UserRole.READER)
+    with running_app(built_index_dir, extra_env={"RUSQA_AUTH": "basic", "RUSQA_USERS_FILE": str(users)}) as url:
+        yield url

@@ -212,6 +212,37 @@ def test_a_planners_verdict_is_kept_over_a_reload_and_a_rebuild(page: Any, verdi
         rebuild()
 
 
+def test_behind_basic_auth_a_planner_records_a_verdict_and_a_reader_is_refused(
+    browser: Any, basic_auth_app: str
+) -> None:
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(basic_auth_app, timeout=10)
+    assert refused.value.code == 401
+    for user, password, expected in (
+        ("ola", "lesepassord-12345", "lesetilgang"),
+        ("kari", "korrekt-hest-batteri", "Lagret"),
+    ):
+        context = browser.new_context(http_credentials={"username": user, "password": password}, locale="nb-NO")
+        page = context.new_page()
+        open_app(page, basic_auth_app)
+        page.get_by_role("tab", name="Dekning").click()
+        page.wait_for_selector(".rq-coverage tbody tr", timeout=60_000)
+        pick(page, "rq-c-measure", "18F")
+        pick(page, "rq-c-plan", "Ullern")
+        page.wait_for_function(
+            "document.querySelector('#rq-c-detail').innerText.includes('Kandidater')", timeout=30_000
+        )
+        page.get_by_label("Ikke dekket", exact=True).check()
+        page.locator("#rq-c-save").click()
+        page.wait_for_function(
+            f"document.querySelector('#rq-c-saved').innerText.includes('{expected}')", timeout=30_000
+        )
+        context.close()
+
+
 def test_script_in_plans_and_questions_does_not_run(page: Any, hostile_app_url: str) -> None:
     open_app(page, hostile_app_url)
     ask(page, f"Hvem har ansvar for opplæring i naloxon? {PAYLOAD}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 
 import pytest
@@ -18,11 +19,15 @@ def _ask(client, question: str) -> tuple[str, bool, list[str]]:  # type: ignore[
     return answer["answer"], answer["abstained"], [c["tiltak_id"] or c["section"] for c in answer["citations"]]
 
 
-def test_eight_clients_at_once_get_the_answers_one_client_gets(app_url: str) -> None:
+AUTH = {"Authorization": "Basic " + base64.b64encode(b"ola:lesepassord-12345").decode()}
+
+
+def test_eight_clients_at_once_get_the_answers_one_client_gets_behind_basic_auth(basic_auth_app: str) -> None:
     from gradio_client import Client
 
+    app_url = basic_auth_app
     questions = eval_questions()[: CLIENTS * PER_CLIENT]
-    single = Client(app_url, verbose=False)
+    single = Client(app_url, verbose=False, headers=AUTH)
     expected = {q: _ask(single, q) for q in dict.fromkeys(questions)}
 
     results: dict[int, list[tuple[str, tuple[str, bool, list[str]]]]] = {}
@@ -30,7 +35,7 @@ def test_eight_clients_at_once_get_the_answers_one_client_gets(app_url: str) -> 
 
     def client_run(n: int) -> None:
         try:
-            client = Client(app_url, verbose=False)
+            client = Client(app_url, verbose=False, headers=AUTH)
             mine = [questions[(n * PER_CLIENT + i) % len(questions)] for i in range(PER_CLIENT)]
             results[n] = [(q, _ask(client, q)) for q in mine]
         except BaseException as exc:  # reported below, with the client's number
