@@ -28,10 +28,19 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-browser:                    ## Debian's chromium for the browser tests (Playwright cannot download one here)
+AXE := .axe/node_modules/axe-core/axe.min.js
+
+browser: $(AXE)             ## Debian's chromium (Playwright cannot download one here) and axe-core for the browser tests
 	@command -v chromium >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+# axe-core from the npm registry, into a local folder; the browser tests inject it from this file.
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi; }
+	npm install --silent --no-audit --no-fund --prefix .axe axe-core@4.14.1
 
 index: setup                ## build the index if the plans, settings or code changed
 	$(BIN)/rusqa index

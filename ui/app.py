@@ -64,9 +64,30 @@ TILTAK_CSV_FIELDS = [
     "deadline", "status", "risk", "for_bydelene", "lines",
 ]  # fmt: skip
 # The page template says lang="en"; the app is Norwegian bokmål (WCAG 3.1.1), so set it on load.
-SET_LANG_JS = "() => { document.documentElement.lang = 'nb'; }"
+# Also: Gradio's chat scroll box is a scrollable region that a keyboard cannot reach (WCAG 2.1.1): make it
+# focusable and name it, now and whenever Gradio re-renders it.
+SET_LANG_JS = """() => {
+  document.documentElement.lang = 'nb';
+  const fix = () => document.querySelectorAll('#rq-chat .bubble-wrap').forEach((box) => {
+    if (box.tabIndex !== 0) { box.tabIndex = 0; box.setAttribute('aria-label', 'Samtale'); }
+  });
+  fix();
+  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+}"""
 SET_LANG_HEAD = "<script>document.documentElement.lang = 'nb';</script>"
 CSS = """
+/* WCAG 2.1 AA: Gradio's orange primary (white on #f97316, 2.8:1) and accent fail contrast; a dark blue passes
+   (white on #1d4ed8 is 6.7:1). A visible focus ring everywhere (2.4.7). */
+:root, .dark {
+  --color-accent: #1d4ed8; --color-accent-soft: #dbeafe;
+  --button-primary-background-fill: #1d4ed8; --button-primary-background-fill-hover: #1e3a8a;
+  --button-primary-border-color: #1d4ed8; --button-primary-text-color: #ffffff;
+  --button-primary-text-color-hover: #ffffff;
+}
+button.selected, [role="tab"][aria-selected="true"] { color: #1d4ed8 !important; }
+footer a, footer button { color: #374151 !important; }
+*:focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
+textarea:focus, input:focus { outline: 3px solid #1d4ed8 !important; outline-offset: 1px; }
 .rq-source { border: 1px solid #8a8a8a; border-radius: 6px; padding: .6rem .8rem; margin-bottom: .8rem; }
 .rq-source h3 { margin: 0 0 .2rem 0; font-size: 1rem; }
 .rq-num { font-weight: 700; }
@@ -454,7 +475,13 @@ def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
     with gr.Row():
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
-                label="Samtale", height=460, sanitize_html=True, render_markdown=True, elem_id="rq-chat"
+                label="Samtale",
+                height=460,
+                sanitize_html=True,
+                render_markdown=True,
+                elem_id="rq-chat",
+                buttons=[],  # Gradio's share and copy buttons have empty or English labels
+                feedback_options=None,
             )
             question = gr.Textbox(
                 label="Spørsmål",

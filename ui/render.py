@@ -42,11 +42,17 @@ def highlight(text: str, spans: Iterable[str]) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     """The chat message for an answer: escaped text, line breaks kept; abstentions marked as such."""
-    body = "<br>".join(escape(line) for line in answer.answer.splitlines())
+    body = "\n".join(_markdown_text(line) for line in answer.answer.splitlines())
     if answer.abstained:
-        return f"⚠️ **Ikke funnet i rusplanene**<br>{body}"
+        return f"**Ikke funnet i rusplanene.**\n{body}"
     refs = ", ".join(f"[{c.n}] {escape(c.tiltak_id or c.bydel)}" for c in answer.citations)
-    return f"{body}<br><br>**Kilder:** {refs} — se kildene ved siden av."
+    return f"{body}\n\n**Kilder:** {refs} — se kildene."
+
+
+def _markdown_text(line: str) -> str:
+    """A line of answer text as Markdown that renders as the same text (markup characters escaped)."""
+    text = escape(line)
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", text).replace("\n", " ")
 
 
 def context_markdown(context: Context | None, plans: dict[str, Plan] | None = None) -> str:

@@ -5,12 +5,8 @@ Screenshots go to screenshots/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 
@@ -18,36 +14,7 @@ from tests.ui.conftest import PAYLOAD, SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
 NALOXONE = "Hvem har ansvar for opplæring og utdeling av Naloxon-nesespray i bydel Grorud?"
-
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost", None}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("chromium is missing: run `make browser` (apt-get install chromium)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page; afterwards, nothing the page loaded may have come from off this machine
-    (fonts, scripts, analytics: a caseworker's browser must not call third parties)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
-    pg = context.new_page()
-    external: list[str] = []
-    pg.on("request", lambda r: external.append(r.url) if urlparse(r.url).hostname not in LOCAL_HOSTS else None)
-    yield pg
-    context.close()
-    assert not external, f"the page requested off-machine resources: {external[:5]}"
 
 
 def open_app(page: Any, url: str) -> None:
