@@ -223,6 +223,15 @@ def index_cmd(force: bool) -> None:
                 )
         for removed in report.cleaned or []:
             _err(f"fjernet en ufullstendig bygging fra et avbrutt løp: {removed}")
+        if report.built:
+            import getpass
+
+            from rusqa.service.logs import audit
+
+            audit(
+                settings.data_dir, "index_build", getpass.getuser(),
+                build_id=report.build_id, records=report.records, embedded=report.embedded, forced=force,
+            )  # fmt: skip
         click.echo(report.summary())
         if corpus.problems:
             _err(f"{len(corpus.problems)} plan(er) ble hoppet over; se over.")
@@ -459,6 +468,12 @@ def verdict_cmd(
             raise InputError(f"`{tiltak_id}` is not a tiltak of {plan_id} — see `rusqa tiltak --plan {plan_id}`")
         store = VerdictStore.in_dir(assistant.settings.data_dir)
         decision = store.record(measure_id, plan_id, verdict, who=who, tiltak=tiltak, comment=comment)
+        from rusqa.service.logs import audit
+
+        audit(
+            assistant.settings.data_dir, "verdict", who,
+            measure_id=measure_id, plan_id=plan_id, tiltak_id=tiltak_id, verdict=verdict.value, via="cli",
+        )  # fmt: skip
         click.echo(
             f"Lagret: {measure_id} × {plan_id}: {decision.verdict.value} {decision.tiltak_id} ({decision.who}, {decision.at})"
         )

@@ -47,7 +47,7 @@ from rusqa.planning.verdicts import Verdict, VerdictStore  # noqa: E402
 from rusqa.search.live import LiveIndex  # noqa: E402
 from rusqa.service.auth import LOCAL_USER, User  # noqa: E402
 from rusqa.service.feedback import FeedbackStore  # noqa: E402
-from rusqa.service.logs import log_event  # noqa: E402
+from rusqa.service.logs import audit, log_event  # noqa: E402
 from ui import render  # noqa: E402
 
 ALL = "Alle"
@@ -156,11 +156,13 @@ class Snapshot:
 
     def about(self) -> str:
         m = self.live.manifest
+        names = {"plans": "planer", "tiltak": "tiltak", "passages": "tekstavsnitt", "sections": "seksjoner"}
+        counts = m.get("counts", {})
         build = {
             "Indeks bygget": m.get("created", "?"),
             "Bygg-id": self.live.build_id,
-            "Embedder": m.get("embedder", {}).get("name", "?"),
-            "Poster": ", ".join(f"{k}: {v}" for k, v in m.get("counts", {}).items()),
+            "Språkmodell for meningssøk": m.get("embedder", {}).get("name", "?"),
+            "Poster": ", ".join(f"{v} {names.get(k, k)}" for k, v in counts.items()),
         }
         return render.about_html(self.live.plans, build, __version__)
 
@@ -408,7 +410,10 @@ class RusqaApp:
             if not (who or "").strip():
                 raise InputError("Skriv navnet ditt, så vi vet hvem som har vurdert.")
             self.verdicts.record(measure_id, plan_id, kind, who=who, tiltak=tiltak, comment=(comment or "")[:1000])
-            log_event("verdict", measure_id=measure_id, plan_id=plan_id, verdict=kind.value, user=who)
+            audit(
+                self.assistant.settings.data_dir, "verdict", who,
+                measure_id=measure_id, plan_id=plan_id, tiltak_id=tiltak_id if tiltak else None, verdict=kind.value,
+            )  # fmt: skip
             note = render.note_html(f"Lagret: {render.VERDICT_LABEL[kind.value]} for {measure_id} × {plan_id}.")
         except InputError as exc:
             note = render.note_html(str(exc))

@@ -39,6 +39,18 @@ def configure(stream: Any = None) -> logging.Logger:
     return logger
 
 
+def audit(data_dir: Any, event: str, who: str, **fields: Any) -> None:
+    """An audit record (who did what, when) appended to <data_dir>/audit.jsonl, and logged."""
+    from pathlib import Path
+
+    record = {"ts": datetime.now(UTC).isoformat(timespec="seconds"), "event": event, "who": who, **fields}
+    path = Path(data_dir) / "audit.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    log_event(event, who=who, **fields)
+
+
 def log_event(event: str, level: int = logging.INFO, **fields: Any) -> None:
     """Log one event with its fields; fields that could carry question text are refused."""
     leaked = _FORBIDDEN & set(fields)

@@ -117,6 +117,8 @@ def test_a_verdict_survives_a_forced_rebuild_and_is_exported(
     )
     assert done.returncode == 0, done.stderr
     assert rusqa_cli(["index", "--force"], built_index_dir).returncode == 0
+    audit = [json.loads(line) for line in (tmp_path / "data" / "audit.jsonl").read_text().splitlines()]
+    assert [a["event"] for a in audit] == ["verdict", "index_build"] and audit[0]["who"] == "kari"
     rows = [json.loads(line) for line in rusqa_cli(["coverage", "--json"], built_index_dir).stdout.splitlines()]
     row = next(r for r in rows if r["measure_id"] == "oslo-2026-14F")
     cell = next(c for c in row["cells"] if c["plan_id"] == "ullern")
