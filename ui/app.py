@@ -29,6 +29,7 @@ from rusqa import __version__  # noqa: E402
 from rusqa.answering.conversation import Conversation  # noqa: E402
 from rusqa.answering.qa import Assistant, clean_question  # noqa: E402
 from rusqa.errors import InputError  # noqa: E402
+from rusqa.facets import facet, facet_table  # noqa: E402
 from rusqa.models import Answer, Plan, Tiltak  # noqa: E402
 from rusqa.planning.browse import filter_tiltak, tiltak_record  # noqa: E402
 from rusqa.planning.coverage import (  # noqa: E402
@@ -58,7 +59,8 @@ EXAMPLES = [
     "Hva sier byens plan om lavterskel arbeidsrettede tiltak?",
     "Who is responsible for naloxone training in Grorud?",
 ]
-TABLE_HEADERS = ["Id", "Bydel", "Mål", "Tiltak", "Ansvarlig", "Frist", "Status", "Risiko"]
+TABLE_HEADERS = ["Id", "Plan", "Tiltak", "Ansvarlig", "Frist", "Status", "Risiko"]
+TABLE_WIDTHS: list[str | int] = ["10%", "9%", "35%", "20%", "12%", "7%", "7%"]  # every field within a laptop screen
 TILTAK_CSV_FIELDS = [
     "id", "plan_id", "bydel", "section", "goal", "text", "owner", "owner_expanded",
     "deadline", "status", "risk", "for_bydelene", "lines",
@@ -304,8 +306,9 @@ class RusqaApp:
 
     # --- Tiltak -------------------------------------------------------------------------------
     def filter_rows(
-        self, plan: str | None, owner: str, status: str | None, strategy: str | None, text: str
-    ) -> list[Tiltak]:
+        self, plan: str | None, owner: str, status: str | None, strategy: str | None, text: str,
+        risk: str | None = ALL,
+    ) -> list[Tiltak]:  # fmt: skip
         snap = self.snapshot()
         chosen = snap.choices.get(plan or "")
         rows = filter_tiltak(
@@ -317,13 +320,16 @@ class RusqaApp:
         )
         if strategy and strategy != ALL:
             rows = [t for t in rows if top_section(t) == strategy]
+        if risk and risk != ALL:
+            rows = [t for t in rows if facet("risk", t.risk) == risk]
         return rows
 
     def table(
-        self, plan: str | None, owner: str, status: str | None, strategy: str | None, text: str
-    ) -> tuple[Any, ...]:
-        rows = self.filter_rows(plan, owner, status, strategy, text)
-        values = [table_row(t) for t in rows] or [["", "", "", "", "", "", "", ""]]
+        self, plan: str | None, owner: str, status: str | None, strategy: str | None, text: str,
+        risk: str | None = ALL,
+    ) -> tuple[Any, ...]:  # fmt: skip
+        rows = self.filter_rows(plan, owner, status, strategy, text, risk)
+        values = [table_row(t) for t in rows] or [[""] * len(TABLE_HEADERS)]
         ids = [t.id for t in rows]
         note = f"{len(rows)} tiltak" if rows else "Ingen tiltak passer filtrene."
         export = write_file(self.out_dir, "rusqa-tiltak", tiltak_csv(rows))
@@ -427,10 +433,10 @@ def top_section(t: Tiltak) -> str:
 
 
 def table_row(t: Tiltak) -> list[str]:
-    owner = t.owner or ""
-    if t.owner_expanded and t.owner_expanded != t.owner:
-        owner += f" ({t.owner_expanded})"
-    return [t.id, t.bydel, t.goal or "", t.text, owner, t.deadline or "", t.status or "", t.risk or ""]
+    """One table row: the id, the plan, the tiltak shortened (the whole record opens below), the fields."""
+    code = t.id.removeprefix(f"{t.plan_id}-")
+    owner = render.shorten(t.owner_label or "", 80)
+    return [code, t.bydel, render.shorten(t.text, 110), owner, t.deadline or "", t.status or "", t.risk or ""]
 
 
 def coverage_note(snap: Snapshot) -> str:
@@ -534,6 +540,7 @@ def _tiltak_tab(app: RusqaApp, plan_choices: list[str], statuses: list[str], str
         owner = gr.Textbox(label="Ansvarlig inneholder", elem_id="rq-t-owner")
         status = gr.Dropdown(statuses, value=ALL, label="Status", elem_id="rq-t-status")
         strategy = gr.Dropdown(strategies, value=ALL, label="Strategi/kapittel", elem_id="rq-t-strategy")
+        risk = gr.Dropdown([ALL, *facet_table()["risk"]], value=ALL, label="Risiko", elem_id="rq-t-risk")
         text = gr.Textbox(label="Fritekst", elem_id="rq-t-text")
     values, _, csv_path, count, all_ids = app.table(ALL, "", ALL, ALL, "")
     note = gr.HTML(count, elem_id="rq-t-count")
@@ -544,6 +551,7 @@ def _tiltak_tab(app: RusqaApp, plan_choices: list[str], statuses: list[str], str
         wrap=True,
         label="Tiltak",
         max_height=520,
+        column_widths=TABLE_WIDTHS,
         elem_id="rq-t-table",
     )
     with gr.Row():
@@ -553,15 +561,16 @@ def _tiltak_tab(app: RusqaApp, plan_choices: list[str], statuses: list[str], str
         render.note_html("Velg et tiltak i tabellen eller i listen for å se hele posten."), elem_id="rq-t-record"
     )
     ids = gr.State(all_ids)
-    filters = [plan, owner, status, strategy, text]
+    filters = [plan, owner, status, strategy, text, risk]
     outputs = [table, pick, export, note, ids]
-    for dropdown in (plan, status, strategy):
+    for dropdown in (plan, status, strategy, risk):
         dropdown.change(app.table, filters, outputs, api_visibility="private")
     for box in (owner, text):
         box.submit(app.table, filters, outputs, api_visibility="private")
         box.blur(app.table, filters, outputs, api_visibility="private")
-    table.select(app.select_row, [ids], [record, pick], api_visibility="private")
-    pick.input(app.record, pick, record, api_visibility="private")
+    show = "() => document.querySelector('#rq-t-record')?.scrollIntoView({block: 'start'})"  # an opened record in view
+    table.select(app.select_row, [ids], [record, pick], api_visibility="private").then(None, js=show)
+    pick.input(app.record, pick, record, api_visibility="private").then(None, js=show)
 
 
 def _coverage_tab(app: RusqaApp, snap: Snapshot, tab: gr.Tab) -> None:

@@ -131,7 +131,7 @@ def tiltak_record_html(t: Tiltak, plan: Plan, plans_dir: Path) -> str:
     """The full record of one tiltak, as opened from the table."""
     flag = " · <strong>rettet til bydelene</strong>" if t.for_bydelene else ""
     return (
-        f"<article class='rq-source'><h3><code>{escape(t.id)}</code> — {escape(plan_name(plan))}</h3>"
+        f"<article class='rq-source' aria-live='polite'><h3><code>{escape(t.id)}</code> — {escape(plan_name(plan))}</h3>"
         f"<p class='rq-meta'>{escape(t.section)} · linje {t.lines[0]}–{t.lines[1]}{flag}</p>"
         f"{tiltak_fields_html(t)}{lines_html(plans_dir, plan, t.lines, open_=True)}</article>"
     )

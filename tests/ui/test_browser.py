@@ -121,11 +121,20 @@ def test_tiltak_table_filters_and_opens_a_record(page: Any, app_url: str) -> Non
     page.locator("#rq-t-text textarea, #rq-t-text input").first.fill("naloxon")
     page.keyboard.press("Enter")
     page.wait_for_function("/^[0-9] tiltak/.test(document.querySelector('#rq-t-count').innerText)", timeout=15_000)
-    page.locator("#rq-t-table").get_by_text("grorud-2023-t20", exact=True).first.click()
+    page.locator("#rq-t-table").get_by_text("t20", exact=True).first.click()
     page.wait_for_selector("#rq-t-record .rq-source", timeout=15_000)
     record = page.locator("#rq-t-record").inner_text()
     assert "Ansvarlig" in record and "Kildelinjer 471" in record
+    assert page.evaluate("document.querySelector('#rq-t-record').getBoundingClientRect().top") < 1000  # in view
     shot(page, "03-tiltak-filtered-record.png")
+    page.locator("#rq-t-text textarea, #rq-t-text input").first.fill("")
+    page.keyboard.press("Enter")
+    pick(page, "rq-t-risk", "høy")
+    page.wait_for_function("document.querySelector('#rq-t-count').innerText.startsWith('5 tiltak')", timeout=15_000)
+    header = page.locator("#rq-t-table").inner_text()
+    assert all(word in header for word in ("Ansvarlig", "Frist", "Status", "Risiko"))
+    box = page.locator("#rq-t-table").get_by_text("Risiko").first.bounding_box()
+    assert box is not None and box["x"] < 1400  # the fields an answer is checked against are on screen
 
 
 def test_dekning_shows_city_measures_against_district_plans(page: Any, app_url: str) -> None:
