@@ -71,7 +71,8 @@ def eval_table(report: dict[str, Any]) -> str:
         test = sets.get("test", {}).get("metrics", {}).get("kinds", {}).get(kind)
         old = base.get("test", {}).get("metrics", {}).get("kinds", {}).get(kind)
         lines.append(f"| {label} | {_cell(dev)} | {_cell(test)} | {_cell(old)} |")
-    overall = [s.get("metrics", {}).get("overall") for s in (sets.get("dev"), sets.get("test"), base.get("test"))]
+    chosen = (sets.get("dev"), sets.get("test"), base.get("test"))
+    overall = [(s or {}).get("metrics", {}).get("overall") for s in chosen]
     lines.append(f"| **all questions** | {_cell(overall[0])} | {_cell(overall[1])} | {_cell(overall[2])} |")
     extra = []
     for name in ("dev", "test"):
