@@ -13,7 +13,7 @@ from rusqa.ingest import ingest
 from rusqa.models import Role, Tiltak
 from rusqa.planning.coverage import measure_role
 from rusqa.planning.verdicts import SCHEMA_VERSION, Verdict, VerdictStore, schema_version
-from rusqa.settings import get_settings
+from rusqa.settings import Settings, get_settings
 from tests.conftest import rusqa_cli
 
 # Read from «Tryggere liv»: an item opening «Bydelene …» makes the districts lead; «i samarbeid med bydelene»,
@@ -107,9 +107,13 @@ def test_two_app_workers_write_at_once_and_nothing_is_lost(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_a_verdict_survives_a_forced_rebuild_and_is_exported(
-    built_index_dir: Path, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_verdict_survives_a_forced_rebuild_and_is_exported(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rusqa.search.build import build_index
+    from tests.conftest import EMBEDDING_CACHE
+
+    built_index_dir = tmp_path / "index"  # an index of its own: this test rebuilds it
+    settings = Settings(index_dir=built_index_dir, cache_dir=EMBEDDING_CACHE)
+    build_index(settings, ingest(settings.corpus_dir))
     monkeypatch.setenv("RUSQA_DATA_DIR", str(tmp_path / "data"))
     done = rusqa_cli(
         ["verdict", "oslo-2026-14F", "ullern", "--covers", "ullern-t5", "--who", "kari", "--comment", "kontaktpunktet"],
