@@ -307,7 +307,7 @@ class RusqaApp:
     # --- Tiltak -------------------------------------------------------------------------------
     def filter_rows(
         self, plan: str | None, owner: str, status: str | None, strategy: str | None, text: str,
-        risk: str | None = ALL,
+        risk: str | None = ALL, deadline: str = "",
     ) -> list[Tiltak]:  # fmt: skip
         snap = self.snapshot()
         chosen = snap.choices.get(plan or "")
@@ -322,13 +322,16 @@ class RusqaApp:
             rows = [t for t in rows if top_section(t) == strategy]
         if risk and risk != ALL:
             rows = [t for t in rows if facet("risk", t.risk) == risk]
+        wanted = (deadline or "").strip().casefold()[:100]
+        if wanted:
+            rows = [t for t in rows if wanted in (t.deadline or "").casefold()]
         return rows
 
     def table(
         self, plan: str | None, owner: str, status: str | None, strategy: str | None, text: str,
-        risk: str | None = ALL,
+        risk: str | None = ALL, deadline: str = "",
     ) -> tuple[Any, ...]:  # fmt: skip
-        rows = self.filter_rows(plan, owner, status, strategy, text, risk)
+        rows = self.filter_rows(plan, owner, status, strategy, text, risk, deadline)
         values = [table_row(t) for t in rows] or [[""] * len(TABLE_HEADERS)]
         ids = [t.id for t in rows]
         note = f"{len(rows)} tiltak" if rows else "Ingen tiltak passer filtrene."
@@ -540,6 +543,7 @@ def _tiltak_tab(app: RusqaApp, plan_choices: list[str], statuses: list[str], str
         owner = gr.Textbox(label="Ansvarlig inneholder", elem_id="rq-t-owner")
         status = gr.Dropdown(statuses, value=ALL, label="Status", elem_id="rq-t-status")
         strategy = gr.Dropdown(strategies, value=ALL, label="Strategi/kapittel", elem_id="rq-t-strategy")
+        deadline = gr.Textbox(label="Frist inneholder", elem_id="rq-t-deadline")
         risk = gr.Dropdown([ALL, *facet_table()["risk"]], value=ALL, label="Risiko", elem_id="rq-t-risk")
         text = gr.Textbox(label="Fritekst", elem_id="rq-t-text")
     values, _, csv_path, count, all_ids = app.table(ALL, "", ALL, ALL, "")
@@ -561,11 +565,11 @@ def _tiltak_tab(app: RusqaApp, plan_choices: list[str], statuses: list[str], str
         render.note_html("Velg et tiltak i tabellen eller i listen for å se hele posten."), elem_id="rq-t-record"
     )
     ids = gr.State(all_ids)
-    filters = [plan, owner, status, strategy, text, risk]
+    filters = [plan, owner, status, strategy, text, risk, deadline]
     outputs = [table, pick, export, note, ids]
     for dropdown in (plan, status, strategy, risk):
         dropdown.change(app.table, filters, outputs, api_visibility="private")
-    for box in (owner, text):
+    for box in (owner, text, deadline):
         box.submit(app.table, filters, outputs, api_visibility="private")
         box.blur(app.table, filters, outputs, api_visibility="private")
     show = "() => document.querySelector('#rq-t-record')?.scrollIntoView({block: 'start'})"  # an opened record in view

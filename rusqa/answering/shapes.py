@@ -76,7 +76,7 @@ def tiltak_label(t: Tiltak) -> str:
     code = printed_code(t)
     head = f"tiltak {code} " if code else "tiltaket "
     subject = t.goal if t.goal and not code else t.text
-    return f"{head}«{shorten(subject, 90)}»"
+    return f"{head}«{shorten(subject, 70)}»"
 
 
 def fields_line(t: Tiltak, skip: FieldName | None = None) -> str:
@@ -146,7 +146,7 @@ def value_answer(field: FieldName, sources: Sequence[Source], terms: Sequence[st
     rest = fields_line(t, skip=field)
     lines.append(f"Gjelder {tiltak_label(t)} i {plan_short(best.plan)}." + (f" ({rest})" if rest else ""))
     if t.goal and not printed_code(t) and terms:  # the label showed the goal: show the matching part of the text
-        lines.append(f"Tiltaket: «{best_sentences(t.text, terms, 140)}»")
+        lines.append(f"Tiltaket: «{best_sentences(t.text, terms, 110)}»")
     for n, other in enumerate(sources[1:], start=2):
         assert other.tiltak is not None
         other_value = other.tiltak.value(field)

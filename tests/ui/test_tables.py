@@ -53,6 +53,14 @@ def test_table_update_exports_the_filtered_rows_as_csv(app: RusqaApp) -> None:
     assert f"{len(ids)} tiltak" in note
 
 
+def test_every_printed_field_can_filter_the_table(app: RusqaApp) -> None:
+    ullern = next(choice for choice in app.snapshot().choices if choice.startswith("Ullern"))
+    *_, ids = app.table(ullern, "", ALL, ALL, "", ALL, "22")
+    assert ids and all("22" in (app.snapshot().live.tiltak_by_id[i].deadline or "") for i in ids)
+    _, _, _, _, high = app.table(GRORUD, "", ALL, ALL, "", "høy")
+    assert len(high) == 5
+
+
 def test_no_rows_says_so(app: RusqaApp) -> None:
     _, _, _, note, ids = app.table(ALL, "", ALL, ALL, "finnesikkeiplanene")
     assert ids == [] and "Ingen tiltak" in note
