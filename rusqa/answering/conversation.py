@@ -26,7 +26,12 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
     if question.anaphor and not question.plan_ids and not question.filters.codes:
         if state.record_id and question.shape in (Shape.VALUE, Shape.FACT):  # «når skal det evalueres?»
             return question.model_copy(update={"plan_ids": state.plan_ids}), state.record_id
-        if question.shape in (Shape.PLAN, Shape.SET, Shape.COUNT, Shape.ACROSS) and state.plan_ids:
+        narrows_a_set = question.shape in _SET_SHAPES and last.shape in _SET_SHAPES  # handled below
+        if (
+            question.shape in (Shape.PLAN, Shape.SET, Shape.COUNT, Shape.ACROSS)
+            and state.plan_ids
+            and not narrows_a_set
+        ):
             return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «is that plan still in force?»
     if question.concepts:
         return question, None
@@ -96,5 +101,12 @@ class Conversation:
                 subject=" ".join(resolved.subject),
                 listed=[c.record_id for c in answer.citations] if not single else [],
             )
-            self.last = resolved
+            # A follow-up pinned to the last tiltak keeps the subject that found it: «hva med Grorud?» after
+            # «når skal det evalueres?» asks the first question's subject of Grorud, with the new field.
+            keep_subject = pinned is not None and self.last is not None
+            self.last = (
+                self.last.model_copy(update={"field": resolved.field, "shape": resolved.shape, "text": resolved.text})
+                if keep_subject and self.last is not None
+                else resolved
+            )
         return answer.model_copy(update={"context": self.state})

@@ -1,0 +1,42 @@
+"""A conversation: follow-ups answered in the state the earlier turns left, against the real index."""
+
+from __future__ import annotations
+
+from rusqa.answering.conversation import Conversation
+
+
+def test_a_field_follow_up_and_a_place_switch(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    first = chat.ask("Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")
+    assert first.citations[0].record_id == "grorud-2023-t11"
+    second = chat.ask("og hva er fristen?")
+    assert second.answer.startswith("Frist: «Kontinuerlig» [1]") and second.citations[0].record_id == "grorud-2023-t11"
+    assert second.context is not None and second.context.field is not None and second.context.field.value == "deadline"
+    third = chat.ask("hva med Ullern?")
+    assert third.citations[0].record_id.startswith("ullern-") and third.answer.startswith("Frist:")
+
+
+def test_a_pronoun_follow_up_keeps_the_subject_for_the_next_place(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvar for erfaringskonsulenter i Ullern?")
+    pinned = chat.ask("når skal det evalueres?")
+    moved = chat.ask("hva med Grorud?")
+    assert pinned.citations[0].record_id.startswith("ullern-")
+    assert moved.citations[0].record_id.startswith("grorud-2023-") and moved.answer.startswith("Frist:")
+
+
+def test_thanks_gets_a_short_reply_and_keeps_the_state(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvar for HAP i Grorud?")
+    reply = chat.ask("takk!")
+    assert reply.abstained and not reply.citations and chat.state.record_id == "grorud-2023-t11"
+
+
+def test_a_list_then_how_many_of_them(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    listed = chat.ask("Hva har NAV ansvar for i Ullern?")
+    narrowed = chat.ask("hvor mange av dem har frist i 2022?")
+    assert len(listed.citations) == 11
+    assert narrowed.answer.split()[0].isdigit() and {c.record_id for c in narrowed.citations} <= {
+        c.record_id for c in listed.citations
+    }
