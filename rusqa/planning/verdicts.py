@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rusqa.errors import InputError
 from rusqa.models import Tiltak
+from rusqa.storage import SqliteFile
 
 SCHEMA_VERSION = 2
 FILE_NAME = "verdicts.sqlite"
@@ -95,7 +96,7 @@ class VerdictStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = SqliteFile(path)
         with self._connect() as db:
             migrate(db)
 
@@ -103,15 +104,8 @@ class VerdictStore:
     def in_dir(cls, data_dir: Path) -> VerdictStore:
         return cls(data_dir / FILE_NAME)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=30000")
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._file.connect()
 
     def record(
         self,

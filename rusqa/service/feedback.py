@@ -11,13 +11,13 @@ import csv
 import io
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rusqa.errors import InputError
+from rusqa.storage import SqliteFile
 
 FILE_NAME = "feedback.sqlite"
 SCHEMA = """
@@ -52,7 +52,7 @@ class Feedback:
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = SqliteFile(path)
         with self._connect() as db:
             db.execute(SCHEMA)
 
@@ -60,14 +60,8 @@ class FeedbackStore:
     def in_dir(cls, data_dir: Path) -> FeedbackStore:
         return cls(data_dir / FILE_NAME)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._file.connect()
 
     def add(
         self,
