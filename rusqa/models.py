@@ -194,7 +194,6 @@ class Context(Record):
     record_id: str | None = None
     field: FieldName | None = None
     subject: str = Field(default="", exclude=True, description="The subject words, for the chat's «Gjelder:» line.")
-    listed: list[str] = Field(default_factory=list, exclude=True, description="The records of the last list, in order.")
 
 
 class Answer(Record):
@@ -214,7 +213,6 @@ class Filters(Record):
 
     owner: str | None = Field(default=None, description="A unit named as owner, matched in owner, expansion or actor.")
     status: str | None = Field(default=None, description="A normalised status facet (lexicon/facets.yaml).")
-    negated: bool = Field(default=False, description="«annen status enn …», «other than …»: the facets are excluded.")
     risk: str | None = Field(default=None, description="A normalised risk facet.")
     year: int | None = Field(default=None, description="A year the deadline must name.")
     for_bydelene: bool | None = Field(default=None, description="City measures addressed to the districts.")
@@ -223,8 +221,8 @@ class Filters(Record):
 
     @property
     def any(self) -> bool:
-        """Whether any filter is set («negated» only qualifies the facets)."""
-        return any(v not in (None, [], False) for k, v in self.model_dump().items() if k != "negated")
+        """Whether any filter is set."""
+        return any(v not in (None, [], False) for v in self.model_dump().values())
 
 
 class Question(Record):
@@ -246,7 +244,6 @@ class Question(Record):
     quantity: bool = Field(default=False, description="The question asks for a number («hvor mange»).")
     corrected: dict[str, str] = Field(default_factory=dict, description="Typos repaired: typed → corpus word.")
     anaphor: bool = Field(default=False, description="It points back («det», «it», «den»): a follow-up.")
-    ordinal: int | None = Field(default=None, description="«den første» (1), «the second» (2): a place in a list.")
     dense_text: str = Field(default="", description="The question as embedded for the dense leg.")
 
     @property

@@ -48,17 +48,11 @@ _COUNTED_RECORDS = re.compile(r"\b(\w*tiltak\w*|measures?|actions?|initiatives?|
 _INVERSE_OWNER = (
     re.compile(r"\b(?:hva|hvilke(?: tiltak)?|hvor mange(?: tiltak)?)\b(?: i [\w -]+?)? (?:har|er) (?P<x>.+?) (?:ansvar\w*|eier)\b"),
     re.compile(r"\b(?:står|med|har) (?P<x>.+?) (?:som|står som) ansvarlig\w*\b"),
-    re.compile(r"\bskal (?P<x>.+?) ha (?:hoved)?ansvar\w*\b"),
     re.compile(r"\b(?:der|hvor|som) (?P<x>.+?) (?:er|står som) ansvarlig\w*\b"),
     re.compile(r"\b(?:what|which(?: measures| actions)?|how many(?: measures)?) (?:is|are|does|do) (?P<x>.+?) "
                r"(?:responsible|in charge|own|lead|run)\b"),
     re.compile(r"\b(?:owned|led|run) by (?P<x>[^?.,]+?)(?: in |$|\?)"),
 )  # fmt: skip
-# «den første», «the second one»: a place in the last list. Source: the ordinals of Norwegian and English.
-_ORDINALS = ["første", "andre", "tredje", "fjerde", "femte", "first", "second", "third", "fourth", "fifth"]
-_ORDINAL = re.compile(r"\b(?:den|det|the) (" + "|".join(_ORDINALS) + r")\b")
-# «en annen status enn «Påbegynt»», «other than started»: the facet named is the one to leave out.
-_OTHER_THAN = re.compile(r"\b(?:annen|andre|annet) (?:status|risiko\w*) enn\b|\bother than\b")
 # A keyword string that opens with the record word asks for a set: «tiltak strukturelt nivå strategi 1».
 _KEYWORD_SET = re.compile(r"^\s*tiltak(?:ene)?\b(?!.*\b(?:hva|hvem|hvilke|hvor|når|who|what|which)\b)")
 _DEADLINE_WORDS = re.compile(r"\b(frist\w*|innen|deadline\w*|due|by)\b")
@@ -241,7 +235,6 @@ def read_filters(norm: str, shape_hint: bool, field: FieldName | None, codes: li
     return Filters(
         owner=owner,
         status=asked_facet("status", norm),
-        negated=bool(_OTHER_THAN.search(norm)),
         risk=risk,
         year=year,
         for_bydelene=for_bydelene,
@@ -394,8 +387,6 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     drop = _dropped(norm, english, field, shape, places)
     if filters.owner:
         drop |= set(filters.owner.split())
-    if filters.negated:  # the words of «annen status enn …» belong to the filter
-        drop |= {"annen", "andre", "annet", "enn", "other", "than"}
     for facet_field in ("status", "risk"):
         value = getattr(filters, facet_field)
         if value:
@@ -416,7 +407,6 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         if w not in ignore and (not w.isdigit() or len(w) <= 2)
     ]
     anaphor = len(concepts) <= 1 and any(w in lexicon()["anaphora"] for w in re.findall(r"[^\W\d_]+", norm))
-    ordinal = _ORDINAL.search(norm)
     return Question(
         text=question,
         shape=shape,
@@ -431,7 +421,6 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         quantity=bool(_QUANTITY.search(norm)) and shape == Shape.FACT,
         corrected=corrected,
         anaphor=anaphor,
-        ordinal=_ORDINALS.index(next(g for g in ordinal.groups() if g)) % 5 + 1 if ordinal else None,
         dense_text=question,
     )
 

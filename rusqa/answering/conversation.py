@@ -19,10 +19,6 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
     """The question to answer in this state, and the record it is pinned to (None: search afresh)."""
     if last is None or question.shape == Shape.SMALLTALK:
         return question, None
-    if question.ordinal and state.listed and question.ordinal <= len(state.listed):  # «hvem har ansvar for den første?»
-        field = question.field or last.field
-        chosen = question.model_copy(update={"field": field, "shape": Shape.VALUE if field else Shape.FACT})
-        return chosen, state.listed[question.ordinal - 1]
     if question.anaphor and not question.plan_ids and not question.filters.codes:
         if state.record_id and question.shape in (Shape.VALUE, Shape.FACT):  # «når skal det evalueres?»
             return question.model_copy(update={"plan_ids": state.plan_ids}), state.record_id
@@ -99,7 +95,6 @@ class Conversation:
                 record_id=cited if single else None,
                 field=resolved.field,
                 subject=" ".join(resolved.subject),
-                listed=[c.record_id for c in answer.citations] if not single else [],
             )
             # A follow-up pinned to the last tiltak keeps the subject that found it: «hva med Grorud?» after
             # «når skal det evalueres?» asks the first question's subject of Grorud, with the new field.

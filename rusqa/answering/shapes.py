@@ -196,11 +196,10 @@ def describe_filters(filters: Filters, subject: Sequence[str]) -> str:
         parts.append("som byplanen retter til bydelene")
     if filters.owner:
         parts.append(f"der ansvarlig er «{filters.owner}»")
-    other = "en annen " if filters.negated else ""
     if filters.status:
-        parts.append(f"med {other}status {'enn' if other else ''} «{filters.status}»".replace("  ", " "))
+        parts.append(f"med status «{filters.status}»")
     if filters.risk:
-        parts.append(f"med {other}risiko {'enn' if other else ''} «{filters.risk}»".replace("  ", " "))
+        parts.append(f"med risiko «{filters.risk}»")
     if filters.year:
         parts.append(f"med frist i {filters.year}")
     if subject:
