@@ -45,7 +45,7 @@ def entries() -> list[tuple[str, str, str, Callable[[], Any]]]:
         )
     frames = frame_words()
     for word in sorted(frames):
-        out.append(("frame", word, "questions.yaml record/request words, quantifiers", lambda w=word: frames - {w}))
+        out.append(("frame", word, "questions.yaml record/request words", lambda w=word: frames - {w}))
     courtesy = courtesy_words()
     for word in sorted(courtesy):
         out.append(("courtesy", word, "questions.yaml courtesy", lambda w=word: courtesy - {w}))

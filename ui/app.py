@@ -152,10 +152,6 @@ class Snapshot:
     def coverage(self) -> list[Row]:
         return coverage_rows(self.live)
 
-    @cached_property
-    def coverage_csv_path(self) -> str:
-        return write_file(self.out_dir, "rusqa-dekning", coverage_csv(self.coverage))
-
     def about(self) -> str:
         m = self.live.manifest
         names = {"plans": "planer", "tiltak": "tiltak", "passages": "tekstavsnitt", "sections": "seksjoner"}

@@ -116,9 +116,11 @@ def _place_patterns() -> tuple[list[tuple[str, re.Pattern[str]]], list[tuple[str
     return [(n, re.compile(p)) for n, p in bydeler], [(n, re.compile(p)) for n, p in others]
 
 
-def place_names() -> list[str]:
+@lru_cache(maxsize=1)
+def place_names() -> tuple[str, ...]:
+    """Every place name of the lexicon, normalised (once per process)."""
     lex = lexicon()
-    return [normalise(n) for n in [*lex["oslo_bydeler"], *lex["other_places"]]]
+    return tuple(normalise(n) for n in [*lex["oslo_bydeler"], *lex["other_places"]])
 
 
 def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None]:
@@ -217,11 +219,9 @@ def typed_codes(question: str, english: bool) -> list[str]:
     return list(dict.fromkeys(f"{n}{letter.upper()}" for n, letter in found if letter.isupper() or not english))
 
 
-def read_filters(norm: str, shape_hint: bool, field: FieldName | None, codes: list[str] | None = None) -> Filters:
-    """Exact filters: codes always; facets, years, owner and «bydelene» when the question asks for a set."""
-    codes = codes if codes is not None else [f"{n}{letter.upper()}" for n, letter in _CODE.findall(norm)]
-    if not shape_hint:
-        return Filters(codes=list(dict.fromkeys(codes)))
+def read_filters(norm: str, field: FieldName | None, codes: list[str]) -> Filters:
+    """The exact filters a question names: codes, facets, years, owner and «bydelene» (only the codes count
+    unless the question turns out to ask for a set)."""
     group = _CODE_GROUP.search(norm)
     year = None
     if _DEADLINE_WORDS.search(norm):
@@ -377,9 +377,10 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     plan_ids, unknown = find_places(norm, plans)
     field = detect_field(norm)
     codes = typed_codes(question, english)
-    provisional = read_filters(norm, True, field, codes)
-    shape = detect_shape(norm, field, provisional)
-    filters = read_filters(norm, shape in (Shape.SET, Shape.COUNT), field, codes)
+    filters = read_filters(norm, field, codes)
+    shape = detect_shape(norm, field, filters)
+    if shape not in (Shape.SET, Shape.COUNT):
+        filters = Filters(codes=filters.codes)
     if filters.codes or filters.code_group or filters.for_bydelene:
         plan_ids = plan_ids or [p.id for p in plans if p.is_city_plan]
     named = [p.bydel for p in plans if p.id in plan_ids and not p.is_city_plan]

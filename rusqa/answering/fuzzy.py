@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -51,11 +52,16 @@ class Speller:
         self.frequencies = dict(frequencies)
         self.known = frozenset(known) | frozenset(self.frequencies)
         self._choices = [w for w in self.frequencies if len(w) >= MIN_LENGTH - 1]
+
+    @cached_property
+    def _folded(self) -> dict[str, str]:
+        """Words with æøå by the key they share with their spelling without («nivaa» → «nivå»); made on the
+        first unknown word, not at start-up."""
         folded: dict[str, str] = {}
         for word in sorted(self.known, key=lambda w: -self.frequencies.get(w, 0)):
             if word != fold(word):
                 folded.setdefault(ascii_key(word), word)
-        self._folded = folded
+        return folded
 
     def repair_word(self, word: str) -> str | None:
         """The corpus word a typo stands for, or None."""
