@@ -239,12 +239,14 @@ def index_cmd(force: bool) -> None:
 
 
 def _render_answer(answer: Any) -> str:
+    from rusqa.models import location
+
     lines = [answer.answer, ""]
     if answer.citations:
         lines.append("Kilder:")
         for c in answer.citations:
             where = f"{c.tiltak_id or c.section}"
-            lines.append(f"[{c.n}] {c.bydel} — {c.title} — {where} (linje {c.lines[0]}–{c.lines[1]})")
+            lines.append(f"[{c.n}] {c.bydel} — {c.title} — {where} ({location(c.lines, c.page)})")
             for text_line in c.text.splitlines():
                 lines.append(f"     {text_line}")
     return "\n".join(lines)
@@ -252,6 +254,9 @@ def _render_answer(answer: Any) -> str:
 
 def _answer_json(answer: Any, *, chat: bool = False) -> dict[str, Any]:
     record: dict[str, Any] = answer.model_dump(mode="json")
+    for citation in record["citations"]:  # the contract: only a citation from a PDF plan carries `page`
+        if citation.get("page") is None:
+            citation.pop("page", None)
     if chat:
         context = answer.context
         record["context"] = {

@@ -7,6 +7,16 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 LineRange = tuple[int, int]
+PageRange = tuple[int, int]
+
+
+def location(lines: LineRange, pages: PageRange | int | None = None) -> str:
+    """Where a record sits, as a citation says it: «side 7», «side 7–8», or «linje 120–131» for a text plan."""
+    if isinstance(pages, int):
+        pages = (pages, pages)
+    if pages:
+        return f"side {pages[0]}" if pages[0] == pages[1] else f"side {pages[0]}–{pages[1]}"
+    return f"linje {lines[0]}–{lines[1]}"
 
 
 class Record(BaseModel):
@@ -70,6 +80,7 @@ class Tiltak(Record):
     risk: str | None = Field(default=None, description="Risiko as printed.")
     for_bydelene: bool = Field(default=False, description="A city measure addressed to the districts.")
     lines: LineRange = Field(description="1-based, inclusive line range of the row in the source.")
+    pages: PageRange | None = Field(default=None, description="First and last page of the row (PDF plans only).")
 
     @property
     def owner_label(self) -> str | None:
@@ -98,6 +109,7 @@ class Passage(Record):
     section: str = Field(description="Section path joined with ` / `.")
     text: str = Field(description="The paragraph(s), whitespace collapsed, hyphenation re-joined.")
     lines: LineRange
+    pages: PageRange | None = Field(default=None, description="First and last page (PDF plans only).")
 
 
 class ParsedPlan(Record):
@@ -184,6 +196,7 @@ class Citation(Record):
     tiltak_id: str | None
     text: str = Field(description="The cited record's full cleaned text.")
     lines: LineRange
+    page: int | None = Field(default=None, description="The page the record starts on (PDF plans only).")
     record_id: str = Field(exclude=True, description="The cited record's id (the tiltak or passage id).")
 
 

@@ -88,12 +88,17 @@ def is_bullet(line: str) -> bool:
 
 
 def join_bullets(lines: Sequence[str]) -> str:
-    """Join a cell whose items are bullets: items separated by « • », continuation lines joined."""
+    """Join a cell whose items are bullets: items separated by « • », continuation lines joined.
+
+    When the cell's items are «•» bullets, a wrapped line that happens to begin with «-» continues
+    its item.
+    """
     items: list[list[str]] = []
+    dots = any(raw.lstrip().startswith("•") for raw in lines)
     for raw in lines:
         if not raw.strip():
             continue
-        if is_bullet(raw) or not items:
+        if (is_bullet(raw) and (not dots or raw.lstrip().startswith("•"))) or not items:
             items.append([strip_bullet(raw)])
         else:
             items[-1].append(raw)

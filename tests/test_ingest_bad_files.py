@@ -55,7 +55,7 @@ def _sparse(path: Path, size: int) -> None:
 CASES: dict[str, tuple[Callable[[Path], object], str, str, set[str]]] = {
     "missing file": (
         lambda c: (c / "plans" / GRORUD).unlink(),
-        "file not found — put the plan text there or fix `file:`",
+        "file not found — put the plan there or fix `file:`",
         GRORUD,
         ALL_PLANS - {"grorud-2023"},
     ),
@@ -67,7 +67,7 @@ CASES: dict[str, tuple[Callable[[Path], object], str, str, set[str]]] = {
     ),
     "binary file": (
         lambda c: (c / "plans" / GRORUD).write_bytes(b"%PDF-1.7\n\x00\x01\x02\xff" * 50),
-        "binary file, not plan text — extract the text",
+        "the name says text but the content is PDF — rename it (.pdf)",
         GRORUD,
         ALL_PLANS - {"grorud-2023"},
     ),
@@ -94,8 +94,8 @@ CASES: dict[str, tuple[Callable[[Path], object], str, str, set[str]]] = {
         ALL_PLANS,
     ),
     "unknown layout": (
-        lambda c: _edit_catalog(c, lambda plans: _entry(plans, "grorud-2023").update(layout="pdf")),
-        "unknown layout `pdf` — use one of",
+        lambda c: _edit_catalog(c, lambda plans: _entry(plans, "grorud-2023").update(layout="scanned")),
+        "unknown layout `scanned` — use one of",
         "catalog.yaml entry 2",
         ALL_PLANS - {"grorud-2023"},
     ),

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 from rusqa.answering.shapes import plan_name, shorten
-from rusqa.models import Answer, Citation, Context, ParsedPlan, Plan, Tiltak
+from rusqa.models import Answer, Citation, Context, ParsedPlan, Plan, Tiltak, location
 from rusqa.planning.browse import plan_record
 from rusqa.planning.coverage import STATUS_LABEL, Cell, Row
 from rusqa.search.documents import TILTAK_LABELS
@@ -105,7 +105,7 @@ def citation_html(c: Citation, plan: Plan, tiltak: Tiltak | None, spans: Sequenc
     """One numbered source: plan (with period warning), section, tiltak id, fields or passage, source lines."""
     head = f"<span class='rq-num'>[{c.n}]</span> {escape(plan_name(plan))}"
     ident = f"<code>{escape(c.tiltak_id)}</code>" if c.tiltak_id else "Tekstavsnitt"
-    meta = f"<p class='rq-meta'>{ident} · {escape(c.section)} · linje {c.lines[0]}–{c.lines[1]}</p>"
+    meta = f"<p class='rq-meta'>{ident} · {escape(c.section)} · {location(c.lines, c.page)}</p>"
     if tiltak is not None:
         body = tiltak_fields_html(tiltak, spans)
     else:
@@ -132,7 +132,7 @@ def tiltak_record_html(t: Tiltak, plan: Plan, plans_dir: Path) -> str:
     flag = " · <strong>rettet til bydelene</strong>" if t.for_bydelene else ""
     return (
         f"<article class='rq-source' aria-live='polite'><h3><code>{escape(t.id)}</code> — {escape(plan_name(plan))}</h3>"
-        f"<p class='rq-meta'>{escape(t.section)} · linje {t.lines[0]}–{t.lines[1]}{flag}</p>"
+        f"<p class='rq-meta'>{escape(t.section)} · {location(t.lines, t.pages)}{flag}</p>"
         f"{tiltak_fields_html(t)}{lines_html(plans_dir, plan, t.lines, open_=True)}</article>"
     )
 

@@ -340,6 +340,7 @@ def citations(sources: Sequence[Source]) -> list[Citation]:
             tiltak_id=s.doc.id if s.doc.kind == "tiltak" else None,
             text=s.doc.text,
             lines=s.doc.lines,
+            page=s.doc.pages[0] if s.doc.pages else None,
             record_id=s.doc.id,
         )
         for n, s in enumerate(sources, start=1)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rusqa.errors import CorpusError, RusqaError
-from rusqa.ingest import generic, grorud, nordre_aker, oslo, stovner, ullern
+from rusqa.ingest import generic, grorud, nordre_aker, oslo, stovner, tables, ullern
 from rusqa.ingest.catalog import load_catalog
 from rusqa.ingest.source import Source
 from rusqa.models import ParsedPlan, Passage, Plan, Tiltak
@@ -27,6 +27,8 @@ PARSERS: dict[str, Parser] = {
     "nordre_aker": nordre_aker.parse,
     "stovner": stovner.parse,
     "generic": generic.parse,
+    "pdf": tables.parse,
+    "docx": tables.parse,
 }
 
 

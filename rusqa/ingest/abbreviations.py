@@ -61,3 +61,39 @@ def _add(pairs: dict[str, list[str]], short: str, long: str) -> None:
     if start is None:
         return
     pairs.setdefault(short.lower(), []).append(" ".join(words[start:]).lower())
+
+
+# A plan's list of owner codes: «OF – Oppvekst og familie», «OF: Oppvekst og familie», «OF = …».
+_CODE = r"[A-ZÆØÅ][A-ZÆØÅa-zæøå]{0,2}[A-ZÆØÅ]{1,4}"
+_CODE_LINE = re.compile(rf"^\s*[•\-]?\s*({_CODE})\s*(?:[–—=:]|-\s)\s*([A-ZÆØÅa-zæøå].{{2,80}}?)\s*[.;,]?\s*$")
+_CODE_CELL = re.compile(rf"^{_CODE}$")
+_ABBREVIATION_HEADERS = ("forkortelse", "forkortelser", "kode", "koder", "förkortning", "akronym")
+
+
+def abbreviation_lines(lines: list[str]) -> dict[str, str]:
+    """Codes defined one per line, in a run of at least two such lines (a lone «OF: …» is prose)."""
+    found: dict[str, str] = {}
+    run: dict[str, str] = {}
+    for line in [*lines, ""]:
+        match = _CODE_LINE.match(line)
+        if match and match.group(2)[0].isupper():
+            run[match.group(1)] = match.group(2).rstrip(" .;,")
+            continue
+        if len(run) >= 2:
+            found.update(run)
+        run = {}
+    return found
+
+
+def abbreviation_table(table: object) -> dict[str, str]:
+    """A two-column table whose first column holds codes (with or without a «Forkortelse» header)."""
+    header: list[str] = getattr(table, "header", [])
+    rows = [row.cells for row in getattr(table, "rows", [])]
+    if len(header) != 2:
+        return {}
+    named = header[0].strip().casefold().rstrip(":") in _ABBREVIATION_HEADERS
+    body = rows if named else [header, *rows]
+    pairs = {" ".join(code.split()): " ".join(long.split()) for code, long in (r[:2] for r in body if len(r) >= 2)}
+    if len(pairs) < 2 or not all(_CODE_CELL.match(code) and long for code, long in pairs.items()):
+        return {}
+    return pairs

@@ -8,11 +8,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rusqa.errors import CorpusError
-from rusqa.models import LineRange, ParsedPlan, Passage, Plan, Section, Tiltak
+from rusqa.ingest.document import Document
+from rusqa.models import LineRange, PageRange, ParsedPlan, Passage, Plan, Section, Tiltak
 from rusqa.text import collapse, join_lines
 
-MAX_PLAN_BYTES = 20_000_000
+MAX_PLAN_BYTES = 50_000_000
 _BINARY_SAMPLE = 8192
+FILE_KINDS = {".pdf": "pdf", ".docx": "docx"}  # any other name is read as text
+KIND_NAMES = {"pdf": "PDF", "docx": "a Word document (.docx)", "text": "text"}
+_SUFFIX = {"pdf": "pdf", "docx": "docx", "text": "txt"}
+
+
+def sniff(data: bytes) -> str:
+    """What a file is by its first bytes: pdf, docx (a zip archive) or text."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    return "text"
 
 
 @dataclass(frozen=True)
@@ -23,21 +36,41 @@ class Source:
     lines: list[str]
     sha256: str
 
+    document: Document | None = None  # what the PDF / Word reader found; None for a text plan
+
     @classmethod
     def read(cls, path: Path) -> Source:
-        """Read and check a plan file; CorpusError names the file and what to do."""
+        """Read and check a plan file (text, PDF or Word); CorpusError names the file and what to do."""
         if not path.is_file():
-            raise CorpusError(f"{path}: file not found — put the plan text there or fix `file:` in corpus/catalog.yaml")
+            raise CorpusError(f"{path}: file not found — put the plan there or fix `file:` in corpus/catalog.yaml")
         size = path.stat().st_size  # checked before reading: a huge file must not be read into memory
         if size > MAX_PLAN_BYTES:
             raise CorpusError(
                 f"{path}: {size:,} bytes is too large for a plan (limit {MAX_PLAN_BYTES:,}) — check it is the right file"
             )
         data = path.read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
+        kind = sniff(data)
+        named = FILE_KINDS.get(path.suffix.casefold(), "text")
+        if kind != named:
+            raise CorpusError(
+                f"{path}: the name says {KIND_NAMES[named]} but the content is {KIND_NAMES[kind]} — "
+                f"rename it (.{_SUFFIX[kind]}) or export the plan again"
+            )
+        if kind == "pdf":
+            from rusqa.ingest import pdf
+
+            return cls.from_document(path, pdf.read(path), sha256)
+        if kind == "docx":
+            from rusqa.ingest import docx
+
+            return cls.from_document(path, docx.read(path), sha256)
         if not data.strip():
             raise CorpusError(f"{path}: the file is empty — re-export the plan's text or remove it from the catalog")
         if b"\x00" in data[:_BINARY_SAMPLE]:
-            raise CorpusError(f"{path}: this is a binary file, not plan text — extract the text (UTF-8) first")
+            raise CorpusError(
+                f"{path}: this is a binary file, not plan text — add it as PDF or .docx, or extract the text (UTF-8)"
+            )
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -45,7 +78,12 @@ class Source:
                 f"{path}: not UTF-8 (byte {exc.start}) — convert it, e.g. `iconv -f latin1 -t utf-8`"
             ) from None
         text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-        return cls(path=path, lines=text.split("\n"), sha256=hashlib.sha256(data).hexdigest())
+        return cls(path=path, lines=text.split("\n"), sha256=sha256)
+
+    @classmethod
+    def from_document(cls, path: Path, document: Document, sha256: str) -> Source:
+        """A PDF or Word plan: its lines are the text the reader wrote out."""
+        return cls(path=path, lines=document.lines, sha256=sha256, document=document)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -68,6 +106,12 @@ class PlanBuilder:
     passages: list[Passage] = field(default_factory=list)
     abbreviations: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    page_of: list[int] | None = None  # the page of each source line (PDF plans)
+
+    def pages(self, lines: LineRange) -> PageRange | None:
+        if not self.page_of:
+            return None
+        return (self.page_of[lines[0] - 1], self.page_of[min(lines[1], len(self.page_of)) - 1])
 
     def add_section(self, title: str, path: list[str], lines: LineRange) -> Section:
         section = Section(
@@ -94,11 +138,18 @@ class PlanBuilder:
         status: str | None = None,
         risk: str | None = None,
         for_bydelene: bool = False,
+        pages: PageRange | None = None,
     ) -> Tiltak:
         """Add a tiltak; its id is `<plan>-<code>` when the plan prints a code, else `<plan>-t<n>`."""
         ordinal = len(self.tiltak) + 1
+        record_id = f"{self.plan.id}-{code}" if code else f"{self.plan.id}-t{ordinal}"
+        if any(t.id == record_id for t in self.tiltak):
+            self.warnings.append(
+                f"tiltak number {code!r} is printed twice (line {lines[0]}); the second is {self.plan.id}-t{ordinal}"
+            )
+            record_id = f"{self.plan.id}-t{ordinal}"
         record = Tiltak(
-            id=f"{self.plan.id}-{code}" if code else f"{self.plan.id}-t{ordinal}",
+            id=record_id,
             plan_id=self.plan.id,
             bydel=self.plan.bydel,
             section=section,
@@ -111,6 +162,7 @@ class PlanBuilder:
             risk=_field(risk),
             for_bydelene=for_bydelene,
             lines=lines,
+            pages=pages or self.pages(lines),
         )
         self.tiltak.append(record)
         return record
@@ -126,6 +178,7 @@ class PlanBuilder:
             section=section,
             text=text,
             lines=lines,
+            pages=self.pages(lines),
         )
         self.passages.append(passage)
         return passage

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from rusqa.facets import deadline_years, facet
-from rusqa.models import LineRange, ParsedPlan, Passage, Plan, Record, Tiltak
+from rusqa.models import LineRange, PageRange, ParsedPlan, Passage, Plan, Record, Tiltak
 
 TILTAK_LABELS = (
     ("goal", "Mål"),
@@ -31,6 +31,7 @@ class Doc(Record):
     text: str = Field(description="The record's full cleaned text, as cited.")
     search_text: str = Field(description="What is embedded and BM25-indexed: plan, bydel, section and text.")
     lines: LineRange
+    pages: PageRange | None = Field(default=None, description="First and last page (PDF plans only).")
     fields: dict[str, str | int | bool] = Field(
         default_factory=dict,
         description="A tiltak's filterable fields as Chroma metadata: printed owner/deadline/status/risk, the goal, "
@@ -94,6 +95,7 @@ def to_doc(plan: Plan, record: Tiltak | Passage) -> Doc:
         text=text,
         search_text=f"{where} – {plan.title}\n{record.section}\n{text}",
         lines=record.lines,
+        pages=record.pages,
         fields=fields,
     )
 

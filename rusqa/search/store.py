@@ -96,9 +96,10 @@ class DenseStore:
                     "section": doc.section,
                     "line_start": doc.lines[0],
                     "line_end": doc.lines[1],
+                    **({"page_start": doc.pages[0], "page_end": doc.pages[1]} if doc.pages else {}),
                     **doc.fields,
                 },
-                excluded_embed_metadata_keys=["record_id", "line_start", "line_end"],
+                excluded_embed_metadata_keys=["record_id", "line_start", "line_end", "page_start", "page_end"],
             )
             for doc, vector in zip(docs, vectors, strict=True)
         ]

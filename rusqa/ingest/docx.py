@@ -1,0 +1,118 @@
+"""Word plans: python-docx reads headings, paragraphs and tables, in document order, into a `Document`.
+
+Merged cells are resolved (a horizontally merged cell, `gridSpan`, is read once per column it spans;
+a vertically merged one, `vMerge`, gives its text to every row it spans); bullets inside a cell stay
+bullets; heading styles give the sections. The archive is checked before it is opened: a zip bomb or
+a file that is not a Word document is refused with a line that says what to do.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from rusqa.errors import CorpusError
+from rusqa.ingest.document import Document
+
+MAX_UNPACKED_BYTES = 200_000_000
+MAX_RATIO = 200  # a member that inflates more than this is not a document
+
+
+def check_archive(path: Path) -> None:
+    """Refuse anything that is not a sane .docx before python-docx inflates it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            if "word/document.xml" not in names:
+                raise CorpusError(
+                    f"{path}: a zip archive but not a Word document (no word/document.xml) — save it as .docx"
+                )
+            total = sum(m.file_size for m in members)
+            worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
+            if total > MAX_UNPACKED_BYTES or (worst > MAX_RATIO and total > 10_000_000):
+                raise CorpusError(
+                    f"{path}: unpacks to {total:,} bytes ({worst:,.0f}× compressed) — a zip bomb, not a plan; "
+                    "ask for the original file"
+                )
+    except zipfile.BadZipFile:
+        raise CorpusError(f"{path}: not a valid .docx (the zip archive is damaged) — re-save it from Word") from None
+
+
+def read(path: Path) -> Document:
+    from docx import Document as open_docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    check_archive(path)
+    try:
+        word = open_docx(str(path))
+    except Exception as exc:
+        raise CorpusError(
+            f"{path}: python-docx cannot read it ({type(exc).__name__}) — re-save it as .docx from Word"
+        ) from None
+    document = Document()
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        nonlocal paragraph
+        document.prose(paragraph)
+        paragraph = []
+
+    for element in word.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            p = Paragraph(element, word)
+            text = p.text.strip()
+            level = _heading_level(p)
+            if level is not None and text:
+                flush()
+                if level == 0:
+                    document.prose([text])
+                else:
+                    document.heading(level, text)
+            elif text:
+                paragraph.append(_with_bullet(p, text))
+            else:
+                flush()
+        elif tag == "tbl":
+            flush()
+            _read_table(document, DocxTable(element, word))
+    flush()
+    return document
+
+
+def _heading_level(p: Any) -> int | None:
+    """«Heading 2» / «Overskrift 2» → 2; «Title» / «Tittel» → 0; None for body text."""
+    name = (p.style.name if p.style is not None else "") or ""
+    lowered = name.casefold()
+    if lowered in ("title", "tittel"):
+        return 0
+    for prefix in ("heading ", "overskrift "):
+        if lowered.startswith(prefix) and lowered[len(prefix) :].strip().isdigit():
+            return int(lowered[len(prefix) :])
+    return None
+
+
+def _with_bullet(p: Any, text: str) -> str:
+    name = ((p.style.name if p.style is not None else "") or "").casefold()
+    numbered = p._p.pPr is not None and p._p.pPr.numPr is not None
+    return f"• {text}" if ("list" in name or "liste" in name or numbered) else text
+
+
+def _cell_text(cell: Any) -> str:
+    return "\n".join(_with_bullet(p, p.text.strip()) for p in cell.paragraphs if p.text.strip())
+
+
+def _read_table(document: Document, table: Any) -> None:
+    rows = [[_cell_text(cell) for cell in row.cells] for row in table.rows]
+    if not rows:
+        return
+    if len(rows[0]) == 1:  # a one-column table is a box of text
+        document.prose([cell for row in rows for cell in row])
+        return
+    target = document.table(rows[0])
+    for cells in rows[1:]:
+        if any(c.strip() for c in cells) and [c.strip() for c in cells] != [h.strip() for h in rows[0]]:
+            document.row(target, cells)

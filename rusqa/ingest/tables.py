@@ -1,0 +1,143 @@
+"""The header-driven table reader: any `Document` (from a PDF, a Word file or a text) → records.
+
+A table is a tiltak table when its header row names a tiltak column and at least one of owner,
+frist, status or risiko (in any order and subset: «Nr. · Tiltak / Tiltaksbeskrivelse · Mål / Delmål
+/ Resultatmål · Ansvarlig / Ansvar · Frist · Status · Risiko»). A two-column table of codes and what
+they stand for, or a list of «OF – Oppvekst og familie» lines, is the plan's abbreviation list and
+expands the owners. Headings become sections, other blocks prose passages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rusqa.errors import CorpusError
+from rusqa.ingest.abbreviations import abbreviation_lines, abbreviation_table, expand_owner
+from rusqa.ingest.document import Document, Heading, Prose, Table
+from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
+from rusqa.models import ParsedPlan, Plan
+from rusqa.text import collapse, is_bullet, join_bullets, join_lines
+
+# Column headers as Norwegian plans print them (first word of the header cell, casefolded).
+COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
+    "code": ("nr", "nr.", "nummer", "id", "kode", "tiltaksnr", "tiltaksnummer"),
+    "goal": ("mål", "delmål", "resultatmål", "hovedmål", "målsetting", "effektmål"),
+    "text": ("tiltak", "tiltaksbeskrivelse", "beskrivelse", "aktivitet", "aktiviteter", "tiltakene"),
+    "owner": ("ansvarlig", "ansvar", "hovedansvar", "ansvarlige", "ansvarsenhet", "eier"),
+    "deadline": ("frist", "tidsfrist", "tidsplan", "tidspunkt", "periode", "når", "gjennomføring"),
+    "status": ("status",),
+    "risk": ("risiko", "risikovurdering"),
+}
+_HEADER_WORD = re.compile(r"[^\wæøåÆØÅ.]+")
+ROW_FIELDS = ("owner", "deadline", "status", "risk")
+
+
+def column_field(header: str) -> str | None:
+    """«Tiltaksbeskrivelse» → text, «Frist/Status» → deadline, «Ansvarlig enhet» → owner."""
+    words = [w for w in _HEADER_WORD.split(collapse(header).casefold()) if w]
+    if not words:
+        return None
+    first = words[0].rstrip(".") if words[0] != "nr." else "nr."
+    for name, labels in COLUMN_HEADERS.items():
+        if first in labels or words[0] in labels:
+            return name
+    return None
+
+
+def header_fields(header: list[str]) -> list[str | None]:
+    """The field each column holds; a field named twice keeps its first column."""
+    seen: set[str] = set()
+    fields: list[str | None] = []
+    for cell in header:
+        name = column_field(cell)
+        fields.append(name if name and name not in seen else None)
+        if name:
+            seen.add(name)
+    return fields
+
+
+def is_tiltak_header(header: list[str]) -> bool:
+    fields = set(header_fields(header))
+    return "text" in fields and bool(fields & set(ROW_FIELDS))
+
+
+def cell_text(raw: str) -> str:
+    """A cell's printed text: bullets joined with « • », wrapped lines re-joined."""
+    lines = [line for line in raw.split("\n") if line.strip()]
+    if lines and (is_bullet(lines[0]) or any(line.lstrip().startswith("•") for line in lines)):
+        return join_bullets(lines)
+    return join_lines(lines)
+
+
+def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
+    """Records from a Document whose lines are `source`'s lines."""
+    builder = PlanBuilder(plan)
+    builder.page_of = document.pages
+    builder.warnings.extend(document.warnings)
+    builder.abbreviations = _abbreviations(document, source)
+    path: list[str] = []
+    section = plan.title
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            path = [*path[: block.level - 1], block.title]
+            builder.add_section(block.title, path, block.lines)
+            section = SECTION_SEP.join(path)
+        elif isinstance(block, Prose):
+            add_prose(builder, source, section, *block.lines)
+        elif is_tiltak_header(block.header):
+            _read_tiltak(builder, block, section)
+        elif not abbreviation_table(block):
+            for row in block.rows:
+                text = " · ".join(cell_text(c) for c in row.cells if c.strip())
+                builder.add_passage(section, text, row.lines)
+    return builder.build()
+
+
+def _abbreviations(document: Document, source: Source) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for block in document.blocks:
+        if isinstance(block, Table):
+            found.update(abbreviation_table(block))
+        elif isinstance(block, Prose):
+            found.update(abbreviation_lines(source.span(*block.lines)))
+    return found
+
+
+def _read_tiltak(builder: PlanBuilder, table: Table, section: str) -> None:
+    fields = header_fields(table.header)
+    for row in table.rows:
+        values: dict[str, str] = {}
+        for name, raw in zip(fields, row.cells, strict=False):
+            if name and raw.strip():
+                values[name] = cell_text(raw)
+        if not values.get("text"):
+            continue
+        owner = values.get("owner")
+        builder.add_tiltak(
+            section=section,
+            lines=row.lines,
+            text=values["text"],
+            code=_code(values.get("code")),
+            goal=values.get("goal"),
+            owner=owner,
+            owner_expanded=expand_owner(owner, builder.abbreviations),
+            deadline=values.get("deadline"),
+            status=values.get("status"),
+            risk=values.get("risk"),
+            pages=row.pages,
+        )
+
+
+def _code(raw: str | None) -> str | None:
+    """A printed tiltak number usable in an id («11S», «3.2», «A-4»); None for anything longer."""
+    if not raw:
+        return None
+    code = raw.strip().rstrip(".")
+    return code if re.fullmatch(r"[\wæøåÆØÅ][\wæøåÆØÅ.\-]{0,9}", code) else None
+
+
+def parse(source: Source, plan: Plan) -> ParsedPlan:
+    """The `pdf` and `docx` layouts: whatever the file's reader found, read by its header rows."""
+    if source.document is None:
+        raise CorpusError(f"{source.path}: layout `{plan.layout}` needs a PDF or .docx file — use `generic` for text")
+    return read_document(source.document, plan, source)
