@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -100,13 +101,59 @@ def ingest_cmd() -> None:
                 missing,
             )
         Console().print(table)
-        for parsed in corpus.plans:
-            for warning in parsed.warnings:
-                _err(f"{parsed.plan.id}: {warning}")
+        for warning in corpus.warnings:
+            _err(f"advarsel: {warning}")
         for problem in corpus.problems:
             _err(problem)
         if corpus.problems:
             _err(f"{len(corpus.problems)} problem(er); de andre planene ble lest.")
+        if corpus.problems or corpus.warnings:
+            sys.exit(2)
+
+
+@main.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--bydel", required=True, help="The district the plan belongs to, e.g. Sagene.")
+@click.option("--title", help="The plan's title (default: its first line).")
+@click.option("--period", help="The period it covers, e.g. 2025–2028 (default: read from the title or first page).")
+@click.option("--dry-run", is_flag=True, help="Show the review and change nothing.")
+def add_cmd(file: Path, bydel: str, title: str | None, period: str | None, dry_run: bool) -> None:
+    """Add a new plan (PDF, Word or text): catalog entry, a review of what was found, and the index.
+
+    Only the new plan's records are embedded; a running app picks the plan up on its next question.
+    Exit 2 when the plan yields no tiltak or tiltak without an owner (it is still added; check it).
+
+    Example: rusqa add ~/Nedlastinger/rusplan-sagene.pdf --bydel Sagene --dry-run
+    """
+    import getpass
+
+    from rusqa.planning.add import add, review
+    from rusqa.search.build import build_index
+    from rusqa.service.logs import audit
+
+    with _user_errors():
+        settings = get_settings()
+        found = review(settings, file, bydel, title, period)
+        if dry_run:
+            click.echo(found.render())
+            click.echo("Tørrkjøring: ingenting er endret.")
+            sys.exit(2 if found.warnings else 0)
+        add(settings, file, found)
+        audit(
+            settings.data_dir, "plan_added", getpass.getuser(),
+            plan_id=found.plan.id, file=found.plan.file, sha256=found.plan.sha256, tiltak=len(found.parsed.tiltak),
+        )  # fmt: skip
+        corpus = _ingest(show_progress=False)
+        report = build_index(settings, corpus)
+        if report.built:
+            audit(settings.data_dir, "index_build", getpass.getuser(), build_id=report.build_id,
+                  records=report.records, embedded=report.embedded, forced=False)  # fmt: skip
+        found.build_summary = report.summary()
+        click.echo(found.render())
+        click.echo(f"La til {found.plan.id} i corpus/catalog.yaml og corpus/plans/{found.plan.file}.")
+        for problem in corpus.problems:
+            _err(problem)
+        if found.warnings:
             sys.exit(2)
 
 

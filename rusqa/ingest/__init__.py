@@ -43,6 +43,15 @@ class Corpus:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def warnings(self) -> list[str]:
+        """The parsers' own warnings and the completeness check, one line each, per plan."""
+        return [
+            line
+            for parsed in self.plans
+            for line in [*(f"{parsed.plan.id}: {w}" for w in parsed.warnings), *completeness(parsed)]
+        ]
+
     def plan(self, plan_id: str) -> ParsedPlan:
         for parsed in self.plans:
             if parsed.plan.id == plan_id:
@@ -56,6 +65,23 @@ class Corpus:
     def all_passages(self) -> Iterator[Passage]:
         for parsed in self.plans:
             yield from parsed.passages
+
+
+def completeness(parsed: ParsedPlan) -> list[str]:
+    """What makes a parsed plan suspect: no tiltak at all, or tiltak without an owner (never silent)."""
+    if not parsed.tiltak:
+        return [
+            f"{parsed.plan.id}: no tiltak found ({len(parsed.passages)} prose passages) — the plan's tables were not "
+            "recognised; check that its header row names the columns (Tiltak, Ansvarlig, Frist …) or add a parser"
+        ]
+    ownerless = [t.id for t in parsed.tiltak if not t.owner]
+    if ownerless:
+        shown = ", ".join(ownerless[:5]) + (" …" if len(ownerless) > 5 else "")
+        return [
+            f"{parsed.plan.id}: {len(ownerless)} of {len(parsed.tiltak)} tiltak have no owner ({shown}) — "
+            "check the Ansvarlig column in the plan"
+        ]
+    return []
 
 
 def parse_plan(plan: Plan, plans_dir: Path) -> ParsedPlan:
