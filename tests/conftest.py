@@ -25,15 +25,24 @@ RUSQA = Path(sys.executable).parent / "rusqa"
 
 
 def rusqa_cli(
-    args: list[str], index_dir: Path, *, cwd: Path = ROOT, stdin: str | None = None, timeout: int = 120
+    args: list[str],
+    index_dir: Path,
+    *,
+    cwd: Path = ROOT,
+    stdin: str | None = None,
+    timeout: int = 120,
+    corpus_dir: Path | None = None,
+    cache_dir: Path = EMBEDDING_CACHE,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `rusqa` command with a clean RUSQA_* environment pointing at index_dir."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUSQA_")}
     env.update(
         RUSQA_INDEX_DIR=str(index_dir),
-        RUSQA_CACHE_DIR=str(EMBEDDING_CACHE),
+        RUSQA_CACHE_DIR=str(cache_dir),
         RUSQA_DATA_DIR=os.environ.get("RUSQA_DATA_DIR", str(index_dir.parent / "data")),
     )
+    if corpus_dir is not None:
+        env["RUSQA_CORPUS_DIR"] = str(corpus_dir)
     return subprocess.run(
         [str(RUSQA), *args],
         env=env,

@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 
 from rusqa.answering.shapes import plan_name, shorten
+from rusqa.ingest.source import plan_lines
 from rusqa.models import Answer, Citation, Context, ParsedPlan, Plan, Tiltak, location
 from rusqa.planning.browse import plan_record
 from rusqa.planning.coverage import STATUS_LABEL, Cell, Row
@@ -70,9 +71,8 @@ def error_markdown(message: str) -> str:
 
 def source_lines(plans_dir: Path, plan: Plan, lines: tuple[int, int]) -> str | None:
     """The plan file's own lines for a record (at most MAX_SOURCE_LINES), or None if unreadable."""
-    try:
-        text = (plans_dir / plan.file).read_text(encoding="utf-8").splitlines()
-    except OSError:
+    text = plan_lines(plans_dir / plan.file)
+    if text is None:
         return None
     start, end = lines
     chosen = text[start - 1 : min(end, start - 1 + MAX_SOURCE_LINES)]

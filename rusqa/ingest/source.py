@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rusqa.errors import CorpusError
@@ -247,3 +248,16 @@ def add_prose(
 def _flush(builder: PlanBuilder, source: Source, section: str, group: list[tuple[int, int]]) -> None:
     text = " ".join(join_lines(source.span(*para)) for para in group)
     builder.add_passage(section, text, (group[0][0], group[-1][1]))
+
+
+@lru_cache(maxsize=32)
+def _lines_of(path: Path, mtime_ns: int) -> tuple[str, ...]:
+    return tuple(Source.read(path).lines)
+
+
+def plan_lines(path: Path) -> list[str] | None:
+    """A plan's lines as its records' line ranges count them (a PDF's or Word file's text as read); None if unreadable."""
+    try:
+        return list(_lines_of(path, path.stat().st_mtime_ns))
+    except (OSError, CorpusError):
+        return None

@@ -55,7 +55,9 @@ class AddReview:
             codes = ", ".join(f"{k} = {v}" for k, v in self.parsed.abbreviations.items())
             lines.append(f"Forkortelser: {codes}")
         if tiltak:
-            lines.append("Felt utfylt: " + " · ".join(f"{label} {n}/{len(tiltak)}" for label, n in self.filled().items()))
+            lines.append(
+                "Felt utfylt: " + " · ".join(f"{label} {n}/{len(tiltak)}" for label, n in self.filled().items())
+            )
             lines.append("Første rader:")
             for t in tiltak[:REVIEW_ROWS]:
                 where = f"side {t.pages[0]}" if t.pages else f"linje {t.lines[0]}"
@@ -81,7 +83,9 @@ def review(settings: Settings, file: Path, bydel: str, title: str | None, period
     if not bydel.strip():
         raise InputError("--bydel is empty — name the district, e.g. --bydel Sagene")
     source = Source.read(file)  # refuses a lying extension, a scan, an encrypted PDF, a zip bomb …
-    layout = _LAYOUT["pdf" if file.suffix.casefold() == ".pdf" else "docx" if file.suffix.casefold() == ".docx" else "text"]
+    layout = _LAYOUT[
+        "pdf" if file.suffix.casefold() == ".pdf" else "docx" if file.suffix.casefold() == ".docx" else "text"
+    ]
     head = [line.strip() for line in source.lines[:60] if line.strip()]
     title = (title or (head[0] if head else file.stem)).strip()
     period = period or _period(title) or next((p for line in head if (p := _period(line))), None)
@@ -93,7 +97,9 @@ def review(settings: Settings, file: Path, bydel: str, title: str | None, period
     taken = {p.id for p in plans}
     plan_id = base if base not in taken else next(f"{base}-{n}" for n in range(2, 100) if f"{base}-{n}" not in taken)
     name = f"{plan_id}{file.suffix.casefold() or '.txt'}"
-    plan = Plan(id=plan_id, bydel=bydel.strip(), title=title, period=period, layout=layout, file=name, sha256=source.sha256)
+    plan = Plan(
+        id=plan_id, bydel=bydel.strip(), title=title, period=period, layout=layout, file=name, sha256=source.sha256
+    )
     parsed = PARSERS[layout](source, plan)
     return AddReview(parsed=parsed, warnings=[*parsed.warnings, *completeness(parsed)])
 
@@ -108,7 +114,9 @@ def add(settings: Settings, file: Path, review_: AddReview) -> None:
     plan = review_.plan
     target = settings.corpus_dir / "plans" / plan.file
     if target.exists():
-        raise InputError(f"{target}: a file of that name is already in the corpus — remove it or choose another --bydel")
+        raise InputError(
+            f"{target}: a file of that name is already in the corpus — remove it or choose another --bydel"
+        )
     catalog = settings.corpus_dir / "catalog.yaml"
     text = catalog.read_text(encoding="utf-8")
     entry = "\n".join(

@@ -137,9 +137,7 @@ def _corpus(settings: Settings, diagnosis: Diagnosis, state: dict[str, Any]) -> 
     checks = [
         Check("corpus", "fail", problem, _fix_from(problem) or "fix the catalog entry") for problem in corpus.problems
     ]
-    checks += [
-        Check("corpus", "warn", warning, _fix_from(warning) or "check the plan") for warning in corpus.warnings
-    ]
+    checks += [Check("corpus", "warn", warning, _fix_from(warning) or "check the plan") for warning in corpus.warnings]
     if corpus.plans:
         checks.append(Check("corpus", "ok", f"{len(corpus.plans)} plans read from {settings.corpus_dir}"))
     return checks
