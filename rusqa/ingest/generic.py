@@ -1,13 +1,16 @@
-"""Fallback parser for a plan with no layout of its own: sections, passages, and simple tiltak.
+"""The `generic` layout: a plan with no parser of its own.
 
-Sections come from numbered headings («2 Forankring», «3.1 Bakgrunn») and short title lines;
-tiltak from `Tiltak:` / `Ansvarlig:` labelled blocks, the one tabular form that needs no layout.
+Tiltak come from tables found by their header rows (`rusqa.ingest.text_tables`: by column position
+or column by column), read by the shared table reader; a plan without such tables is read for
+`Tiltak:` / `Ansvarlig:` labelled blocks. Sections come from numbered headings («3.1 Bakgrunn»).
 """
 
 from __future__ import annotations
 
 import re
 
+from rusqa.ingest import tables, text_tables
+from rusqa.ingest.document import Table
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, is_blank
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import collapse, join_lines
@@ -34,6 +37,16 @@ def heading_level(line: str) -> int | None:
 
 
 def parse(source: Source, plan: Plan) -> ParsedPlan:
+    """A PDF or Word plan through the table reader; a text plan's header-driven tables, else labelled blocks."""
+    if source.document is not None:
+        return tables.read_document(source.document, plan, source)
+    document = text_tables.document(source)
+    if any(isinstance(b, Table) and tables.is_tiltak_header(b.header) and b.rows for b in document.blocks):
+        return tables.read_document(document, plan, source)
+    return _labelled(source, plan)
+
+
+def _labelled(source: Source, plan: Plan) -> ParsedPlan:
     builder = PlanBuilder(plan)
     path: list[str] = []
     start = 1

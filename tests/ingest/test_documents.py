@@ -98,7 +98,7 @@ def test_the_made_up_plan_in_a_new_layout_reads_completely(rendered: dict[str, P
         got = read_as(rendered[f"sagene-2025.{fmt}"], sagene.plan)
         assert [t.id for t in got.tiltak] == [t.id for t in sagene.tiltak]
         assert agreement(sagene, got) == 1.0
-        assert [t.section for t in got.tiltak][0].endswith("Innsatsområde A – Barn og unge")
+        assert got.tiltak[0].section.endswith("Innsatsområde A – Barn og unge")
 
 
 def test_word_merged_goal_cells_and_bulleted_cells(golden: dict[str, ParsedPlan], rendered: dict[str, Path]) -> None:
