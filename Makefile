@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test setup browser index lint typecheck pytest eval bench clean
+.PHONY: run test setup browser index lint typecheck pytest eval bench layouts clean
 
 run: setup index            ## start the chat app on http://127.0.0.1:7860 (builds the index if missing)
 	$(BIN)/rusqa serve
@@ -30,10 +30,10 @@ setup: $(STAMP)
 
 AXE := .axe/node_modules/axe-core/axe.min.js
 
-browser: $(AXE)             ## Debian's chromium (Playwright cannot download one here) and axe-core for the browser tests
-	@command -v chromium >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+browser: $(AXE)             ## Debian's chromium (Playwright cannot download one here), axe-core, and poppler's pdftotext for the ingest tests
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; fi; }
 
 # axe-core from the npm registry, into a local folder; the browser tests inject it from this file.
 $(AXE):
@@ -63,6 +63,9 @@ eval: setup index           ## strict gate on evals/dev/, report evals/test/, an
 
 bench: setup index          ## side-by-side benchmark against naive llama-index pipelines
 	$(BIN)/python -m bench.compare
+
+layouts: setup              ## leave-one-layout-out: PDF, Word and generic text readers against the hand parsers
+	$(BIN)/python -m tools.layouts
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT index/cache reports screenshots
