@@ -177,7 +177,23 @@ def english_table(report: dict[str, Any]) -> str:
     return "\n".join(rows) + f"\n\n({report['items']} dev items asked in English; conversations count per turn.)"
 
 
+@from_report("layouts.json", "make layouts")
+def layouts_table(report: dict[str, Any]) -> str:
+    """Leave-one-layout-out: each plan read by the generic paths, against its hand parser."""
+    paths = list(report["totals"])
+    rows = ["| plan | hand parser | " + " | ".join(paths) + " |", "|---|---:|" + "---:|" * len(paths)]
+    for plan_id, row in report["plans"].items():
+        cells = [f"{row[p]['exact']}/{row['hand parser tiltak']} ({row[p]['share']:.0%})" for p in paths]
+        rows.append(f"| {plan_id} | {row['hand parser tiltak']} | " + " | ".join(cells) + " |")
+    totals = [f"**{t['exact']}/{t['of']} ({t['share']:.0%})**" for t in report["totals"].values()]
+    rows.append("| **all** | " + str(next(iter(report["totals"].values()))["of"]) + " | " + " | ".join(totals) + " |")
+    fq = report["field_questions_test"]
+    answered = " · ".join(f"{name}: {value:.2f}" for name, value in fq.items())
+    return "\n".join(rows) + f"\n\nTest-set field questions (strict), index built from each path only: {answered}."
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
+    "layouts": layouts_table,
     "coverage": coverage_table,
     "sweeps": sweeps_table,
     "english-legs": english_table,

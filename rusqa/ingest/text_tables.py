@@ -133,9 +133,7 @@ def _by_position(doc: Document, source: Source, n: int, fields: list[str | None]
             _NUMBERED.match(line) and not parts[0] and len(cells_by_position(line)) == 1
         ):
             break
-        one_line_value = any(parts[i] and fields[i] in _ONE_LINE for i in range(len(fields)))
-        row_has_one_line = cells is not None and any(cells[i] and fields[i] in _ONE_LINE for i in range(len(fields)))
-        if cells is None or (one_line_value and row_has_one_line):
+        if cells is None or _starts_row(fields, parts, cells):
             if cells is not None:
                 table.rows.append(Row(["\n".join(c) for c in cells], (first, m - 1)))
             cells, first = [[] for _ in fields], m
@@ -146,6 +144,19 @@ def _by_position(doc: Document, source: Source, n: int, fields: list[str | None]
     if cells is not None:
         table.rows.append(Row(["\n".join(c) for c in cells], (first, m - 1)))
     return m
+
+
+def _starts_row(fields: list[str | None], parts: list[str], cells: list[list[str]]) -> bool:
+    """A line starts a new row when a one-line column (Nr., Frist, Status, Risiko) gets a second value;
+    in a table without one, when the owner column does while the tiltak column starts on the same line."""
+    columns = range(len(fields))
+    if any(f in _ONE_LINE for f in fields):
+        return any(parts[i] and fields[i] in _ONE_LINE for i in columns) and any(
+            cells[i] and fields[i] in _ONE_LINE for i in columns
+        )
+    owner = fields.index("owner") if "owner" in fields else None
+    text = fields.index("text")
+    return owner is not None and bool(parts[owner] and parts[text] and cells[owner])
 
 
 def _cut(line: str, starts: list[int]) -> list[str]:
