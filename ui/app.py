@@ -101,6 +101,15 @@ textarea:focus, input:focus { outline: 3px solid #1d4ed8 !important; outline-off
 mark { background: #ffe066; color: #000; padding: 0 .1rem; }
 .rq-none { border-left: 6px solid #b35c00; padding-left: .8rem; }
 .rq-scroll { overflow-x: auto; }
+/* On a phone the sources come directly under the conversation, before the question box and the rest
+   (the two columns become one; the chat column's children join the row so that they can be ordered). */
+@media (max-width: 720px) {
+  #rq-chat-row { flex-direction: column !important; flex-wrap: nowrap !important; }
+  #rq-chat-col { display: contents !important; }
+  #rq-chat-col > * { order: 3; }
+  #rq-chat-col > #rq-chat { order: 1; }
+  #rq-sources-col { order: 2; min-width: 0 !important; }
+}
 .rq-coverage { border-collapse: collapse; font-size: .9rem; }
 .rq-coverage th, .rq-coverage td { border: 1px solid #8a8a8a; padding: .4rem; vertical-align: top; text-align: left; }
 .rq-coverage th[scope=row] { min-width: 18rem; font-weight: 400; }
@@ -482,8 +491,8 @@ def build_app(app: RusqaApp | None = None) -> gr.Blocks:
 
 def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
     limit = app.assistant.settings.max_question_chars
-    with gr.Row():
-        with gr.Column(scale=3):
+    with gr.Row(elem_id="rq-chat-row"):
+        with gr.Column(scale=3, elem_id="rq-chat-col"):
             chatbot = gr.Chatbot(
                 label="Samtale",
                 height=460,
@@ -513,7 +522,7 @@ def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
                 share = gr.Checkbox(label="Del spørsmålet med forvalter", value=False, elem_id="rq-fb-share")
                 thanks = gr.HTML("", elem_id="rq-fb-note")
             gr.Examples(EXAMPLES, inputs=question, label="Eksempler (klikk for å bruke)")
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, elem_id="rq-sources-col"):
             sources = gr.HTML(render.note_html("Kildene til svaret vises her."), label="Kilder", elem_id="rq-sources")
     saved = gr.State(None)  # the conversation's state, per browser session, in memory only
     for button, rating in ((up, 1), (down, -1)):

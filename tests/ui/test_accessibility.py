@@ -90,3 +90,24 @@ def test_ask_read_the_sources_open_a_record_and_export_by_keyboard_alone(page: A
     with page.expect_download(timeout=15_000) as download:
         page.keyboard.press("Enter")
     assert download.value.suggested_filename.endswith(".csv")
+
+
+@pytest.mark.parametrize(("width", "under"), [(390, True), (1400, False)])
+def test_the_sources_sit_beside_the_answer_on_a_laptop_and_directly_under_it_on_a_phone(
+    browser: Any, app_url: str, width: int, under: bool
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="nb-NO")
+    page = context.new_page()
+    open_app(page, app_url)
+    ask(page, "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")
+    page.wait_for_selector("#rq-sources .rq-source", timeout=30_000)
+    chat = page.locator("#rq-chat").bounding_box()
+    sources = page.locator("#rq-sources").bounding_box()
+    question = page.locator("#rq-question").bounding_box()
+    if under:
+        assert 0 <= sources["y"] - (chat["y"] + chat["height"]) < 60  # nothing between the answer and its sources
+        assert question["y"] > sources["y"]
+    else:
+        assert sources["x"] > chat["x"] + chat["width"] - 5 and abs(sources["y"] - chat["y"]) < 120
+    shot(page, f"12-sources-{width}.png")
+    context.close()
