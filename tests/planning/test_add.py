@@ -48,10 +48,10 @@ def test_a_dry_run_shows_the_review_and_changes_nothing(files: dict[str, Path], 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
 def test_an_added_plan_is_answerable_with_citations_naming_the_page(
-    fmt: str, files: dict[str, Path], corpus: Path, tmp_path: Path
+    fmt: str, files: dict[str, Path], corpus: Path, tmp_path: Path, built_index_dir: Path
 ) -> None:
     index, cache = tmp_path / "index", tmp_path / "cache"
-    shutil.copytree(EMBEDDING_CACHE, cache)  # the five plans' embeddings; a fresh title makes the new plan's new
+    shutil.copytree(EMBEDDING_CACHE, cache)  # the five plans, cached by built_index_dir
     assert rusqa_cli(["index"], index, corpus_dir=corpus, cache_dir=cache).returncode == 0
     title = f"Rusforebyggende handlingsplan for bydel Sagene 2025–2028 ({uuid.uuid4().hex[:8]})"
     run = rusqa_cli(["add", str(files[fmt]), "--bydel", "Sagene", "--title", title], index, corpus_dir=corpus,
