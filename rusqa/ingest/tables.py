@@ -13,6 +13,7 @@ import re
 
 from rusqa.errors import CorpusError
 from rusqa.ingest.abbreviations import abbreviation_lines, abbreviation_table, expand_owner
+from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.document import Document, Heading, Prose, Table
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
 from rusqa.models import ParsedPlan, Plan
@@ -61,9 +62,12 @@ def is_tiltak_header(header: list[str]) -> bool:
     return "text" in fields and bool(fields & set(ROW_FIELDS))
 
 
-def cell_text(raw: str) -> str:
-    """A cell's printed text: bullets joined with « • », wrapped lines re-joined."""
+def cell_text(raw: str, words: PlanWords | None = None) -> str:
+    """A cell's printed text: bullets joined with « • », wrapped lines re-joined (and, in a text export,
+    words a narrow column broke without a hyphen, by the plan's own vocabulary)."""
     lines = [line for line in raw.split("\n") if line.strip()]
+    if words is not None:
+        lines = words.rejoin(lines)
     if lines and (is_bullet(lines[0]) or any(line.lstrip().startswith("•") for line in lines)):
         return join_bullets(lines)
     return join_lines(lines)
@@ -75,6 +79,7 @@ def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
     builder.page_of = document.pages
     builder.warnings.extend(document.warnings)
     builder.abbreviations = _abbreviations(document, source)
+    words = PlanWords(source.lines) if source.document is None else None  # a text export's broken words
     path: list[str] = []
     section = plan.title
     for block in document.blocks:
@@ -85,7 +90,7 @@ def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
         elif isinstance(block, Prose):
             add_prose(builder, source, section, *block.lines)
         elif is_tiltak_header(block.header):
-            _read_tiltak(builder, block, section)
+            _read_tiltak(builder, block, section, words)
         elif not abbreviation_table(block):
             for row in block.rows:
                 text = " · ".join(cell_text(c) for c in row.cells if c.strip())
@@ -103,13 +108,13 @@ def _abbreviations(document: Document, source: Source) -> dict[str, str]:
     return found
 
 
-def _read_tiltak(builder: PlanBuilder, table: Table, section: str) -> None:
+def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWords | None) -> None:
     fields = header_fields(table.header)
     for row in table.rows:
         values: dict[str, str] = {}
         for name, raw in zip(fields, row.cells, strict=False):
             if name and raw.strip():
-                values[name] = cell_text(raw)
+                values[name] = cell_text(raw, words)
         if not values.get("text"):
             continue
         owner = values.get("owner")

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import re
 
+from rusqa.facets import facet, facet_table
 from rusqa.ingest.document import Document, Heading, Prose, Row, Table
 from rusqa.ingest.source import Source, is_blank
 from rusqa.ingest.tables import ROW_FIELDS, column_field
-from rusqa.text import collapse
+from rusqa.text import collapse, normalise
 
 _GAP = re.compile(r"\S+(?: \S+)*")  # cells of a layout line: runs separated by two or more spaces
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-ZÆØÅ].{1,80})$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:side\s*)?\d{1,4}(?:\s*(?:av|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _ROW_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
 _ONE_LINE = {"code", "deadline", "status", "risk"}
+_CLOSED = {"status", "risk"}  # columns whose printed values are a closed list (rusqa/lexicon/facets.yaml)
 _SHORT_WORDS = 4
 
 
@@ -194,6 +196,10 @@ def _by_column(doc: Document, source: Source, n: int, fields: list[str | None], 
     blocks, end = _blocks(source, n + 1)
     if fields == ["text", "owner"]:
         _two_columns(table, source, blocks)
+    elif fields[-1] in _CLOSED and len(fields) >= 3:
+        _closed_tail(table, source, blocks, fields)
+    elif fields[-1] == "owner" and fields[0] == "goal":
+        _owners_after(table, source, blocks, fields)
     else:
         k = len(fields)
         cells: list[tuple[str, int, int]] = []
@@ -209,6 +215,131 @@ def _by_column(doc: Document, source: Source, n: int, fields: list[str | None], 
                     table.rows.append(Row([c[0] for c in cells], (cells[0][1], cells[-1][2])))
                     cells = []
     return end
+
+
+_CODED = re.compile(r"^\s*(\d{1,3}[A-ZÆØÅ]{0,2})[.)]\s+(?=\S)")
+
+
+def _is_short(lines: list[str]) -> bool:
+    return all(len(line.split()) <= 3 and len(line) <= 30 and line[:1].isupper() for line in lines)
+
+
+def _owners_after(table: Table, source: Source, blocks: list[tuple[int, int]], fields: list[str | None]) -> None:
+    """Mål, then numbered tiltak («1F. …»), then their owners as a run of short blocks, one per tiltak.
+
+    A block that begins with a tiltak number starts a tiltak; a block of short capitalised lines is the
+    owner of the earliest tiltak still without one; any other block continues the last tiltak while
+    some tiltak of the group still wait for their owner, and is the next group's Mål when none does.
+    """
+    rows: list[dict[str, object]] = []
+    goal: list[str] = []
+    text_column, owner_column = fields.index("text"), fields.index("owner")
+    for start, end in blocks:
+        lines = [line.strip() for line in source.span(start, end) if line.strip()]
+        numbered = _CODED.match(lines[0])
+        waiting = [r for r in rows if not r["owner"]]
+        if numbered:
+            rows.append({"code": numbered.group(1), "goal": list(goal), "text": [lines[0][numbered.end() :], *lines[1:]],
+                         "owner": [], "lines": (start, end)})  # fmt: skip
+        elif _is_short(lines):
+            if waiting:
+                waiting[0]["owner"] = lines
+                waiting[0]["lines"] = (waiting[0]["lines"][0], end)  # type: ignore[index]
+        elif rows and waiting:
+            rows[-1]["text"] += lines  # type: ignore[operator]
+        else:
+            goal = lines
+    if "code" not in fields:  # the printed numbers become the tiltak's codes (and ids)
+        table.header.insert(0, "Nr.")
+    for r in rows:
+        cells = [""] * len(fields)
+        cells[0] = "\n".join(r["goal"])  # type: ignore[arg-type]
+        cells[text_column] = "\n".join(r["text"])  # type: ignore[arg-type]
+        cells[owner_column] = "\n".join(r["owner"])  # type: ignore[arg-type]
+        if "code" in fields:
+            cells[fields.index("code")] = str(r["code"])
+        else:
+            cells.insert(0, str(r["code"]))
+        table.rows.append(Row(cells, r["lines"]))  # type: ignore[arg-type]
+
+
+def _closed_value(field: str, text: str) -> tuple[str, str] | None:
+    """(what is left, the value) when text ends with a printed value of a closed column (status, risiko)."""
+    words = text.rstrip().split()
+    for size in (3, 2, 1):
+        if (
+            len(words) >= size
+            and facet(field, " ".join(words[-size:])) is not None
+            and (size == len(words) or facet(field, " ".join(words[-size - 1 :])) is None)
+        ):
+            candidate = " ".join(words[-size:])
+            if normalise(candidate) in _printed(field):
+                return " ".join(words[:-size]), candidate
+    return None
+
+
+def _printed(field: str) -> set[str]:
+    return {word for entry in facet_table()[field].values() for word in entry["printed"]}
+
+
+def _closed_tail(table: Table, source: Source, blocks: list[tuple[int, int]], fields: list[str | None]) -> None:
+    """Cells column by column, where the last column is a closed vocabulary (risiko / status).
+
+    A row ends at the block whose last line ends with a value of the last column. Its cells are taken
+    from the end: the closed columns' values (whole blocks, or the end of a shared line), then one
+    block per open column (frist, ansvarlig) and the first block as the Mål; the blocks between are the
+    tiltak. A row with more blocks than that begins with what a page break cut off the row before:
+    those blocks go to the previous row's columns, in order.
+    """
+    pending: list[list[str]] = []
+    first_line = 0
+    k = len(fields)
+    for start, end in blocks:
+        lines = [line.strip() for line in source.span(start, end) if line.strip()]
+        if not pending:
+            first_line = start
+        pending.append(lines)
+        if _closed_value(str(fields[-1]), lines[-1]) is None:
+            continue
+        cells = _take_row(pending, fields)
+        extra = len(pending) - k
+        if cells is not None and extra > 0 and table.rows and fields[0] == "goal":
+            previous = table.rows[-1]
+            for i, remnant in enumerate(pending[:extra]):
+                previous.cells[min(i, k - 1)] += "\n" + "\n".join(remnant)
+            cells = _take_row(pending[extra:], fields)
+        if cells is not None:
+            table.rows.append(Row(cells, (first_line, end)))
+        pending = []
+
+
+def _take_row(blocks: list[list[str]], fields: list[str | None]) -> list[str] | None:
+    """The row's cells from its blocks, read from the end (see _closed_tail); None if they do not fit."""
+    tail = [list(b) for b in blocks]
+    values: dict[int, str] = {}
+    column = len(fields) - 1
+    while column >= 0 and fields[column] in _CLOSED and tail:
+        found = _closed_value(str(fields[column]), tail[-1][-1])
+        if found is None:
+            break
+        rest, values[column] = found
+        if rest:
+            tail[-1][-1] = rest
+        else:
+            tail[-1].pop()
+            if not tail[-1]:
+                tail.pop()
+        column -= 1
+    while column >= 0 and fields[column] not in ("text", "goal") and tail:
+        values[column] = "\n".join(tail.pop())
+        column -= 1
+    if not tail or column < 0:
+        return None
+    if fields[0] == "goal" and column > 0:
+        values[0] = "\n".join(tail.pop(0))
+    text_column = fields.index("text")
+    values[text_column] = "\n".join(line for block in tail for line in block)
+    return [values.get(i, "") for i in range(len(fields))]
 
 
 def _split_block(lines: list[str]) -> list[str]:

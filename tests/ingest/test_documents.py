@@ -127,7 +127,7 @@ def test_a_pdftotext_layout_export_is_read_by_column_position(rendered: dict[str
     assert agreement(sagene, got) == 1.0
 
 
-def test_the_generic_text_reader_finds_most_tiltak_with_their_owner_in_the_original_exports(
+def test_the_generic_text_reader_finds_six_in_ten_tiltak_with_their_owner_in_the_original_exports(
     golden: dict[str, ParsedPlan],
 ) -> None:
     """No hand parser: the column-by-column exports are read by header rows alone (measured in reports/layouts.json)."""
@@ -136,7 +136,7 @@ def test_the_generic_text_reader_finds_most_tiltak_with_their_owner_in_the_origi
         got = parse_plan(gold.plan.model_copy(update={"layout": "generic"}), CORPUS / "plans")
         by_text = {t.text: t.owner for t in got.tiltak}
         found += sum(1 for t in gold.tiltak if t.text in by_text and by_text[t.text] == t.owner)
-    assert found / sum(len(g.tiltak) for g in golden.values()) >= 0.45
+    assert found / sum(len(g.tiltak) for g in golden.values()) >= 0.6
 
 
 def read_as_text(path: Path, like: Plan) -> ParsedPlan:
