@@ -14,6 +14,7 @@ from typing import Any
 
 from rusqa.errors import CorpusError
 from rusqa.ingest.document import Document
+from rusqa.ingest.tables import is_tiltak_header
 
 MAX_UNPACKED_BYTES = 200_000_000
 MAX_RATIO = 200  # a member that inflates more than this is not a document
@@ -105,14 +106,29 @@ def _cell_text(cell: Any) -> str:
     return "\n".join(_with_bullet(p, p.text.strip()) for p in cell.paragraphs if p.text.strip())
 
 
+def _row_cells(row: Any) -> list[str]:
+    """A row's cell texts, one per grid column: a cell merged across columns (gridSpan) is read in its
+    first column and left empty in the others, so that one printed value fills one field."""
+    texts: list[str] = []
+    previous = None
+    for cell in row.cells:
+        texts.append("" if cell._tc is previous else _cell_text(cell))
+        previous = cell._tc
+    return texts
+
+
 def _read_table(document: Document, table: Any) -> None:
-    rows = [[_cell_text(cell) for cell in row.cells] for row in table.rows]
+    rows = [_row_cells(row) for row in table.rows]
     if not rows:
         return
     if len(rows[0]) == 1:  # a one-column table is a box of text
         document.prose([cell for row in rows for cell in row])
         return
-    target = document.table(rows[0])
-    for cells in rows[1:]:
-        if any(c.strip() for c in cells) and [c.strip() for c in cells] != [h.strip() for h in rows[0]]:
+    # a caption row merged across the table («Tiltak 2025–2028») may sit above the header row
+    start = next((n for n, row in enumerate(rows[:3]) if is_tiltak_header(row)), 0)
+    if start:
+        document.prose([" ".join(c for c in row if c.strip()) for row in rows[:start]])
+    target = document.table(rows[start])
+    for cells in rows[start + 1 :]:
+        if any(c.strip() for c in cells) and [c.strip() for c in cells] != [h.strip() for h in rows[start]]:
             document.row(target, cells)

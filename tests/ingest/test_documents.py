@@ -104,6 +104,11 @@ def test_the_made_up_plan_in_a_new_layout_reads_completely(rendered: dict[str, P
 def test_word_merged_goal_cells_and_bulleted_cells(golden: dict[str, ParsedPlan], rendered: dict[str, Path]) -> None:
     from docx import Document
 
+    sagene = rendered["sagene-2025.docx"]  # a caption row merged across every column (gridSpan) above the header
+    assert "w:gridSpan" in Document(str(sagene)).element.xml
+    got = read_as(sagene, madeup_plan().plan)
+    assert agreement(madeup_plan(), got) == 1.0 and not any("Innsatsområde" in (t.owner or "") for t in got.tiltak)
+
     oslo = rendered["oslo-2026.docx"]  # the city plan's rows share a resultatmål: one vertically merged cell
     assert "w:vMerge" in Document(str(oslo)).element.xml
     got = read_as(oslo, golden["oslo-2026"].plan)

@@ -23,7 +23,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("arrived")
     sagene = madeup_plan()
     render_pdf(sagene, out / "Rusplan Sagene.pdf", ruled=False, columns=MADEUP_COLUMNS)
-    render_docx(sagene, out / "Rusplan Sagene.docx", columns=MADEUP_COLUMNS)
+    render_docx(sagene, out / "Rusplan Sagene.docx", columns=MADEUP_COLUMNS, caption=True)
     return {"pdf": out / "Rusplan Sagene.pdf", "docx": out / "Rusplan Sagene.docx", **render_bad(out / "bad")}
 
 
