@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import tempfile
 import threading
 import uuid
@@ -65,18 +66,53 @@ TILTAK_CSV_FIELDS = [
     "id", "plan_id", "bydel", "section", "goal", "text", "owner", "owner_expanded",
     "deadline", "status", "risk", "for_bydelene", "lines",
 ]  # fmt: skip
+# Labels Gradio's components hard-code in English (not in its translations), as the app's Norwegian.
+GRADIO_LABELS_NB = {
+    "Copy table data": "Kopier tabellen",
+    "Fullscreen": "Fullskjerm",
+    "Exit fullscreen": "Avslutt fullskjerm",
+    "File upload": "Fil",
+    "More tabs": "Flere faner",
+    "Open cell menu": "Åpne cellemenyen",
+    "Table actions": "Tabellhandlinger",
+    "chatbot conversation": "Samtale",
+    "Clear": "Tøm",
+    "Copy": "Kopier",
+    "Download": "Last ned",
+    "Sort ascending": "Sorter stigende",
+    "Sort descending": "Sorter synkende",
+    "Clear sort": "Fjern sortering",
+}
 # The page template says lang="en"; the app is Norwegian bokmål (WCAG 3.1.1), so set it on load.
 # Also: Gradio's chat scroll box is a scrollable region that a keyboard cannot reach (WCAG 2.1.1): make it
 # focusable and name it, now and whenever Gradio re-renders it.
 SET_LANG_JS = """() => {
   document.documentElement.lang = 'nb';
-  const fix = () => document.querySelectorAll('#rq-chat .bubble-wrap').forEach((box) => {
-    if (box.tabIndex !== 0) { box.tabIndex = 0; box.setAttribute('aria-label', 'Samtale'); }
-  });
+  const norwegian = GRADIO_LABELS_NB;
+  const fix = () => {
+    document.querySelectorAll('#rq-chat .bubble-wrap').forEach((box) => {
+      if (box.tabIndex !== 0) { box.tabIndex = 0; box.setAttribute('aria-label', 'Samtale'); }
+    });
+    document.querySelectorAll('[aria-label], [title]').forEach((e) => {
+      for (const name of ['aria-label', 'title']) {
+        const value = e.getAttribute(name);
+        if (value && norwegian[value]) e.setAttribute(name, norwegian[value]);
+      }
+    });
+  };
   fix();
-  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
-}"""
-SET_LANG_HEAD = "<script>document.documentElement.lang = 'nb';</script>"
+  new MutationObserver(fix).observe(document.body, {childList: true, subtree: true, attributes: true,
+                                                    attributeFilter: ['aria-label', 'title']});
+}""".replace("GRADIO_LABELS_NB", json.dumps(GRADIO_LABELS_NB, ensure_ascii=False))
+# Gradio translates its own strings («Bygget med Gradio», «Innstillinger», «Bruk via API» …) by the browser's
+# language; the app is Norwegian whatever the browser says, so Gradio is told the browser speaks bokmål.
+SET_LANG_HEAD = """<script>
+document.documentElement.lang = 'nb';
+try {
+  Object.defineProperty(Navigator.prototype, 'language', {get: () => 'nb-NO', configurable: true});
+  Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['nb-NO', 'nb', 'no'], configurable: true});
+} catch (e) {}
+</script>"""
 CSS = """
 /* WCAG 2.1 AA: Gradio's orange primary (white on #f97316, 2.8:1) and accent fail contrast; a dark blue passes
    (white on #1d4ed8 is 6.7:1). A visible focus ring everywhere (2.4.7). */

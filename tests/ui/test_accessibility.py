@@ -111,3 +111,22 @@ def test_the_sources_sit_beside_the_answer_on_a_laptop_and_directly_under_it_on_
         assert sources["x"] > chat["x"] + chat["width"] - 5 and abs(sources["y"] - chat["y"]) < 120
     shot(page, f"12-sources-{width}.png")
     context.close()
+
+
+def test_gradios_own_labels_are_norwegian_even_in_an_english_browser(browser: Any, app_url: str) -> None:
+    from ui.app import GRADIO_LABELS_NB
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    page = context.new_page()
+    open_app(page, app_url)
+    labels = "Array.from(document.querySelectorAll('[aria-label], [title]')).flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('title')])"
+    seen = set(page.evaluate(labels))
+    page.get_by_role("tab", name="Tiltak").click()
+    page.wait_for_selector("#rq-t-table table", timeout=15_000)
+    page.wait_for_timeout(500)
+    seen |= set(page.evaluate(labels))
+    assert not seen & set(GRADIO_LABELS_NB), seen & set(GRADIO_LABELS_NB)
+    assert {"Kopier tabellen", "Flere faner"} <= seen
+    assert page.evaluate("navigator.language") == "nb-NO"  # Gradio's own translations: bokmål
+    assert page.evaluate("document.documentElement.lang") == "nb"
+    context.close()
