@@ -199,7 +199,13 @@ class Snapshot:
 
     def about(self) -> str:
         m = self.live.manifest
-        names = {"plans": "planer", "tiltak": "tiltak", "passages": "tekstavsnitt", "sections": "seksjoner"}
+        names = {
+            "plans": "planer",
+            "tiltak": "tiltak",
+            "passages": "tekstavsnitt",
+            "sections": "seksjoner",
+            "records": "poster i alt",
+        }
         counts = m.get("counts", {})
         build = {
             "Indeks bygget": m.get("created", "?"),
