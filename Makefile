@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test setup browser index lint typecheck pytest eval bench layouts clean
+.PHONY: run test setup browser index lint typecheck pytest eval bench bench-scale layouts clean
 
 run: setup index            ## start the chat app on http://127.0.0.1:7860 (builds the index if missing)
 	$(BIN)/rusqa serve
@@ -63,6 +63,9 @@ eval: setup index           ## strict gate on evals/dev/, report evals/test/, an
 
 bench: setup index          ## side-by-side benchmark against naive llama-index pipelines
 	$(BIN)/python -m bench.compare
+
+bench-scale: setup          ## cost against the number of plans: synthetic corpora of 5 and 50 plans (--large: 200, 1,000)
+	$(BIN)/python -m bench.scale
 
 layouts: setup              ## leave-one-layout-out: PDF, Word and generic text readers against the hand parsers
 	$(BIN)/python -m tools.layouts

@@ -343,3 +343,31 @@ def test_the_load_bench_runs_bounded_and_reports_its_numbers(live_settings: Sett
     assert report["latency_ms"]["p50"] <= report["latency_ms"]["p95"] <= report["latency_ms"]["p99"]
     assert report["peak_rss_mb"] > 0 and report["throughput_qps"] > 0
     assert run(threads=2, per_thread=1000, max_seconds=0.5)["stopped_by_time_limit"]
+
+
+def test_a_build_killed_half_way_is_resumed_without_embedding_again(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The embedding cache is saved while a build runs, so a build that dies keeps what it embedded."""
+    from rusqa.ingest import Corpus, ingest
+    from rusqa.search import build as build_module
+    from rusqa.search.embed import EmbeddingCache
+
+    stovner = [p for p in ingest(Settings().corpus_dir).plans if p.plan.id == "stovner-2021"]
+    settings = Settings(index_dir=tmp_path / "index", cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(build_module, "SAVE_SECONDS", 0.0)  # save after every batch
+    real = EmbeddingCache.embed_passages
+    calls = {"n": 0}
+
+    def dies_on_the_third_batch(self, texts):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("killed")
+        return real(self, texts)
+
+    monkeypatch.setattr(EmbeddingCache, "embed_passages", dies_on_the_third_batch)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(settings, Corpus(plans=stovner))
+    monkeypatch.setattr(EmbeddingCache, "embed_passages", real)
+    report = build_index(settings, Corpus(plans=stovner))
+    total = len(stovner[0].tiltak) + len(stovner[0].passages)
+    assert report.built and report.records == total
+    assert report.embedded == total - 2 * 16  # the two batches made before the kill were not made again

@@ -98,6 +98,9 @@ def fingerprint(settings: Settings, corpus: Corpus) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
+SAVE_SECONDS = 20.0  # a build saves its new embeddings at least this often: a killed build is resumed
+
+
 @dataclass
 class BuildReport:
     build_id: str | None
@@ -210,10 +213,15 @@ def _write_build(
         cache = EmbeddingCache(settings.embedding_cache_dir, embedder)
         vectors_parts = []
         batch = 16
+        unsaved, saved_at = 0, time.monotonic()
         for start in range(0, len(docs), batch):
             part, fresh = cache.embed_passages([d.search_text for d in docs[start : start + batch]])
             vectors_parts.append(part)
             embedded += fresh
+            unsaved += fresh
+            if unsaved and time.monotonic() - saved_at >= SAVE_SECONDS:  # a killed build keeps what it embedded
+                cache.save()
+                unsaved, saved_at = 0, time.monotonic()
             if progress:
                 progress("embedding", min(start + batch, len(docs)), len(docs))
         cache.save()
