@@ -192,7 +192,27 @@ def layouts_table(report: dict[str, Any]) -> str:
     return "\n".join(rows) + f"\n\nTest-set field questions (strict), index built from each path only: {answered}."
 
 
+@from_report("scale.json", "make bench-scale")
+def scale_table(report: dict[str, Any]) -> str:
+    """Cost against the number of plans, one row per corpus size."""
+    rows = [
+        "| plans | records | build s (rec/s) | build RSS MB | unchanged rebuild s | killed build: embedded before / again |"
+        " cold ask s | field p50 / p95 ms | set p50 / p95 ms | across p50 / p95 ms | coverage, one district s | serve RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in sorted(report["runs"].values(), key=lambda r: r["plans"]):
+        k = r["killed_build"]
+        rows.append(
+            f"| {r['plans']} | {r['records']:,} | {r['build_s']} ({r['build_records_per_s']}) | {r['build_rss_mb']} | "
+            f"{r['unchanged_rebuild_s']} | {k['embedded_before_kill']} / {k['embedded_after']} | {r['cold_ask_s']} | "
+            f"{r['field']['p50_ms']} / {r['field']['p95_ms']} | {r['set']['p50_ms']} / {r['set']['p95_ms']} | "
+            f"{r['across']['p50_ms']} / {r['across']['p95_ms']} | {r['coverage_one_district_s']} | {r['serve_rss_mb']} |"
+        )
+    return "\n".join(rows)
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
+    "scale": scale_table,
     "layouts": layouts_table,
     "coverage": coverage_table,
     "sweeps": sweeps_table,
