@@ -26,7 +26,7 @@ from rusqa import __version__
 from rusqa.errors import IndexBusyError, IndexMismatchError, RusqaError
 from rusqa.ingest import PARSER_VERSION, Corpus
 from rusqa.models import ParsedPlan
-from rusqa.search.documents import Doc, documents
+from rusqa.search.documents import DERIVED_FILE, Doc, derived, documents
 from rusqa.search.embed import EmbeddingCache, expected_embedder_name, load_embedder
 from rusqa.search.lexical import LexicalIndex
 from rusqa.search.store import DenseStore, chroma_client, collection_name
@@ -203,6 +203,7 @@ def _write_build(
 ) -> int:
     records = {"plans": [p.model_dump(mode="json") for p in plans], "docs": [d.model_dump(mode="json") for d in docs]}
     (build_dir / "records.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    (build_dir / DERIVED_FILE).write_text(json.dumps(derived(docs), ensure_ascii=False), encoding="utf-8")
     LexicalIndex.build([d.id for d in docs], [d.search_text for d in docs]).save(build_dir / "bm25")
     embedded = 0
     dim = 0

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections import Counter
+from typing import Any, Literal
 
 from pydantic import Field
 
 from rusqa.facets import deadline_years, facet
+from rusqa.ingest.abbreviations import defined_abbreviations
 from rusqa.models import LineRange, PageRange, ParsedPlan, Passage, Plan, Record, Tiltak
+from rusqa.text import words
 
 TILTAK_LABELS = (
     ("goal", "Mål"),
@@ -107,3 +110,14 @@ def documents(plans: list[ParsedPlan]) -> list[Doc]:
         docs.extend(to_doc(parsed.plan, t) for t in parsed.tiltak)
         docs.extend(to_doc(parsed.plan, p) for p in parsed.passages)
     return docs
+
+
+DERIVED_FILE = "derived.json"
+
+
+def derived(docs: list[Doc]) -> dict[str, Any]:
+    """Word frequencies and bracketed abbreviations over all records: made at build time, read at start-up."""
+    counts: Counter[str] = Counter()
+    for doc in docs:
+        counts.update(words(doc.text))
+    return {"word_frequencies": dict(counts), "abbreviations": defined_abbreviations([d.text for d in docs])}

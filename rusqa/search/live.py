@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from rusqa.errors import IndexMismatchError, IndexMissingError
-from rusqa.ingest.abbreviations import defined_abbreviations
 from rusqa.models import ParsedPlan, Plan, Tiltak
 from rusqa.search.build import compatibility, current_build_id, read_manifest
-from rusqa.search.documents import Doc
+from rusqa.search.documents import DERIVED_FILE, Doc, derived
 from rusqa.search.embed import Embedder, load_embedder
 from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
-from rusqa.text import tokenize, words
+from rusqa.text import tokenize
 
 QUERY_CACHE = 256  # query embeddings kept in memory (an LRU); questions are never stored on disk
 
@@ -57,17 +57,23 @@ class LiveIndex:
         return cls(settings, build_id)
 
     @cached_property
+    def _derived(self) -> dict[str, Any]:
+        """What the build computed once from all records (read instead of re-tokenising every text at start-up)."""
+        path = self.dir / DERIVED_FILE
+        if path.exists():
+            with contextlib.suppress(OSError, ValueError):
+                return dict(json.loads(path.read_text(encoding="utf-8")))
+        return derived(self.docs)
+
+    @cached_property
     def word_frequencies(self) -> dict[str, int]:
         """How often each word occurs in the records' texts (for typo repair)."""
-        counts: Counter[str] = Counter()
-        for doc in self.docs:
-            counts.update(words(doc.text))
-        return dict(counts)
+        return dict(self._derived["word_frequencies"])
 
     @cached_property
     def abbreviations(self) -> dict[str, tuple[str, ...]]:
         """Short forms the plans define in brackets («HAP» → «hasjavvenningsprogram»)."""
-        return defined_abbreviations([d.text for d in self.docs])
+        return {k: tuple(v) for k, v in self._derived["abbreviations"].items()}
 
     @cached_property
     def own_tokens(self) -> dict[str, frozenset[str]]:
