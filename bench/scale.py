@@ -285,6 +285,8 @@ def plot(rows: list[dict[str, Any]]) -> None:
     axes[2].plot(n, [r["build_rss_mb"] for r in rows], "s-", label="bygging RSS (MB)")
     for ax in axes:
         ax.set_xscale("log")
+        ax.set_xticks(n, [str(v) for v in n])
+        ax.minorticks_off()
         ax.set_xlabel("antall planer")
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
@@ -297,7 +299,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", action="store_true", help="also N = 200 and 1,000")
     parser.add_argument("--sizes", type=int, nargs="*", help="plan counts to measure (default 5 50)")
+    parser.add_argument("--plot-only", action="store_true", help="redraw reports/scale.png from reports/scale.json")
     args = parser.parse_args()
+    if args.plot_only:
+        plot(sorted(json.loads(REPORT.read_text(encoding="utf-8"))["runs"].values(), key=lambda r: r["plans"]))
+        return
     sizes = args.sizes or [5, 50, *([200, 1000] if args.large else [])]
     previous = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {"runs": {}}
     work_root = Path(tempfile.mkdtemp(prefix="rusqa-scale-"))
