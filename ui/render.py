@@ -96,6 +96,8 @@ def tiltak_fields_html(t: Tiltak, spans: Sequence[str] = ()) -> str:
 def lines_html(plans_dir: Path, plan: Plan, lines: tuple[int, int], open_: bool = False) -> str:
     raw = source_lines(plans_dir, plan, lines)
     label = f"Kildelinjer {lines[0]}–{lines[1]} i {escape(plan.file)}"
+    if plan.layout in ("pdf", "docx"):  # the lines of the text rusqa read out of the file, not of the file itself
+        label = f"Kildelinjer {lines[0]}–{lines[1]} i teksten lest fra {escape(plan.file)}"
     if raw is None:
         return f"<p class='rq-muted'>{label}</p>"
     return f"<details{' open' if open_ else ''}><summary>{label}</summary><pre class='rq-lines'>{escape(raw)}</pre></details>"

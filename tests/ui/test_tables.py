@@ -194,3 +194,11 @@ def test_tiltak_csv_defuses_formulas() -> None:
     t = t.model_copy(update={"text": "=cmd|' /C calc'!A0"})
     line = next(csv.DictReader(io.StringIO(tiltak_csv([t]))))
     assert line["text"].startswith("'=")
+
+
+def test_a_pdf_plans_source_lines_say_they_are_the_text_read_from_the_pdf(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rusqa.models import Plan
+    from ui.render import lines_html
+
+    plan = Plan(id="x-2025", bydel="X", title="T", period=None, layout="pdf", file="x.pdf", sha256="0" * 64)
+    assert "i teksten lest fra x.pdf" in lines_html(tmp_path, plan, (3, 4))
