@@ -89,11 +89,13 @@ GRADIO_LABELS_NB = {
 SET_LANG_JS = """() => {
   document.documentElement.lang = 'nb';
   const norwegian = GRADIO_LABELS_NB;
+  // only the elements that carry one of those English labels, not every labelled element on the page
+  const english = Object.keys(norwegian).flatMap((k) => [`[aria-label="${k}"]`, `[title="${k}"]`]).join(', ');
   const fix = () => {
     document.querySelectorAll('#rq-chat .bubble-wrap').forEach((box) => {
       if (box.tabIndex !== 0) { box.tabIndex = 0; box.setAttribute('aria-label', 'Samtale'); }
     });
-    document.querySelectorAll('[aria-label], [title]').forEach((e) => {
+    document.querySelectorAll(english).forEach((e) => {
       for (const name of ['aria-label', 'title']) {
         const value = e.getAttribute(name);
         if (value && norwegian[value]) e.setAttribute(name, norwegian[value]);

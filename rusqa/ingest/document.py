@@ -82,8 +82,6 @@ class Document:
 
     def row(self, table: Table, cells: list[str], pages: PageRange | None = None) -> Row:
         lines = self.write([" | ".join(collapse(c) for c in cells)], pages[0] if pages else None)
-        if pages and self.pages is not None:
-            self.pages[lines[1] - 1] = pages[0]
         row = Row(cells=cells, lines=lines, pages=pages)
         table.rows.append(row)
         return row

@@ -11,29 +11,11 @@ import re
 
 from rusqa.ingest import tables, text_tables
 from rusqa.ingest.document import Table
-from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, is_blank
+from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, heading_level, is_blank
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import collapse, join_lines
 
-_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-ZÆØÅ].{1,80})$")
 _LABEL = re.compile(r"^\s*(Tiltak|Ansvarlig|Ansvar|Frist|Status|Risiko|Mål)\s*:\s*(.*)$", re.IGNORECASE)
-_FIELD = {
-    "tiltak": "text",
-    "ansvarlig": "owner",
-    "ansvar": "owner",
-    "frist": "deadline",
-    "status": "status",
-    "risiko": "risk",
-    "mål": "goal",
-}
-
-
-def heading_level(line: str) -> int | None:
-    """1 for «2 Forankring», 2 for «3.1 Bakgrunn»; None if the line is not a numbered heading."""
-    match = _NUMBERED.match(line)
-    if not match or match.group(2).rstrip().endswith((".", ",", ":", ";")):
-        return None
-    return match.group(1).count(".") + 1
 
 
 def parse(source: Source, plan: Plan) -> ParsedPlan:
@@ -83,7 +65,7 @@ def _read_body(builder: PlanBuilder, source: Source, section: str, start: int, e
             while m <= end and not (is_blank(source.line(m)) and m > n and _blank_run(source, m, end)):
                 label = _LABEL.match(source.line(m))
                 if label:
-                    current = _FIELD[label.group(1).lower()]
+                    current = str(tables.column_field(label.group(1)))
                     if current == "text" and "text" in fields:
                         break
                     fields.setdefault(current, []).append(label.group(2))

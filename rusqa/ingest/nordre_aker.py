@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from rusqa.ingest.abbreviations import expand_owner
 from rusqa.ingest.breaks import PlanWords
-from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source
+from rusqa.ingest.source import PAGE_NUMBER, SECTION_SEP, PlanBuilder, Source
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import is_bullet, join_bullets, join_lines, strip_bullet
 
@@ -36,7 +36,6 @@ _THEME = re.compile(r"^\s*([A-ZÆØÅ][^:.]{3,100}?)\d*\s*:\s*$")  # «Tiltak fo
 _CODES = r"[A-ZÆØÅ]{2,5}(?:\s*/\s*[A-ZÆØÅ]{2,5})*"
 _OWNER = re.compile(rf"^{_CODES}$")
 _TRAILING_OWNER = re.compile(rf"^(.*\S)\s+({_CODES})$")
-_PAGE_NUMBER = re.compile(r"^\s*(?:side\s*)?\d{1,3}\s*$", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d[\d\s.,%+]*$")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -173,7 +172,7 @@ def _read_table(builder: PlanBuilder, source: Source, vocab: PlanWords, path: li
     for n in range(start, end + 1):
         raw = source.line(n)
         line = raw.strip()
-        if not line or _TABLE_HEADER.match(raw) or _PAGE_NUMBER.match(raw):
+        if not line or _TABLE_HEADER.match(raw) or PAGE_NUMBER.match(raw):
             if row is not None and row.inline and raw and not line:
                 close_row()  # a paragraph break ends a row whose owner was already printed
             continue
@@ -297,7 +296,7 @@ def _paragraphs(source: Source, vocab: PlanWords, start: int, end: int, abbrevs:
         raw = source.line(n)
         if not raw:
             continue
-        if not raw.strip() or _PAGE_NUMBER.match(raw):
+        if not raw.strip() or PAGE_NUMBER.match(raw):
             para, numbers, after_break = None, None, True
             continue
         if _is_table_row(raw):

@@ -19,12 +19,12 @@ from typing import Any
 
 from rusqa.errors import CorpusError
 from rusqa.ingest.document import Document, Row, Table
+from rusqa.ingest.source import PAGE_NUMBER
 from rusqa.ingest.tables import ROW_FIELDS, column_field, header_fields, is_tiltak_header
 from rusqa.text import collapse
 
 MAX_PAGES = 1000
 _EDGE = 0.09  # share of the page height at the top and bottom where running headers and footers sit
-_PAGE_NUMBER = re.compile(r"^(?:side\s*)?\d{1,4}(?:\s*(?:av|/)\s*\d{1,4})?$", re.IGNORECASE)
 _CID = re.compile(r"\(cid:(\d+)\)")
 _DIGITS = re.compile(r"\d+")
 _BULLET_CIDS = {"127": "•", "149": "•", "183": "•"}
@@ -220,7 +220,7 @@ def _document(pages: list[_Page]) -> Document:
         for _, item in sorted(page.items, key=lambda pair: pair[0]):
             if isinstance(item, _Line):
                 text = item.text
-                if not text or _PAGE_NUMBER.match(text) or _key(text, item, page) in running:
+                if not text or PAGE_NUMBER.match(text) or _key(text, item, page) in running:
                     continue
                 size = round(item.size)
                 if size in levels or size == title_size:

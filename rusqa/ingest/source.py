@@ -204,7 +204,19 @@ def _field(value: str | None) -> str | None:
 
 SECTION_SEP = " / "
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:side\s*)?\d{1,3}\s*$", re.IGNORECASE)
+# A line that is only a page number: «7», «Side 7», «7 av 12», «7/12».
+PAGE_NUMBER = re.compile(r"^\s*(?:side\s*)?\d{1,4}(?:\s*(?:av|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+NUMBERED_LINE = re.compile(  # «3.1 Bakgrunn»: a number, then a capitalised title
+    r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-ZÆØÅ].{1,80})$"
+)
+
+
+def heading_level(line: str) -> int | None:
+    """1 for «2 Forankring», 2 for «3.1 Bakgrunn»; None if the line is not a numbered heading."""
+    match = NUMBERED_LINE.match(line)
+    if not match or match.group(2).rstrip().endswith((".", ",", ":", ";")):
+        return None
+    return match.group(1).count(".") + 1
 
 
 def is_blank(line: str) -> bool:
@@ -217,7 +229,7 @@ def paragraphs(source: Source, start: int, end: int) -> list[tuple[int, int]]:
     run_start: int | None = None
     for n in range(start, end + 1):
         line = source.line(n)
-        if is_blank(line) or _PAGE_NUMBER.match(line):
+        if is_blank(line) or PAGE_NUMBER.match(line):
             if run_start is not None:
                 out.append((run_start, n - 1))
                 run_start = None

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from rusqa.ingest.abbreviations import expand_owner
 from rusqa.ingest.breaks import PlanWords
-from rusqa.ingest.generic import heading_level
-from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, is_blank
+from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, heading_level, is_blank
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import collapse, is_bullet, join_bullets, join_lines, strip_bullet
 

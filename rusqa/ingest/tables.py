@@ -45,6 +45,11 @@ def column_field(header: str) -> str | None:
     return None
 
 
+def column_name(field: str) -> str:
+    """The header a field's column is given where a reader must name it: «Tiltak», «Ansvarlig», «Nr» …"""
+    return COLUMN_HEADERS[field][0].capitalize()
+
+
 def header_fields(header: list[str]) -> list[str | None]:
     """The field each column holds; a field named twice keeps its first column."""
     seen: set[str] = set()

@@ -18,13 +18,11 @@ import re
 
 from rusqa.facets import facet, facet_table
 from rusqa.ingest.document import Document, Heading, Prose, Row, Table
-from rusqa.ingest.source import Source, is_blank
-from rusqa.ingest.tables import ROW_FIELDS, column_field
+from rusqa.ingest.source import NUMBERED_LINE, PAGE_NUMBER, Source, heading_level, is_blank, paragraphs
+from rusqa.ingest.tables import ROW_FIELDS, column_field, column_name
 from rusqa.text import collapse, normalise
 
 _GAP = re.compile(r"\S+(?: \S+)*")  # cells of a layout line: runs separated by two or more spaces
-_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-ZÆØÅ].{1,80})$")
-_PAGE_NUMBER = re.compile(r"^\s*(?:side\s*)?\d{1,4}(?:\s*(?:av|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 _ROW_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
 _ONE_LINE = {"code", "deadline", "status", "risk"}
 _CLOSED = {"status", "risk"}  # columns whose printed values are a closed list (rusqa/lexicon/facets.yaml)
@@ -65,7 +63,7 @@ def document(source: Source) -> Document:
     while n <= total:
         line = source.line(n)
         header = header_of(line)
-        heading = _NUMBERED.match(line)
+        level = heading_level(line)
         if header is not None:
             close_prose(n - 1)
             fields, starts, positional = header
@@ -73,9 +71,9 @@ def document(source: Source) -> Document:
             n = read(doc, source, n, fields, starts)
             prose_start = n
             continue
-        if heading and not heading.group(2).rstrip().endswith((".", ",", ":", ";")):
+        if level is not None:
             close_prose(n - 1)
-            doc.blocks.append(Heading(heading.group(1).count(".") + 1, collapse(line), (n, n)))
+            doc.blocks.append(Heading(level, collapse(line), (n, n)))
             prose_start = n + 1
         n += 1
     close_prose(total)
@@ -92,9 +90,7 @@ def _laid_out(source: Source, n: int, starts: list[int], sample: int = 15) -> bo
 
 
 def _table(doc: Document, fields: list[str | None], header_line: int) -> Table:
-    names = {"code": "Nr.", "goal": "Mål", "text": "Tiltak", "owner": "Ansvarlig", "deadline": "Frist",
-             "status": "Status", "risk": "Risiko"}  # fmt: skip
-    table = Table(header=[names.get(f or "", "") for f in fields])
+    table = Table(header=[column_name(f) if f else "" for f in fields])
     doc.blocks.append(table)
     return table
 
@@ -127,12 +123,12 @@ def _by_position(doc: Document, source: Source, n: int, fields: list[str | None]
             m += 1
             continue
         blanks = 0
-        if collapse(line).casefold() == header_text or _PAGE_NUMBER.match(line):
+        if collapse(line).casefold() == header_text or PAGE_NUMBER.match(line):
             m += 1
             continue
         parts = _cut(line, starts)
         if not any(parts[i] for i, f in enumerate(fields) if f) or (
-            _NUMBERED.match(line) and not parts[0] and len(cells_by_position(line)) == 1
+            NUMBERED_LINE.match(line) and not parts[0] and len(cells_by_position(line)) == 1
         ):
             break
         if cells is None or _starts_row(fields, parts, cells):
@@ -171,23 +167,13 @@ def _cut(line: str, starts: list[int]) -> list[str]:
 
 def _blocks(source: Source, start: int) -> tuple[list[tuple[int, int]], int]:
     """Runs of non-blank lines from start up to the next heading or header row; and where that is."""
-    blocks: list[tuple[int, int]] = []
-    m = start
-    run: int | None = None
-    while m <= len(source):
-        line = source.line(m)
-        if (_NUMBERED.match(line) and not _ROW_NUMBER.match(line)) or header_of(line) is not None:
+    end = start
+    while end <= len(source):
+        line = source.line(end)
+        if (NUMBERED_LINE.match(line) and not _ROW_NUMBER.match(line)) or header_of(line) is not None:
             break
-        if is_blank(line) or _PAGE_NUMBER.match(line):
-            if run is not None:
-                blocks.append((run, m - 1))
-                run = None
-        elif run is None:
-            run = m
-        m += 1
-    if run is not None:
-        blocks.append((run, m - 1))
-    return blocks, m
+        end += 1
+    return paragraphs(source, start, end - 1), end
 
 
 def _by_column(doc: Document, source: Source, n: int, fields: list[str | None], starts: list[int]) -> int:
@@ -250,7 +236,7 @@ def _owners_after(table: Table, source: Source, blocks: list[tuple[int, int]], f
         else:
             goal = lines
     if "code" not in fields:  # the printed numbers become the tiltak's codes (and ids)
-        table.header.insert(0, "Nr.")
+        table.header.insert(0, column_name("code"))
     for r in rows:
         cells = [""] * len(fields)
         cells[0] = "\n".join(r["goal"])  # type: ignore[arg-type]

@@ -19,13 +19,12 @@ from difflib import SequenceMatcher
 
 from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.generic import heading_level
-from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose, is_blank
+from rusqa.ingest.source import PAGE_NUMBER, SECTION_SEP, PlanBuilder, Source, add_prose, is_blank
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import collapse, join_bullets, join_lines, strip_bullet
 
 _HEADER = re.compile(r"^\s*Mål\s+Tiltaksbeskrivelse\s+Ansvarlig\b", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*([A-ZÆØÅ][\wæøåÆØÅ ]{1,40}):\s*$")
-_PAGE_NUMBER = re.compile(r"^\s*(?:side\s*)?\d{1,3}\s*$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 # Where a frist begins on a line shared with the owner: a digit, a season, or a time word.
 _FRIST_START = re.compile(
@@ -120,7 +119,7 @@ def table_blocks(source: Source, start: int, end: int) -> list[Block]:
     run: int | None = None
     for n in range(start, end + 2):
         line = source.line(n) if n <= end else ""
-        skip = is_blank(line) or _PAGE_NUMBER.match(line) or _HEADER.match(line)
+        skip = is_blank(line) or PAGE_NUMBER.match(line) or _HEADER.match(line)
         if skip and run is not None:
             blocks.append((run, n - 1))
             run = None

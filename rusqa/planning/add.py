@@ -22,7 +22,7 @@ from rusqa.models import FIELD_LABELS, FieldName, ParsedPlan, Plan
 from rusqa.settings import Settings
 
 _PERIOD = re.compile(r"\b(20\d\d)\s*[–—-]\s*(20\d\d)\b")
-_LAYOUT = {"pdf": "pdf", "docx": "docx", "text": "generic"}
+_LAYOUT = {"pdf": "pdf", "docx": "docx", "text": "generic"}  # the parser for each kind of file
 REVIEW_ROWS = 5
 
 

@@ -35,28 +35,29 @@ def test_no_serious_axe_violations_in_any_tab_or_state(browser: Any, app_url: st
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="nb-NO")
     page = context.new_page()
     open_app(page, app_url)
-    states = {"on load": violations(page)}
-    shot(page, f"11-{width}-1-spor.png")
+    states: dict[str, list[dict[str, Any]]] = {}
+
+    def check(state: str, screenshot: str) -> None:
+        states[state] = violations(page)
+        shot(page, f"11-{width}-{screenshot}.png")
+
+    check("on load", "1-spor")
     ask(page, "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")
     page.wait_for_selector("#rq-sources .rq-source", timeout=30_000)
-    states["after an answer"] = violations(page)
-    shot(page, f"11-{width}-2-svar.png")
+    check("after an answer", "2-svar")
     page.get_by_role("tab", name="Tiltak").click()
     pick(page, "rq-t-pick", "grorud-2023-t20")
     page.wait_for_selector("#rq-t-record .rq-source", timeout=15_000)
-    states["a record open"] = violations(page)
-    shot(page, f"11-{width}-3-tiltak.png")
+    check("a record open", "3-tiltak")
     page.get_by_role("tab", name="Dekning").click()
     page.wait_for_selector(".rq-coverage tbody tr", timeout=60_000)
     pick(page, "rq-c-measure", "14F")
     pick(page, "rq-c-plan", "Ullern")
     page.wait_for_function("document.querySelector('#rq-c-detail').innerText.includes('Kandidater')", timeout=30_000)
-    states["a coverage cell open"] = violations(page)
-    shot(page, f"11-{width}-4-dekning.png")
+    check("a coverage cell open", "4-dekning")
     page.get_by_role("tab", name="Om").click()
     page.wait_for_function("document.body.innerText.includes('Indeks bygget')", timeout=15_000)
-    states["about"] = violations(page)
-    shot(page, f"11-{width}-5-om.png")
+    check("about", "5-om")
     context.close()
     assert {state: v for state, v in states.items() if v} == {}
 
