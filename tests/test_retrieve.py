@@ -47,3 +47,16 @@ def test_every_filterable_field_is_chroma_metadata_and_filters_run_in_the_store(
     assert sorted(rid.removeprefix("oslo-2026-") for rid, _ in city) == sorted(
         ["13F", "14F", "17F", "18F", "19F", "21F", "4S", "16S", "19S"]
     )
+
+
+def test_the_dense_leg_finds_the_exact_nearest_records_not_an_approximation(assistant) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    live = assistant.live
+    stored = live.dense.collection.get(include=["embeddings"])
+    matrix = np.asarray(stored["embeddings"], dtype=np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    for question in ["Hvem har ansvar for naloxonopplæring i Grorud?", "who owns the IPS work", "frist kontaktpunkt"]:
+        vector = live.embed_query(question)
+        exact = np.argsort(-(matrix @ (vector / np.linalg.norm(vector))))[:20]
+        assert [rid for rid, _ in live.dense_search(vector, 20, None)] == [stored["ids"][i] for i in exact]
