@@ -13,16 +13,19 @@ from click.testing import CliRunner
 
 from rusqa.models import Tiltak
 from rusqa.planning.coverage import (
+    COVERED_AT,
     CSV_COLUMNS,
+    FOUND_AT,
     CoverageMatrix,
     Row,
+    clauses,
     coverage_csv,
     csv_safe,
-    distinctive_terms,
-    generic_terms,
     grade,
+    idf,
     measure_text,
     row_record,
+    subject_text,
 )
 from rusqa.settings import Settings
 
@@ -33,10 +36,11 @@ LABELS = {
     for row in yaml.safe_load((Path(__file__).parent.parent / "evals" / "coverage" / "labels.yaml").read_text("utf-8"))
 }
 MEASURES = list(LABELS)
-# v0.1's lexical suggestions as measured against those labels (found vs not found 37/68, the labelled tiltak
-# among the top three in 22 of 43 covered or partial cells); the floor keeps them from getting worse.
-MIN_FOUND = 35
-MIN_TOP3 = 20
+# The suggestions as measured against those labels over all 68 cells (python -m tools.coverage_report: found vs
+# not found in 44, the labelled tiltak among the top three in 31 of 43 covered or partial cells; v0.1's lexical
+# suggestions had 37 and 22). The floor keeps them from getting worse.
+MIN_FOUND = 42
+MIN_TOP3 = 29
 
 
 def measure(text: str) -> Tiltak:
@@ -51,13 +55,10 @@ def measure(text: str) -> Tiltak:
     )
 
 
-def test_grade_uses_coverage_then_cosine() -> None:
-    assert grade(0.5, None) == "covered"
-    assert grade(0.3, 0.80) == "covered"
-    assert grade(0.2, None) == "partial"
-    assert grade(0.0, 0.89) == "partial"
-    assert grade(0.1, 0.86) == "none"
-    assert grade(0.0, None) == "none"
+def test_grade_reads_the_best_match_against_the_two_thresholds() -> None:
+    assert grade(COVERED_AT) == "covered"
+    assert grade((FOUND_AT + COVERED_AT) / 2) == "partial"
+    assert grade(FOUND_AT - 0.01) == "none"
 
 
 def test_measure_text_leaves_out_items_for_one_named_bydel() -> None:
@@ -68,12 +69,24 @@ def test_measure_text_leaves_out_items_for_one_named_bydel() -> None:
     assert measure_text(m) == "Bydelene styrker ettervernet. Bydelene tilbyr arbeidspraksis."
 
 
-def test_generic_words_and_the_addressee_are_not_search_terms() -> None:
-    generic = generic_terms(["tiltak for personer med rusproblemer", "personer med rusproblemer får hjelp", "kurs"])
-    terms = distinctive_terms("Bydelene tilbyr personer med rusproblemer levevanekurs", generic)
-    assert "bydel" not in terms
-    assert not {"person", "rusproblem"} & set(terms)
-    assert any(t.startswith("levevanekur") for t in terms)
+def test_a_measure_is_matched_clause_by_clause() -> None:
+    text = "Bydelene styrker ettervernet. Bydelene tilbyr arbeidspraksis, samt informasjon om rus og helse."
+    assert clauses(text) == [
+        "Bydelene styrker ettervernet.",
+        "Bydelene tilbyr arbeidspraksis",
+        "informasjon om rus og helse.",
+    ]
+    assert clauses("Kort.") == ["Kort."]
+
+
+def test_a_tiltak_is_matched_on_its_goal_and_text_not_its_owner() -> None:
+    t = measure("Etablere kontaktpunkt for skolene").model_copy(update={"goal": "Tidlig innsats", "owner": "NAV"})
+    assert subject_text(t) == "Tidlig innsats. Etablere kontaktpunkt for skolene"
+
+
+def test_a_word_in_every_tiltak_tells_less_than_a_rare_one() -> None:
+    weights = idf([frozenset({"rusproblem", "fastleg"}), frozenset({"rusproblem"}), frozenset({"rusproblem"})])
+    assert weights["fastleg"] > weights["rusproblem"] > 0
 
 
 def test_csv_safe_defuses_formulas() -> None:
@@ -108,12 +121,22 @@ def test_suggestions_against_the_planners_labels(rows: list[Row]) -> None:
     assert found >= MIN_FOUND and top3 >= MIN_TOP3, (found, top3)
 
 
-def test_ullern_contact_point_for_schools_is_covered_and_cited(rows: list[Row]) -> None:
+def test_ullern_contact_point_for_schools_is_found_and_cited(rows: list[Row]) -> None:
     row = next(r for r in rows if r.measure.id == "oslo-2026-14F")
     ullern = next(c for c in row.cells if c.plan.bydel == "Ullern")
-    assert ullern.status == "covered"
-    assert "ullern-t5" in [c.tiltak.id for c in ullern.candidates]
-    assert "kontaktpunkt" in ullern.candidates[0].tiltak.text
+    assert ullern.status in ("covered", "partial")
+    contact = next(c for c in ullern.candidates if c.tiltak.id == "ullern-t5")
+    assert "kontaktpunkt" in contact.tiltak.text
+    assert any(w.startswith("kontaktpunkt") for w in contact.words)  # why it matched
+    assert contact.clause in row.measure.text
+
+
+def test_a_paraphrase_is_found_by_meaning_where_the_words_differ(rows: list[Row]) -> None:
+    """«meningsfulle dager gjennom skole, arbeidspraksis eller jobb» and Grorud's «deltakelse i arbeidslivet»
+    share no telling word."""
+    row = next(r for r in rows if r.measure.id == "oslo-2026-16S")
+    grorud = next(c for c in row.cells if c.plan.bydel == "Grorud")
+    assert "grorud-2023-t18" in [c.tiltak.id for c in grorud.candidates]
 
 
 def test_cells_cite_only_tiltak_of_their_own_plan(rows: list[Row]) -> None:
@@ -121,7 +144,8 @@ def test_cells_cite_only_tiltak_of_their_own_plan(rows: list[Row]) -> None:
         for cell in row.cells:
             assert 1 <= len(cell.candidates) <= 3
             assert all(c.tiltak.plan_id == cell.plan.id for c in cell.candidates)
-            assert 0.0 <= cell.score <= 1.0
+            assert cell.score == cell.candidates[0].score == max(c.score for c in cell.candidates)
+            assert cell.status == grade(cell.score)
 
 
 def test_json_record_follows_the_contract(rows: list[Row]) -> None:

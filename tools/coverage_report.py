@@ -1,12 +1,17 @@
 """How the coverage suggestions agree with the planner-style labels (evals/coverage/labels.yaml).
 
-Found / not found agreement per cell, and how often a labelled covering tiltak is among a cell's top-3
-candidates, over all cells and over the dev and test halves (measures alternate between them in plan
-order; thresholds may be chosen on dev only). Writes reports/coverage.json.
+Per cell: found / not found agreement, exact status agreement, and whether a labelled covering tiltak is
+among the cell's three candidates — over the dev and test halves (measures alternate between them in plan
+order) and all cells, for the shipped matcher and for its lexical leg alone. Writes reports/coverage.json.
+
+`--grid` prints, on the dev half only, what each lexical weight and threshold would give: the way
+LEXICAL_WEIGHT, FOUND_AT and COVERED_AT in rusqa/planning/coverage.py were chosen. The test half is never
+looked at to choose them.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -14,34 +19,85 @@ from typing import Any
 import yaml
 
 from rusqa.answering.qa import Assistant
-from rusqa.planning.coverage import coverage_rows
+from rusqa.planning import coverage
+from rusqa.planning.coverage import CoverageMatrix, Row
 
 LABELS = Path(__file__).resolve().parent.parent / "evals" / "coverage" / "labels.yaml"
+WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
-def measure(rows: list[Any], labels: dict[str, dict[str, Any]], measures: set[str]) -> dict[str, Any]:
-    cells = [(c, labels[r.measure.id][c.plan.id]) for r in rows if r.measure.id in measures for c in r.cells]
-    found = sum((c.status == "none") == (lab["status"] == "none") for c, lab in cells)
-    labelled = [(c, lab) for c, lab in cells if lab["status"] != "none"]
+def load_labels() -> tuple[dict[str, dict[str, dict[str, Any]]], list[str]]:
+    raw = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    return {row["measure_id"]: {c["plan_id"]: c for c in row["cells"]} for row in raw}, [r["measure_id"] for r in raw]
+
+
+def cells(rows: list[Row], labels: dict[str, dict[str, dict[str, Any]]], measures: set[str]) -> list[tuple[Any, Any]]:
+    return [(c, labels[r.measure.id][c.plan.id]) for r in rows if r.measure.id in measures for c in r.cells]
+
+
+def status(score: float, found_at: float, covered_at: float) -> str:
+    return "covered" if score >= covered_at else "partial" if score >= found_at else "none"
+
+
+def measure(pairs: list[tuple[Any, Any]], found_at: float, covered_at: float) -> dict[str, Any]:
+    graded = [(status(c.score, found_at, covered_at) if c.candidates else "none", lab) for c, lab in pairs]
+    labelled = [(c, lab) for c, lab in pairs if lab["status"] != "none"]
     top3 = sum(bool(set(lab["tiltak"]) & {x.tiltak.id for x in c.candidates}) for c, lab in labelled)
     return {
-        "cells": len(cells),
-        "found_agreement": found / len(cells) if cells else 0.0,
+        "cells": len(pairs),
+        "found_agreement": round(sum((s == "none") == (lab["status"] == "none") for s, lab in graded) / len(pairs), 3),
+        "status_agreement": round(sum(s == lab["status"] for s, lab in graded) / len(pairs), 3),
         "covered_or_partial_cells": len(labelled),
-        "top3_recall": top3 / len(labelled) if labelled else 0.0,
+        "top3_recall": round(top3 / len(labelled), 3) if labelled else 0.0,
     }
 
 
+def best_thresholds(pairs: list[tuple[Any, Any]]) -> tuple[float, float]:
+    """FOUND_AT with the best found / not found agreement, then COVERED_AT (≥ it) with the best exact status
+    agreement; ties go to the lower threshold."""
+    scores = sorted({round(c.score, 2) for c, _ in pairs})
+    found_at = max(scores, key=lambda t: (measure(pairs, t, 99.0)["found_agreement"], -t))
+    covered_at = max(
+        (t for t in scores if t >= found_at), key=lambda t: (measure(pairs, found_at, t)["status_agreement"], -t)
+    )
+    return found_at, covered_at
+
+
+def grid(live: Any, labels: dict[str, dict[str, dict[str, Any]]], dev: set[str]) -> None:
+    for dense in (True, False):
+        for weight in WEIGHTS if dense else (1.0,):
+            pairs = cells(CoverageMatrix(live, dense=dense, lexical_weight=weight).rows(), labels, dev)
+            found_at, covered_at = best_thresholds(pairs)
+            print(json.dumps({"dense": dense, "lexical_weight": weight, "found_at": found_at,
+                              "covered_at": covered_at, **measure(pairs, found_at, covered_at)}))  # fmt: skip
+
+
 def main() -> None:
-    raw = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
-    labels = {row["measure_id"]: {c["plan_id"]: c for c in row["cells"]} for row in raw}
-    order = [row["measure_id"] for row in raw]
-    rows = coverage_rows(Assistant().live)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grid", action="store_true", help="dev half only: each weight and its best thresholds")
+    args = parser.parse_args()
+    labels, order = load_labels()
+    halves = {"dev": set(order[0::2]), "test": set(order[1::2]), "all": set(order)}
+    live = Assistant().live
+    if args.grid:
+        grid(live, labels, halves["dev"])
+        return
+    shipped = CoverageMatrix(live).rows()
+    lexical = CoverageMatrix(live, dense=False, lexical_weight=1.0).rows()
+    lexical_at = best_thresholds(cells(lexical, labels, halves["dev"]))
     report = {
-        "all": measure(rows, labels, set(order)),
-        "dev": measure(rows, labels, set(order[0::2])),
-        "test": measure(rows, labels, set(order[1::2])),
-        "method": "v0.1 lexical suggestions (distinctive terms, coverage / cosine thresholds), unchanged",
+        "method": (
+            f"dense (best clause, standardised) + {coverage.LEXICAL_WEIGHT} × words (top-{coverage.TELLING_WORDS} "
+            f"shared IDF); found from {coverage.FOUND_AT}, covered from {coverage.COVERED_AT}"
+        ),
+        "shipped": {
+            name: measure(cells(shipped, labels, ids), coverage.FOUND_AT, coverage.COVERED_AT)
+            for name, ids in halves.items()
+        },
+        "lexical_only": {
+            "thresholds_from_dev": list(lexical_at),
+            **{name: measure(cells(lexical, labels, ids), *lexical_at) for name, ids in halves.items()},
+        },
     }
     Path("reports").mkdir(exist_ok=True)
     Path("reports/coverage.json").write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -160,12 +160,17 @@ def sweeps_table() -> str:
 
 @from_report("coverage.json", "python -m tools.coverage_report")
 def coverage_table(report: dict[str, Any]) -> str:
-    rows = ["| cells | found / not found agreement | labelled tiltak among the top 3 |", "|---|---:|---:|"]
+    rows = [
+        "| cells | found / not found agreement | exact status | labelled tiltak among the top 3 |"
+        " lexical leg alone: found / top 3 |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name in ("dev", "test", "all"):
-        r = report[name]
+        r, lex = report["shipped"][name], report["lexical_only"][name]
         rows.append(
             f"| {name} ({r['cells']} cells, {r['covered_or_partial_cells']} covered or partial) | "
-            f"{r['found_agreement']:.2f} | {r['top3_recall']:.2f} |"
+            f"{r['found_agreement']:.2f} | {r['status_agreement']:.2f} | {r['top3_recall']:.2f} | "
+            f"{lex['found_agreement']:.2f} / {lex['top3_recall']:.2f} |"
         )
     return "\n".join(rows) + f"\n\nSuggestions: {report['method']}."
 

@@ -34,9 +34,8 @@ from rusqa.facets import facet, facet_table  # noqa: E402
 from rusqa.models import Answer, Plan, Tiltak  # noqa: E402
 from rusqa.planning.browse import filter_tiltak, tiltak_record  # noqa: E402
 from rusqa.planning.coverage import (  # noqa: E402
-    COVERED_COVERAGE,
-    PARTIAL_COSINE,
-    PARTIAL_COVERAGE,
+    COVERED_AT,
+    FOUND_AT,
     Row,
     city_measures,
     coverage_csv,
@@ -491,15 +490,21 @@ def table_row(t: Tiltak) -> list[str]:
     return [code, t.bydel, render.shorten(t.text, 110), owner, t.deadline or "", t.status or "", t.risk or ""]
 
 
+def decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
 def coverage_note(snap: Snapshot) -> str:
     city = next((p for p in snap.plans if p.is_city_plan), None)
     periods = ", ".join(f"{p.bydel} {p.period or 'udatert'}" for p in snap.plans if not p.is_city_plan)
     return (
         "Hver rad er et tiltak i byplanen der bydelene leder eller samarbeider; hver kolonne er en bydelsplan. "
-        "En celle viser planleggerens vurdering (✔) eller et forslag: **dekket** når et bydelstiltak har minst "
-        f"{COVERED_COVERAGE:.0%} av byplantiltakets særegne ord, **delvis** ved minst {PARTIAL_COVERAGE:.0%} eller "
-        f"svært lik mening ({str(PARTIAL_COSINE).replace('.', ',')} på en skala til 1), ellers **ikke funnet**. "
-        "Forslagene bommer ofte: velg cellen under, se kandidatene og lagre din vurdering.\n\n"
+        "En celle viser planleggerens vurdering (✔) eller et forslag. Forslaget rangerer bydelsplanens tiltak etter "
+        "hvor likt de er byplantiltaket i mening (hver setning for seg) og hvor mange sjeldne ord de deler med det; "
+        f"treffet til det beste er **dekket** fra {decimal(COVERED_AT)}, **delvis** fra {decimal(FOUND_AT)}, "
+        "ellers **ikke funnet**. "
+        "Forslagene er enige med en planleggers lesning i om lag to av tre celler: velg cellen under, se "
+        "kandidatene og lagre din vurdering.\n\n"
         f"**Merk:** bydelsplanene ({render.escape(periods)}) er eldre enn byplanen"
         f"{' (' + render.escape(city.period or '') + ')' if city else ''}. «Ikke funnet» betyr at tiltaket ikke står i "
         "bydelens gjeldende plan — ikke nødvendigvis at bydelen ikke gjør det."

@@ -178,7 +178,7 @@ def coverage_html(rows: Sequence[Row], plans: Sequence[Plan], city: Plan | None)
 def _coverage_cell(cell: Cell) -> str:
     decided = " ✔" if cell.source == "planner" else ""
     review = " ⚠" if any(d.stale or d.missing for d in cell.decisions) else ""
-    who = "planlegger" if cell.source == "planner" else f"forslag {cell.score:.2f}".replace(".", ",")
+    who = "planlegger" if cell.source == "planner" else f"forslag, treff {cell.score:.1f}".replace(".", ",")
     return (
         f"<td class='rq-{cell.status}'><span class='rq-badge'>{SYMBOL[cell.status]} {STATUS_LABEL[cell.status]}"
         f"{decided}{review}</span><br><span class='rq-muted'>{who}</span></td>"
@@ -196,10 +196,12 @@ def coverage_detail_html(row: Row, cell: Cell, plans_dir: Path, city: Plan) -> s
     if cell.candidates:
         parts.append("<h4>Kandidater i bydelsplanen</h4><ol>")
         for c in cell.candidates:
-            why = f"ord felles: {c.coverage:.0%}" + (f" · semantisk likhet {c.cosine:.2f}" if c.cosine else "")
+            why = [f"treff {c.score:.2f}".replace(".", ",")]
+            why += [f"felles ord: {', '.join(c.words)}"] if c.words else []
+            why += [f"nærmest i mening: «{shorten(c.clause, 90)}»"] if c.clause else []
             parts.append(
                 f"<li><code>{escape(c.tiltak.id)}</code> {escape(shorten(c.tiltak.text, 200))}"
-                f"<br><span class='rq-muted'>{escape(why.replace('.', ','))}</span>"
+                f"<br><span class='rq-muted'>{escape(' · '.join(why))}</span>"
                 f"{lines_html(plans_dir, cell.plan, c.tiltak.lines)}</li>"
             )
         parts.append("</ol>")
