@@ -28,7 +28,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from bench.chroma_server import ChromaServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "reports" / "scale.json"
@@ -201,12 +202,6 @@ def warm(env: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def serve_rss(env: dict[str, str]) -> float:
     """Peak RSS (MB) of `rusqa serve` after start-up and one answered question."""
     port = free_port()
@@ -235,24 +230,36 @@ def serve_rss(env: dict[str, str]) -> float:
         proc.wait()
 
 
-def measure(n_plans: int, work: Path) -> dict[str, Any]:
+def measure(n_plans: int, work: Path, *, server: bool = False, resume: bool = True) -> dict[str, Any]:
+    """Every figure for one corpus size; with `server`, the dense leg lives in a `chroma run` on loopback."""
     corpus, index, cache, data = work / "corpus", work / "index", work / "cache", work / "data"
     shutil.rmtree(work, ignore_errors=True)
     records = generate(n_plans, corpus)
     env = env_for(corpus, index, cache, data)
     cache.mkdir(parents=True)
-    build_s, build_rss, out = run_cli(["index"], env)
-    records = int(out.split(" poster")[0].rsplit(" ", 1)[1]) if " poster" in out else records
-    row: dict[str, Any] = {"plans": n_plans, "records": records, "build_s": round(build_s, 1),
-                           "build_records_per_s": round(records / build_s, 1), "build_rss_mb": round(build_rss),
-                           "embedded": embedded_count(out)}  # fmt: skip
-    rebuild_s, _, _ = run_cli(["index"], env)
-    row["unchanged_rebuild_s"] = round(rebuild_s, 1)
-    row["killed_build"] = killed_and_resumed(env, build_s, records)
-    cold_s, ask_rss, _ = run_cli(["ask", "Hvem har ansvar for hasjavvenning i Grorud?"], env)
-    row["cold_ask_s"], row["ask_rss_mb"] = round(cold_s, 2), round(ask_rss)
-    row.update(warm(env))
-    row["serve_rss_mb"] = round(serve_rss(env))
+    chroma = ChromaServer(work / "chroma", free_port(), work / "chroma.log") if server else None
+    if chroma is not None:
+        chroma.start()
+        env["RUSQA_CHROMA_URL"] = chroma.url
+    try:
+        build_s, build_rss, out = run_cli(["index"], env)
+        records = int(out.split(" poster")[0].rsplit(" ", 1)[1]) if " poster" in out else records
+        row: dict[str, Any] = {"plans": n_plans, "records": records, "store": "server" if server else "embedded",
+                               "build_s": round(build_s, 1), "build_records_per_s": round(records / build_s, 1),
+                               "build_rss_mb": round(build_rss), "embedded": embedded_count(out)}  # fmt: skip
+        rebuild_s, _, _ = run_cli(["index"], env)
+        row["unchanged_rebuild_s"] = round(rebuild_s, 1)
+        if resume:
+            row["killed_build"] = killed_and_resumed(env, build_s, records)
+        cold_s, ask_rss, _ = run_cli(["ask", "Hvem har ansvar for hasjavvenning i Grorud?"], env)
+        row["cold_ask_s"], row["ask_rss_mb"] = round(cold_s, 2), round(ask_rss)
+        row.update(warm(env))
+        row["serve_rss_mb"] = round(serve_rss(env))
+        if chroma is not None:
+            row["chroma_server_rss_mb"] = round(chroma.peak_rss_mb())
+    finally:
+        if chroma is not None:
+            chroma.stop()
     return row
 
 
@@ -266,11 +273,13 @@ def last_line(row: dict[str, Any]) -> str:
 
 
 def plot(rows: list[dict[str, Any]]) -> None:
+    """Cost against N for the embedded store (the server runs are in the README's table)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    rows = [r for r in rows if r.get("store", "embedded") == "embedded"]
     n = [r["plans"] for r in rows]
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
     axes[0].plot(n, [r["build_s"] for r in rows], "o-", label="bygging (s)")
@@ -296,6 +305,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", action="store_true", help="also N = 200 and 1,000")
     parser.add_argument("--sizes", type=int, nargs="*", help="plan counts to measure (default 5 50)")
+    parser.add_argument("--server", action="store_true", help="the dense leg in a `chroma run` server on loopback")
+    parser.add_argument("--no-resume", action="store_true", help="skip the killed-and-resumed build (it costs a build)")
     parser.add_argument("--plot-only", action="store_true", help="redraw reports/scale.png from reports/scale.json")
     args = parser.parse_args()
     if args.plot_only:
@@ -306,8 +317,8 @@ def main() -> None:
     work_root = Path(tempfile.mkdtemp(prefix="rusqa-scale-"))
     try:
         for n in sizes:
-            row = measure(n, work_root / f"n{n}")
-            previous["runs"][str(n)] = row
+            row = measure(n, work_root / f"n{n}", server=args.server, resume=not args.no_resume)
+            previous["runs"][f"{n}-server" if args.server else str(n)] = row
             REPORT.parent.mkdir(exist_ok=True)
             REPORT.write_text(json.dumps(previous, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             print(last_line(row), flush=True)

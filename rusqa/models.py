@@ -83,6 +83,12 @@ class Tiltak(Record):
     pages: PageRange | None = Field(default=None, description="First and last page of the row (PDF plans only).")
 
     @property
+    def subject(self) -> str:
+        """What the tiltak is about, for matching one plan's tiltak against another's: its goal and its text
+        (not the plan's title, owner or status)."""
+        return f"{self.goal}. {self.text}" if self.goal else self.text
+
+    @property
     def owner_label(self) -> str | None:
         """The owner as an answer shows it: printed, with the plan's expansion in brackets."""
         if not self.owner:

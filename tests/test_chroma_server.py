@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.chroma_server import CHROMA, ChromaServer, free_port
 from rusqa.answering.qa import Assistant
 from rusqa.errors import IndexMismatchError, RusqaError
 from rusqa.ingest import ingest
@@ -21,7 +17,6 @@ from rusqa.search.store import chroma_client
 from rusqa.settings import Settings
 from tests.conftest import EMBEDDING_CACHE
 
-CHROMA = Path(sys.executable).parent / "chroma"
 QUESTIONS = [
     "Hvem har ansvar for naloxonopplæring i Grorud?",
     "Hva er fristen for kontaktpunktet i Ullern?",
@@ -35,57 +30,9 @@ QUESTIONS = [
 pytestmark = [pytest.mark.server, pytest.mark.skipif(not CHROMA.exists(), reason="no `chroma` CLI in the venv")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ChromaServer:
-    """A `chroma run` child process on loopback, started and stopped by its process id."""
-
-    def __init__(self, path: Path, port: int, log: Path) -> None:
-        self.path, self.port, self.log = path, port, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        deadline = time.monotonic() + 30
-        while True:
-            assert self.process.poll() is None, self.log.read_text(errors="replace")[-2000:]
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("chroma did not start in 30 s") from None
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
-        self.process = None
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
-    server = ChromaServer(tmp_path / "chroma-data", _free_port(), tmp_path / "chroma.log")
+    server = ChromaServer(tmp_path / "chroma-data", free_port(), tmp_path / "chroma.log")
     server.start()
     try:
         yield server
@@ -131,7 +78,7 @@ def test_a_server_index_and_an_embedded_index_are_different_builds(built_index_d
     embedded = Settings(index_dir=built_index_dir, cache_dir=EMBEDDING_CACHE)
     # Refused before any connection is tried: nothing needs to listen on this port.
     server = Settings(
-        index_dir=built_index_dir, cache_dir=EMBEDDING_CACHE, chroma_url=f"http://127.0.0.1:{_free_port()}"
+        index_dir=built_index_dir, cache_dir=EMBEDDING_CACHE, chroma_url=f"http://127.0.0.1:{free_port()}"
     )
     assert compatibility(embedded)["store"] == "embedded" and compatibility(server)["store"] == "server"
     with pytest.raises(IndexMismatchError, match=r"store 'embedded' ≠ 'server'\).* run `rusqa index`"):

@@ -25,7 +25,6 @@ from rusqa.planning.coverage import (
     idf,
     measure_text,
     row_record,
-    subject_text,
 )
 from rusqa.settings import Settings
 
@@ -81,7 +80,7 @@ def test_a_measure_is_matched_clause_by_clause() -> None:
 
 def test_a_tiltak_is_matched_on_its_goal_and_text_not_its_owner() -> None:
     t = measure("Etablere kontaktpunkt for skolene").model_copy(update={"goal": "Tidlig innsats", "owner": "NAV"})
-    assert subject_text(t) == "Tidlig innsats. Etablere kontaktpunkt for skolene"
+    assert t.subject == "Tidlig innsats. Etablere kontaktpunkt for skolene"
 
 
 def test_a_word_in_every_tiltak_tells_less_than_a_rare_one() -> None:

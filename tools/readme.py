@@ -201,17 +201,23 @@ def layouts_table(report: dict[str, Any]) -> str:
 def scale_table(report: dict[str, Any]) -> str:
     """Cost against the number of plans, one row per corpus size."""
     rows = [
-        "| plans | records | build s (rec/s) | build RSS MB | unchanged rebuild s | killed build: embedded before / again |"
-        " cold ask s | field p50 / p95 ms | set p50 / p95 ms | across p50 / p95 ms | coverage, one district s | serve RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| plans | store | records | build s (rec/s) | build RSS MB | unchanged rebuild s |"
+        " killed build: embedded before / again | cold ask s | field p50 / p95 ms | set p50 / p95 ms |"
+        " across p50 / p95 ms | coverage, one district s | serve RSS MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in sorted(report["runs"].values(), key=lambda r: r["plans"]):
-        k = r["killed_build"]
+    for r in sorted(report["runs"].values(), key=lambda r: (r["plans"], r.get("store", "embedded"))):
+        k = r.get("killed_build")
+        killed = f"{k['embedded_before_kill']} / {k['embedded_after']}" if k else "not run"
+        store = r.get("store", "embedded")
+        serve = f"{r['serve_rss_mb']}" + (
+            f" + server {r['chroma_server_rss_mb']}" if "chroma_server_rss_mb" in r else ""
+        )
         rows.append(
-            f"| {r['plans']} | {r['records']:,} | {r['build_s']} ({r['build_records_per_s']}) | {r['build_rss_mb']} | "
-            f"{r['unchanged_rebuild_s']} | {k['embedded_before_kill']} / {k['embedded_after']} | {r['cold_ask_s']} | "
+            f"| {r['plans']} | {store} | {r['records']:,} | {r['build_s']} ({r['build_records_per_s']}) | "
+            f"{r['build_rss_mb']} | {r['unchanged_rebuild_s']} | {killed} | {r['cold_ask_s']} | "
             f"{r['field']['p50_ms']} / {r['field']['p95_ms']} | {r['set']['p50_ms']} / {r['set']['p95_ms']} | "
-            f"{r['across']['p50_ms']} / {r['across']['p95_ms']} | {r['coverage_one_district_s']} | {r['serve_rss_mb']} |"
+            f"{r['across']['p50_ms']} / {r['across']['p95_ms']} | {r['coverage_one_district_s']} | {serve} |"
         )
     return "\n".join(rows)
 

@@ -142,11 +142,6 @@ def clauses(text: str) -> list[str]:
     return [part for part in parts if len(part) > 12] or [text]
 
 
-def subject_text(t: Tiltak) -> str:
-    """What a tiltak is about, for matching: its goal and its text (not the plan's title, owner or status)."""
-    return f"{t.goal}. {t.text}" if t.goal else t.text
-
-
 def idf(token_sets: Sequence[frozenset[str]]) -> dict[str, float]:
     """log((N + 1) / (df + 0.5)) over the given records' token sets."""
     counts: Counter[str] = Counter(token for tokens in token_sets for token in tokens)
@@ -179,7 +174,8 @@ class CoverageMatrix:
     @cached_property
     def reference(self) -> list[Tiltak]:
         """The city plan's own measures: the fixed population a measure's similarities are standardised
-        against, so that a district's scores do not depend on which other districts are loaded."""
+        against, so that a district's scores do not depend on which other districts are loaded (`rusqa index`
+        embeds their subjects into the cache)."""
         return [t for p in self.live.plans if p.plan.is_city_plan for t in p.tiltak]
 
     @cached_property
@@ -195,7 +191,7 @@ class CoverageMatrix:
         """Tiltak subjects embedded as passages, kept in the embedding cache by content (a rebuild or a restart
         embeds only what changed)."""
         cache = EmbeddingCache(self.live.settings.embedding_cache_dir, self.live.embedder)
-        vectors, fresh = cache.embed_passages([subject_text(t) for t in tiltak])
+        vectors, fresh = cache.embed_passages([t.subject for t in tiltak])
         if fresh:
             cache.save()
         return vectors
@@ -208,6 +204,12 @@ class CoverageMatrix:
         both = self.embedded([*self.tiltak, *self.reference])
         return both[: len(self.tiltak)], both[len(self.tiltak) :]
 
+    @cached_property
+    def clause_vectors(self) -> dict[str, np.ndarray]:
+        """Every measure's clauses embedded as queries, in one batch."""
+        parts = list(dict.fromkeys(part for m in city_measures(self.live) for part in clauses(measure_text(m))))
+        return dict(zip(parts, self.live.embed_queries(parts), strict=True))
+
     def dense(self, measure: Tiltak) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Each district tiltak's similarity to the measure (its best clause's cosine) in standard deviations
         above the measure's similarity to the city's other measures; the cosine; the closest clause."""
@@ -216,7 +218,7 @@ class CoverageMatrix:
             zeros = np.zeros(len(self.tiltak))
             return zeros, zeros, [""] * len(self.tiltak)
         districts, reference = self.vectors
-        queries = np.stack([self.live.embed_query(part) for part in parts])
+        queries = np.stack([self.clause_vectors[part] for part in parts])
         similarity = districts @ queries.T  # tiltak × clauses
         best = similarity.max(axis=1)
         others = [i for i, t in enumerate(self.reference) if t.id != measure.id]

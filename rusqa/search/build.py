@@ -225,6 +225,9 @@ def _write_build(
                 unsaved, saved_at = 0, time.monotonic()
             if progress:
                 progress("embedding", min(start + batch, len(docs)), len(docs))
+        # The coverage view standardises against the city plan's measures: their subjects, embedded here with
+        # all cores, are in the cache before the Dekning tab first asks.
+        cache.embed_passages([t.subject for p in plans if p.plan.is_city_plan for t in p.tiltak])
         cache.save()
         import numpy as np
 

@@ -6,6 +6,7 @@ import contextlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -146,16 +147,22 @@ class LiveIndex:
 
     def embed_query(self, question: str) -> np.ndarray:
         """The question's embedding; the last QUERY_CACHE are kept in memory only (never written anywhere)."""
+        return self.embed_queries([question])[0]
+
+    def embed_queries(self, questions: Sequence[str]) -> np.ndarray:
+        """Embeddings of several questions, those not in the in-memory cache made in one batch."""
         with self._lock:  # the embedders are not documented as thread-safe
-            cached = self._query_vectors.get(question)
-            if cached is not None:
+            todo = list(dict.fromkeys(q for q in questions if q not in self._query_vectors))
+            if todo:
+                for question, vector in zip(todo, self.embedder.embed(todo, query=True), strict=True):
+                    self._query_vectors[question] = vector
+            out = []
+            for question in questions:
                 self._query_vectors.move_to_end(question)
-                return cached
-            vector = self.embedder.embed([question], query=True)[0]
-            self._query_vectors[question] = vector
-            if len(self._query_vectors) > QUERY_CACHE:
+                out.append(self._query_vectors[question])
+            while len(self._query_vectors) > QUERY_CACHE:
                 self._query_vectors.popitem(last=False)
-            return vector
+            return np.stack(out) if out else np.zeros((0, self.embedder.dim), dtype=np.float32)
 
     def dense_search(self, vector: np.ndarray, k: int, plan_ids: list[str] | None) -> list[tuple[str, float]]:
         """(record id, cosine) pairs of the k nearest records within plan_ids."""
