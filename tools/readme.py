@@ -139,6 +139,7 @@ SWEEP_NOTES = {
     "MIN_COVERAGE_ENGLISH": "English: share of the question's concepts a record must hold",
     "MAX_UNKNOWN_SHARE": "Norwegian: largest share of subject words the plans may lack",
     "ACROSS_MIN_COVERAGE": "a plan gets a line across plans when its best record holds this share",
+    "ENGLISH_DENSE_WEIGHT": "English: the dense leg's weight in the fusion (BM25 1.0; Norwegian 0.5)",
     "DECISIVE_LEAD": "skip the query embedding when the lexical top record leads by (0 = never)",
 }
 

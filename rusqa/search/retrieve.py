@@ -16,6 +16,9 @@ from rusqa.search.live import LiveIndex
 
 RRF_K = 60
 WEIGHTS = {"bm25": 1.0, "dense": 0.5}
+# English questions meet the Norwegian plans through the glossary's renderings, which are often not the
+# plans' words; the multilingual dense leg ranks them better (README, «English questions»), so it weighs more.
+ENGLISH_DENSE_WEIGHT = 2.0
 CANDIDATES = 30
 # The dense leg can be skipped when the lexical ranking is decisive: the top record holds every concept of
 # a Norwegian question and its BM25 score leads the next by this factor. 0 = never skip: on evals/dev every
@@ -116,7 +119,9 @@ def search(
         rankings["dense"] = [rid for rid, _ in dense]
         cosines = dict(dense)
     hits = []
-    for record_id, score in fuse(rankings, WEIGHTS)[:k]:
+    for record_id, score in fuse(rankings, {**WEIGHTS, "dense": ENGLISH_DENSE_WEIGHT} if query.english else WEIGHTS)[
+        :k
+    ]:
         hits.append(
             Hit(
                 record_id=record_id,
