@@ -35,12 +35,36 @@ def facet(field: str, printed: str | None) -> str | None:
 
 def asked_facet(field: str, norm_question: str) -> str | None:
     """The facet a (normalised) question names for a field, longest wording first, or None."""
-    found: list[tuple[int, str]] = []
+    found = _facet_mentions(field, norm_question)
+    return max(found)[1] if found else None
+
+
+# Source: Norwegian and English grammar's ways of excluding a value (negation, «annen … enn», «unntatt»,
+# «other than», «except»), written before the value they exclude.
+NEGATION = re.compile(
+    r"\b(?:ikke|annen|andre|annet|unntatt|utenom|bortsett fra|other than|not|except|excluding|apart from)\b"
+)
+
+
+def negated_facet(field: str, norm_question: str) -> bool:
+    """Whether the question excludes the facet it names («en annen status enn påbegynt», «ikke lav risiko»,
+    «not started» excepted: a facet whose own wording holds the negation is not negated)."""
+    found = _facet_mentions(field, norm_question)
+    if not found:
+        return False
+    _, _, start = max(found)
+    return bool(NEGATION.search(norm_question[max(0, start - 30) : start]))
+
+
+def _facet_mentions(field: str, norm_question: str) -> list[tuple[int, str, int]]:
+    """(length of the wording, facet, where it starts) for each facet wording the question holds."""
+    found: list[tuple[int, str, int]] = []
     for name, entry in facet_table()[field].items():
         for word in entry["asked"]:
-            if re.search(rf"(?<![\wæøå]){re.escape(word)}(?![\wæøå])", norm_question):
-                found.append((len(word), name))
-    return max(found)[1] if found else None
+            match = re.search(rf"(?<![\wæøå]){re.escape(word)}(?![\wæøå])", norm_question)
+            if match:
+                found.append((len(word), name, match.start()))
+    return found
 
 
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)|-\s?(\d\d)(?!\d)")

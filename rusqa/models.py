@@ -233,6 +233,8 @@ class Filters(Record):
     owner: str | None = Field(default=None, description="A unit named as owner, matched in owner, expansion or actor.")
     status: str | None = Field(default=None, description="A normalised status facet (lexicon/facets.yaml).")
     risk: str | None = Field(default=None, description="A normalised risk facet.")
+    status_excluded: bool = Field(default=False, description="The status facet is excluded («annen status enn …»).")
+    risk_excluded: bool = Field(default=False, description="The risk facet is excluded («ikke lav risiko»).")
     year: int | None = Field(default=None, description="A year the deadline must name.")
     for_bydelene: bool | None = Field(default=None, description="City measures addressed to the districts.")
     codes: list[str] = Field(default_factory=list, description="The city plan's codes named («11S»).")

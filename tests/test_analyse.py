@@ -84,6 +84,8 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Har noen av bydelsplanene tiltak for eldre?", Shape.ACROSS, None),
         ("Which of the plans mention volunteers?", Shape.ACROSS, None),
         ("Hva er planperioden for Grorud?", Shape.PLAN, None),
+        ("Gjelder Stovners rusplan fortsatt?", Shape.PLAN, None),
+        ("Is the Nordre Aker plan still in force?", Shape.PLAN, None),
         ("Hvor mange innbyggere har Ullern?", Shape.FACT, None),
         ("takk!", Shape.SMALLTALK, None),
         ("Hei", Shape.SMALLTALK, None),
@@ -185,3 +187,23 @@ def test_a_pronoun_without_a_subject_points_back() -> None:
 def test_a_keyword_string_ending_in_when_asks_for_the_deadline() -> None:
     assert ask("kontakpunkt ulern når").field == FieldName.DEADLINE
     assert ask("fagdag ulern nar").field == FieldName.DEADLINE
+
+
+def test_a_status_or_risk_can_be_excluded() -> None:
+    q = ask("Hvilke tiltak i Grorud har en annen status enn «Påbegynt»?")
+    assert (q.shape, q.filters.status, q.filters.status_excluded) == (Shape.SET, "pågår", True)
+    assert not q.concepts  # «annen … enn» frames the filter, it is not a subject
+    q = ask("Hvilke tiltak i Grorud har ikke lav risiko?")
+    assert (q.filters.risk, q.filters.risk_excluded) == ("lav", True)
+
+
+def test_a_status_whose_own_words_hold_a_negation_is_not_excluded() -> None:
+    q = ask("Hvilke tiltak i Grorud har status ikke startet?")
+    assert (q.filters.status, q.filters.status_excluded) == ("ikke startet", False)
+    q = ask("Which measures in Grorud are not started?")
+    assert (q.filters.status, q.filters.status_excluded) == ("ikke startet", False)
+
+
+def test_words_for_a_total_frame_a_count() -> None:
+    q = ask("Hvor mange tiltak er det i Tryggere liv totalt?")
+    assert q.shape == Shape.COUNT and not q.concepts

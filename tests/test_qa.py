@@ -51,3 +51,9 @@ def test_greetings_and_small_talk_around_a_question_do_not_stop_the_answer(assis
 def test_an_off_topic_question_about_a_district_with_a_plan_is_declined(assistant) -> None:
     answer = assistant.ask("Hvordan søker jeg om beboerparkering i bydel Stovner?")
     assert answer.abstained and not answer.citations
+
+
+def test_which_grorud_tiltak_have_another_status_than_underway(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvilke tiltak i Grorud har en annen status enn «Påbegynt»?")
+    assert answer.answer.startswith("3 tiltak i Grorud-planen")
+    assert sorted(c.record_id for c in answer.citations) == ["grorud-2023-t19", "grorud-2023-t4", "grorud-2023-t7"]

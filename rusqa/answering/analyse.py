@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rusqa.answering.fuzzy import Speller, fold_places
-from rusqa.facets import asked_facet, facet_table
+from rusqa.facets import NEGATION, asked_facet, facet_table, negated_facet
 from rusqa.lexicon import (
     courtesy_words,
     cue_patterns,
@@ -232,10 +232,13 @@ def read_filters(norm: str, field: FieldName | None, codes: list[str]) -> Filter
     for_bydelene = True if re.search(r"\b(bydelene|the districts)\b", norm) and owner in (None, "bydelene") else None
     if owner == "bydelene":
         owner = None
+    status = asked_facet("status", norm)
     return Filters(
         owner=owner,
-        status=asked_facet("status", norm),
+        status=status,
         risk=risk,
+        status_excluded=bool(status) and negated_facet("status", norm),
+        risk_excluded=bool(risk) and negated_facet("risk", norm),
         year=year,
         for_bydelene=for_bydelene,
         codes=list(dict.fromkeys(codes)),
@@ -392,6 +395,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         value = getattr(filters, facet_field)
         if value:
             drop |= {w for entry in lexicon_facet_words(facet_field, value) for w in entry.split()}
+    if filters.status_excluded or filters.risk_excluded:  # «en annen status enn …»: the exclusion frames it
+        drop |= {w for m in NEGATION.finditer(norm) for w in m.group(0).split()} | {"enn", "than"}
     subject_text = _CODE_GROUP.sub(" ", _CODE.sub(" ", norm))
     if english:  # «consumption room» → «brukerrom»: a rendering of several words names one plan word
         subject_text = _english_phrases().sub(lambda m: glossary_phrases()[m.group(0)], subject_text)

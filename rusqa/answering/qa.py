@@ -326,9 +326,9 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
             continue
         if f.for_bydelene and not t.for_bydelene:
             continue
-        if f.status and facet("status", t.status) != f.status:
+        if f.status and (facet("status", t.status) == f.status) == f.status_excluded:
             continue
-        if f.risk and facet("risk", t.risk) != f.risk:
+        if f.risk and (facet("risk", t.risk) == f.risk) == f.risk_excluded:
             continue
         if f.year and f.year not in deadline_years(t.deadline):
             continue

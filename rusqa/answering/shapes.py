@@ -197,9 +197,9 @@ def describe_filters(filters: Filters, subject: Sequence[str]) -> str:
     if filters.owner:
         parts.append(f"der ansvarlig er «{filters.owner}»")
     if filters.status:
-        parts.append(f"med status «{filters.status}»")
+        parts.append(f"med {'en annen status enn' if filters.status_excluded else 'status'} «{filters.status}»")
     if filters.risk:
-        parts.append(f"med risiko «{filters.risk}»")
+        parts.append(f"med {'en annen risiko enn' if filters.risk_excluded else 'risiko'} «{filters.risk}»")
     if filters.year:
         parts.append(f"med frist i {filters.year}")
     if subject:
