@@ -57,3 +57,11 @@ def test_which_grorud_tiltak_have_another_status_than_underway(assistant) -> Non
     answer = assistant.ask("Hvilke tiltak i Grorud har en annen status enn «Påbegynt»?")
     assert answer.answer.startswith("3 tiltak i Grorud-planen")
     assert sorted(c.record_id for c in answer.citations) == ["grorud-2023-t19", "grorud-2023-t4", "grorud-2023-t7"]
+
+
+def test_a_plan_that_has_the_words_is_not_said_to_lack_them(assistant) -> None:  # type: ignore[no-untyped-def]
+    """The city plan's title says «skadereduksjon» but its S section is «skadeforebygging»: no tiltak holds
+    the word, and the answer must not claim the plan never mentions it."""
+    answer = assistant.ask("Hvor mange tiltak har byplanen innen skadereduksjon?")
+    assert answer.abstained and "nevner ikke" not in answer.answer
+    assert "Byplanen nevner «skadereduksjon»" in answer.answer

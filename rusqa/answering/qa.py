@@ -227,6 +227,8 @@ def _not_found(live: LiveIndex, question: Question) -> Answer:
     plans = _plans(live)
     if len(question.plan_ids) == 1:
         plan = live.plan_by_id[question.plan_ids[0]]
+        if _mentions(live, plan.id, question):
+            return shapes.abstain(question, shapes.not_in_plan(plan, question.subject, [], mentioned=True))
         others = [p for p in plans if p.id != plan.id and _mentions(live, p.id, question)]
         return shapes.abstain(question, shapes.not_in_plan(plan, question.subject, others))
     return shapes.abstain(question, shapes.abstention(plans))

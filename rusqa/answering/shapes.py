@@ -316,10 +316,13 @@ def abstention(plans: Sequence[Plan], reason: str | None = None, unknown_place: 
     return f"Jeg finner ikke dette i rusplanene.{why} Jeg har søkt i: {have}."
 
 
-def not_in_plan(plan: Plan, subject: Sequence[str], others: Sequence[Plan]) -> str:
-    """«Ullerns plan nevner ikke nalokson.», and which plans do."""
+def not_in_plan(plan: Plan, subject: Sequence[str], others: Sequence[Plan], *, mentioned: bool = False) -> str:
+    """«Ullerns plan nevner ikke nalokson.», and which plans do; when the plan has the words but no record
+    that answers, it says so instead of denying them."""
     name = "Byplanen" if plan.is_city_plan else f"{plan.bydel}s plan"
     topic = " ".join(subject) or "dette"
+    if mentioned:
+        return f"Jeg finner ikke dette: {name} nevner «{topic}», men ikke i noe tiltak eller avsnitt som svarer på spørsmålet."
     line = f"Jeg finner ikke dette: {name} nevner ikke «{topic}»."
     if others:
         line += " Det gjør: " + ", ".join(p.bydel if not p.is_city_plan else "byplanen" for p in others) + "."
