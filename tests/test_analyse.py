@@ -85,6 +85,7 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Which of the plans mention volunteers?", Shape.ACROSS, None),
         ("Hva er planperioden for Grorud?", Shape.PLAN, None),
         ("Gjelder Stovners rusplan fortsatt?", Shape.PLAN, None),
+        ("Hvilket botilbud skal Ullern bygge ut sammen med NAV i løpet av planperioden?", Shape.FACT, None),
         ("Is the Nordre Aker plan still in force?", Shape.PLAN, None),
         ("Hvor mange innbyggere har Ullern?", Shape.FACT, None),
         ("takk!", Shape.SMALLTALK, None),

@@ -413,6 +413,11 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         if w not in ignore and (not w.isdigit() or len(w) <= 2)
     ]
     anaphor = len(concepts) <= 1 and any(w in lexicon()["anaphora"] for w in re.findall(r"[^\W\d_]+", norm))
+    plan_words = {t for w in lexicon()["plan_words"] for t in tokenize(w)}
+    if shape == Shape.PLAN and sum(not set(g) <= plan_words for g in concepts) >= PLAN_MAX_SUBJECT:
+        # «Hvilket behandlingsteam skal Grorud etablere i løpet av planperioden?»: the period is a time, and the
+        # question asks for a record
+        shape = Shape.FACT
     return Question(
         text=question,
         shape=shape,
@@ -429,6 +434,11 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         anaphor=anaphor,
         dense_text=question,
     )
+
+
+# A question about the plan as a whole names little else: with this many subject words of its own, it asks
+# for a record (chosen on evals/dev).
+PLAN_MAX_SUBJECT = 3
 
 
 @lru_cache(maxsize=1)
