@@ -213,6 +213,9 @@ class Context(Record):
     record_id: str | None = None
     field: FieldName | None = None
     subject: str = Field(default="", exclude=True, description="The subject words, for the chat's «Gjelder:» line.")
+    cited: list[str] = Field(
+        default_factory=list, exclude=True, description="The records the turn cited, in order («den andre»)."
+    )
 
 
 class Answer(Record):

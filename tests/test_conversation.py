@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rusqa.answering.conversation import Conversation
+from rusqa.answering.conversation import Conversation, ordinal_reference
 
 
 def test_a_field_follow_up_and_a_place_switch(assistant) -> None:  # type: ignore[no-untyped-def]
@@ -40,3 +40,30 @@ def test_a_list_then_how_many_of_them(assistant) -> None:  # type: ignore[no-unt
     assert narrowed.answer.split()[0].isdigit() and {c.record_id for c in narrowed.citations} <= {
         c.record_id for c in listed.citations
     }
+
+
+def test_the_second_one_of_a_list_then_its_deadline(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    listed = chat.ask("Hvilke tiltak i Grorud har middels risiko?")
+    second = listed.citations[1].record_id
+    owner = chat.ask("hvem har ansvar for den andre?")
+    assert [c.record_id for c in owner.citations] == [second]
+    assert owner.answer.startswith("Ansvarlig: «" + assistant.live.tiltak_by_id[second].owner)
+    deadline = chat.ask("og fristen?")
+    assert [c.record_id for c in deadline.citations] == [second]
+
+
+def test_a_field_follow_up_after_a_passage_asks_the_tiltak_that_was_cited_too(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    first = chat.ask("Hva sier byplanen om et nytt brukerrom?")
+    tiltak = [c.record_id for c in first.citations if c.record_id in assistant.live.tiltak_by_id]
+    assert tiltak, first.answer
+    owner = chat.ask("og hvem har ansvaret for det?")
+    assert not owner.abstained and owner.citations[0].record_id == tiltak[0]
+
+
+def test_an_ordinal_is_read_after_a_determiner_or_number_only() -> None:
+    assert ordinal_reference("hvem har ansvar for den første?") == 1
+    assert ordinal_reference("og nummer 3?") == 3
+    assert ordinal_reference("what about the last one?") == -1
+    assert ordinal_reference("hva med de andre planene?") is None

@@ -3,22 +3,46 @@
 The state is the plan filter, the record answered, the field asked and the last question. A turn with
 no subject of its own is a follow-up: «og hva er fristen?» asks a new field of the same record, «hva med
 Stovner?» asks the last question of another plan, «hvem har ansvaret for det?» points back to the last
-tiltak, «hva med 12S?» asks the same field of another code, «hvor mange av dem har høy risiko?» narrows
-the last set. A question with a subject of its own starts afresh. The state lives in memory only.
+tiltak (the first tiltak it cited, when a passage came first), «hvem har ansvar for den andre?» asks of the
+second record of the last list, «hva med 12S?» asks the same field of another code, «hvor mange av dem har
+høy risiko?» narrows the last set. A question with a subject of its own starts afresh. The state lives in
+memory only.
 """
 
 from __future__ import annotations
 
+import re
+
 from rusqa.answering.qa import Assistant, understand
+from rusqa.lexicon import lexicon
 from rusqa.models import Answer, Context, Question, Shape
+from rusqa.text import normalise
 
 _SET_SHAPES = (Shape.SET, Shape.COUNT)
+
+
+def ordinal_reference(text: str) -> int | None:
+    """«den andre», «nummer 3», «the last one»: the place (from 1; -1 = the last) of a record in the last
+    answer's list, or None."""
+    norm = normalise(text)
+    ordinals = lexicon()["ordinals"]
+    words = "|".join(sorted(map(re.escape, ordinals), key=len, reverse=True))
+    match = re.search(rf"\b(?:den|det|the|nummer|nr|number|no)\.?\s+(?:(\d{{1,2}})\b|({words})\b)", norm)
+    if not match:
+        return None
+    return int(match.group(1)) if match.group(1) else int(ordinals[match.group(2)])
 
 
 def resolve(question: Question, last: Question | None, state: Context) -> tuple[Question, str | None]:
     """The question to answer in this state, and the record it is pinned to (None: search afresh)."""
     if last is None or question.shape == Shape.SMALLTALK:
         return question, None
+    place = ordinal_reference(question.text)
+    if place and state.cited and (place <= len(state.cited)) and not question.plan_ids:
+        # «hvem har ansvar for den første?»: one record of the last answer's list
+        record_id = state.cited[place - 1 if place > 0 else -1]
+        field = question.field or last.field
+        return question.model_copy(update={"field": field, "shape": Shape.VALUE if field else Shape.FACT}), record_id
     if question.anaphor and not question.plan_ids and not question.filters.codes:
         if state.record_id and question.shape in (Shape.VALUE, Shape.FACT):  # «når skal det evalueres?»
             return question.model_copy(update={"plan_ids": state.plan_ids}), state.record_id
@@ -86,6 +110,9 @@ class Conversation:
         live = self.assistant.live
         question = understand(live, self.assistant.clean(text))
         resolved, pinned = resolve(question, self.last, self.state)
+        if resolved.field is not None and pinned is not None and pinned not in live.tiltak_by_id:
+            # a field is printed on a tiltak: «who owns it?» after an answer that cited a passage first
+            pinned = next((c for c in self.state.cited if c in live.tiltak_by_id), pinned)
         answer = self.assistant.answer(live, resolved, record_id=pinned)
         if answer.shape != Shape.SMALLTALK:
             cited = answer.citations[0].record_id if answer.citations else None
@@ -95,6 +122,7 @@ class Conversation:
                 record_id=cited if single else None,
                 field=resolved.field,
                 subject=" ".join(resolved.subject),
+                cited=[c.record_id for c in answer.citations],
             )
             # A follow-up pinned to the last tiltak keeps the subject that found it: «hva med Grorud?» after
             # «når skal det evalueres?» asks the first question's subject of Grorud, with the new field.
