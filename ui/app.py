@@ -15,7 +15,7 @@ import tempfile
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -194,9 +194,20 @@ class Snapshot:
     def tiltak(self) -> list[Tiltak]:
         return [t for p in self.live.plans for t in p.tiltak]
 
-    @cached_property
+    _coverage_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _coverage: list[Row] | None = field(default=None, repr=False)
+
+    @property
     def coverage(self) -> list[Row]:
-        return coverage_rows(self.live)
+        """The coverage matrix of this build, computed once (the warm-up thread and a first click share it)."""
+        with self._coverage_lock:
+            if self._coverage is None:
+                self._coverage = coverage_rows(self.live)
+            return self._coverage
+
+    def warm(self) -> None:
+        """Compute the coverage matrix in the background, so the Dekning tab opens at once."""
+        threading.Thread(target=lambda: self.coverage, name="rusqa-coverage-warm", daemon=True).start()
 
     def about(self) -> str:
         m = self.live.manifest
@@ -266,6 +277,7 @@ class RusqaApp:
         with self._lock:
             if self._snapshot is None or self._snapshot.live is not live:
                 self._snapshot = Snapshot(live, self.out_dir)
+                self._snapshot.warm()
             return self._snapshot
 
     # --- Spør ---------------------------------------------------------------------------------
