@@ -106,6 +106,8 @@ def test_a_set_question_filters_on_the_risk_facet_not_the_word() -> None:
 def test_an_inverse_owner_question_filters_on_the_unit() -> None:
     q = ask("Hva har NAV ansvar for i Ullern?")
     assert q.filters.owner == "nav" and q.plan_ids == ["ullern"] and not q.concepts
+    q = ask("Hvilke tiltak skal Velferdsetaten ha hovedansvaret for?")  # a modal, a compound of «ansvar»
+    assert q.shape == Shape.SET and q.filters.owner == "velferdsetaten"
 
 
 def test_statuses_and_deadline_years_become_filters() -> None:

@@ -46,7 +46,9 @@ _QUANTITY = re.compile(
 _COUNTED_RECORDS = re.compile(r"\b(\w*tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
 # «Hva har NAV ansvar for», «which measures is Velferdsetaten responsible for», «tiltak der OF er ansvarlig»
 _INVERSE_OWNER = (
-    re.compile(r"\b(?:hva|hvilke(?: tiltak)?|hvor mange(?: tiltak)?)\b(?: i [\w -]+?)? (?:har|er) (?P<x>.+?) (?:ansvar\w*|eier)\b"),
+    # «Hva har NAV ansvar for», «Hvilke tiltak skal KORUS ha hovedansvaret for» (a modal, a compound of «ansvar»)
+    re.compile(r"\b(?:hva|hvilke(?: tiltak)?|hvor mange(?: tiltak)?)\b(?: i [\w -]+?)? (?:har|er|skal|vil|må) "
+               r"(?P<x>.+?) (?:ha )?(?:\w*ansvar\w*|eier)\b"),
     re.compile(r"\b(?:står|med|har) (?P<x>.+?) (?:som|står som) ansvarlig\w*\b"),
     re.compile(r"\b(?:der|hvor|som) (?P<x>.+?) (?:er|står som) ansvarlig\w*\b"),
     re.compile(r"\b(?:what|which(?: measures| actions)?|how many(?: measures)?) (?:is|are|does|do) (?P<x>.+?) "
