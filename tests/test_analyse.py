@@ -210,3 +210,8 @@ def test_a_status_whose_own_words_hold_a_negation_is_not_excluded() -> None:
 def test_words_for_a_total_frame_a_count() -> None:
     q = ask("Hvor mange tiltak er det i Tryggere liv totalt?")
     assert q.shape == Shape.COUNT and not q.concepts
+
+
+def test_a_code_group_typed_without_its_hyphen() -> None:
+    assert ask("hvor mange s tiltak har byplanen").filters.code_group == "S"
+    assert ask("Which of Stovner's measures have high risk?").filters.code_group is None

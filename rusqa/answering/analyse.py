@@ -35,7 +35,12 @@ _CITY_PLAN = re.compile(
 )
 _CODE = re.compile(r"(?<![-–\w])(\d{1,2})\s?([fs])\b")
 _TYPED_CODE = re.compile(r"(?<![-–\w])(\d{1,2})\s?([FSfs])\b")
-_CODE_GROUP = re.compile(r"\b([fs])-?tiltak\w*\b|\b([fs])-?(?:measures|koder|codes)\b|\(([fs])\)")
+# «S-tiltak», «(S)», and typed without the hyphen after a determiner («hvilke s tiltak»; not «Stovner's
+# measures», which normalises to «stovner s measures»)
+_CODE_GROUP = re.compile(
+    r"\b([fs])-?tiltak\w*\b|\b([fs])-?(?:measures|koder|codes)\b|\(([fs])\)"
+    r"|\b(?:hvilke|alle|de|mange|antall) ([fs]) tiltak\w*\b"
+)
 _OTHER_KOMMUNE = re.compile(r"\b([a-zæøå]+)\s+kommunes?\b")
 _NOT_A_KOMMUNE = {"oslo", "i", "en", "hver", "denne", "vår", "var", "egen", "hele", "til", "av", "for"}
 _YEAR = re.compile(r"(?<![\d–-])(20\d\d)(?![\d]|\s?[–-]\s?\d)")
