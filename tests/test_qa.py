@@ -65,3 +65,10 @@ def test_a_plan_that_has_the_words_is_not_said_to_lack_them(assistant) -> None: 
     answer = assistant.ask("Hvor mange tiltak har byplanen innen skadereduksjon?")
     assert answer.abstained and "nevner ikke" not in answer.answer
     assert "Byplanen nevner «skadereduksjon»" in answer.answer
+
+
+def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
+    answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")
+    sections = {assistant.live.tiltak_by_id[c.record_id].section for c in answer.citations}
+    assert sections and all("STRATEGI 2" in s and "Strukturelt" in s for s in sections), sections

@@ -340,13 +340,21 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
     return out
 
 
+_NUMBERED = re.compile(r"\b([^\W\d_]{4,}) (\d{1,2})\b")
+
+
 def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) -> list[Tiltak]:
     """Members under a section or goal the question names («under strategi 2», «målet om færre …»): the
     question holds most of the section's or goal's words, or the section path and goal hold most of the
     question's."""
-    wanted = set(tokenize(" ".join(subject)))
+    text = normalise(" ".join(subject))
+    numbered = [f"{word} {n}" for word, n in _NUMBERED.findall(text)]  # «strategi 1»: one heading, not «1»
+    under = [t for t in members if numbered and all(_heading_has(t.section, x) for x in numbered)]
+    if under:
+        members = under
+    wanted = set(tokenize(text))
     if len(wanted) < 2:
-        return []
+        return under
     out = []
     for t in members:
         held = live.grouping_tokens[t.id]
@@ -356,7 +364,11 @@ def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) 
         )
         if named or len(wanted & held) >= GROUPING_SHARE * len(wanted):
             out.append(t)
-    return out
+    return out or under
+
+
+def _heading_has(section: str, numbered: str) -> bool:
+    return re.search(rf"\b{re.escape(numbered)}\b", normalise(section)) is not None
 
 
 def _subject_hits(live: LiveIndex, question: Question, members: list[Tiltak]) -> list[Hit]:
