@@ -16,6 +16,8 @@ from rusqa.planning.coverage import (
     COVERED_AT,
     CSV_COLUMNS,
     FOUND_AT,
+    WORDS_ONLY_COVERED_AT,
+    WORDS_ONLY_FOUND_AT,
     CoverageMatrix,
     Row,
     clauses,
@@ -175,3 +177,12 @@ def test_cli_coverage_json_and_csv(live_settings: Settings) -> None:
     assert result.exit_code == 0
     assert result.output.startswith("measure_id,role,measure_text,bydel")
     assert CliRunner().invoke(main, ["coverage", "--json", "--csv"]).exit_code == 2
+
+
+def test_without_the_dense_leg_the_words_alone_grade_the_cells(matrix: CoverageMatrix) -> None:
+    words_only = CoverageMatrix(matrix.live, dense=False)
+    rows = words_only.rows()
+    cells = [c for r in rows for c in r.cells]
+    assert all(c.candidates and all(x.cosine is None for x in c.candidates) for c in cells)
+    assert all(c.status == grade(c.score, WORDS_ONLY_FOUND_AT, WORDS_ONLY_COVERED_AT) for c in cells)
+    assert 0 < sum(c.status != "none" for c in cells) < len(cells)

@@ -66,7 +66,9 @@ def best_thresholds(pairs: list[tuple[Any, Any]]) -> tuple[float, float]:
 def grid(live: Any, labels: dict[str, dict[str, dict[str, Any]]], dev: set[str]) -> None:
     for dense in (True, False):
         for weight in WEIGHTS if dense else (1.0,):
-            pairs = cells(CoverageMatrix(live, dense=dense, lexical_weight=weight).rows(), labels, dev)
+            pairs = cells(
+                CoverageMatrix(live, dense=dense, lexical_weight=weight).rows(), labels, dev
+            )  # weight 1 alone
             found_at, covered_at = best_thresholds(pairs)
             print(json.dumps({"dense": dense, "lexical_weight": weight, "found_at": found_at,
                               "covered_at": covered_at, **measure(pairs, found_at, covered_at)}))  # fmt: skip
@@ -83,8 +85,8 @@ def main() -> None:
         grid(live, labels, halves["dev"])
         return
     shipped = CoverageMatrix(live).rows()
-    lexical = CoverageMatrix(live, dense=False, lexical_weight=1.0).rows()
-    lexical_at = best_thresholds(cells(lexical, labels, halves["dev"]))
+    lexical = CoverageMatrix(live, dense=False).rows()
+    lexical_at = best_thresholds(cells(lexical, labels, halves["dev"]))  # coverage.WORDS_ONLY_* were set from it
     report = {
         "method": (
             f"dense (best clause, standardised) + {coverage.LEXICAL_WEIGHT} × words (top-{coverage.TELLING_WORDS} "

@@ -18,7 +18,8 @@ words they share and the clause they are closest to. The cell's suggestion comes
 **covered** from COVERED_AT, **partial** from FOUND_AT, **none** below. The weight and the two thresholds
 were chosen on the dev half of the labelled matrix (evals/coverage/labels.yaml, measures alternating
 between dev and test in plan order) with `python -m tools.coverage_report --grid`; the test half is only
-reported (README, «Coverage»). `score` is the best candidate's match.
+reported (README, «Coverage»). `score` is the best candidate's match. Without the dense leg the match is the
+words alone, graded against WORDS_ONLY_FOUND_AT / WORDS_ONLY_COVERED_AT from the same grid.
 
 The district plans (2020–2024 and undated) are older than the city plan (2026–2029), so «none» means «not
 (yet) in the district's plan», not neglect.
@@ -50,6 +51,10 @@ Status = Literal["covered", "partial", "none"]
 LEXICAL_WEIGHT = 0.1
 FOUND_AT = 1.42
 COVERED_AT = 2.22
+# Without the dense leg (RUSQA_DENSE=false) the match is the words alone, with its own thresholds from the
+# same dev grid.
+WORDS_ONLY_FOUND_AT = 4.17
+WORDS_ONLY_COVERED_AT = 8.34
 TELLING_WORDS = 2  # the shared words summed in the lexical leg
 ADDRESSEE = frozenset({"bydel"})  # «Bydelene …» names who is asked, not what
 CANDIDATES = 3  # tiltak cited per cell
@@ -107,11 +112,11 @@ def measure_role(t: Tiltak) -> Role | None:
     return None
 
 
-def grade(match: float) -> Status:
+def grade(match: float, found_at: float = FOUND_AT, covered_at: float = COVERED_AT) -> Status:
     """The status of a cell from its best candidate's match (thresholds in the module docstring)."""
-    if match >= COVERED_AT:
+    if match >= covered_at:
         return "covered"
-    if match >= FOUND_AT:
+    if match >= found_at:
         return "partial"
     return "none"
 
@@ -162,7 +167,10 @@ class CoverageMatrix:
     ) -> None:
         self.live = live
         self.use_dense = dense and live.settings.dense
-        self.lexical_weight = lexical_weight
+        self.lexical_weight = lexical_weight if self.use_dense else 1.0
+        self.found_at, self.covered_at = (
+            (FOUND_AT, COVERED_AT) if self.use_dense else (WORDS_ONLY_FOUND_AT, WORDS_ONLY_COVERED_AT)
+        )
         self.plans = [p for p in district_plans(live) if plan_ids is None or p.id in plan_ids]
 
     @cached_property
@@ -255,7 +263,8 @@ class CoverageMatrix:
         for plan in self.plans:
             ranked = sorted(by_plan.get(plan.id, []), key=lambda c: -c.score)[:CANDIDATES]
             best = ranked[0].score if ranked else 0.0
-            cells.append(Cell(plan=plan, status=grade(best) if ranked else "none", score=best, candidates=ranked))
+            status = grade(best, self.found_at, self.covered_at) if ranked else "none"
+            cells.append(Cell(plan=plan, status=status, score=best, candidates=ranked))
         return Row(measure=measure, cells=cells, role=measure_role(measure) or Role.LEAD)
 
     def rows(self) -> list[Row]:
@@ -289,8 +298,8 @@ def with_verdicts(row: Row, decisions: Sequence[Decision], tiltak: dict[str, Til
         elif any(d.verdict == Verdict.NOT_COVERED for d in mine):
             cells.append(Cell(cell.plan, "none", cell.score, kept, "planner", mine))
         else:
-            status = grade(kept[0].score) if kept else "none"
-            cells.append(Cell(cell.plan, status, kept[0].score if kept else 0.0, kept, "suggested", mine))
+            status = cell.status if kept else "none"
+            cells.append(Cell(cell.plan, status, cell.score if kept else 0.0, kept, "suggested", mine))
     return Row(row.measure, cells, row.role)
 
 
