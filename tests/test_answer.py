@@ -199,3 +199,11 @@ def test_an_answer_names_its_plan_short_with_its_period_and_whether_it_has_ended
 
     assert plan_short(NORDRE_AKER, today=date(2026, 12, 6)) == "Nordre Aker-planen (2020–2024, utløpt)"
     assert plan_short(GRORUD, today=date(2026, 12, 6)) == "Grorud-planen (2023–2028)"
+
+
+def test_a_number_asked_for_a_year_is_quoted_from_that_years_sentence() -> None:
+    from rusqa.answering.shapes import best_sentences
+
+    text = "I 2017 hadde 68 ungdommer individuell oppfølging i bydelen. I 2019 var det 60 ungdommer."
+    quoted = best_sentences(text, ["ungdomm", "individuell", "oppfølging"], numbers=True, years={"2019"})
+    assert quoted.startswith("I 2019 var det 60")

@@ -8,7 +8,7 @@ what follows shows which tiltak it is, so the user can check it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,18 +101,21 @@ def number_near_term(sentence: str, terms: set[str], window: int = 3) -> bool:
     return any(abs(i - j) <= window for i in numbers for j in hits)
 
 
-def best_sentences(text: str, terms: Sequence[str], max_chars: int = 400, *, numbers: bool = False) -> str:
-    """The sentence of a text that holds most of the search terms (one with a number first when the
-    question asks for one), and the next one if it is short."""
+def best_sentences(
+    text: str, terms: Sequence[str], max_chars: int = 400, *, numbers: bool = False, years: Collection[str] = ()
+) -> str:
+    """The sentence of a text that holds most of the search terms (one naming the question's year first, then
+    one with a number when the question asks for one), and the next one if it is short."""
     parts = sentences(text)
     if not parts:
         return text
     wanted = set(terms)
 
-    def score(i: int) -> tuple[int, int, int]:
+    def score(i: int) -> tuple[int, int, int, int]:
         hits = len(wanted & set(tokenize(parts[i])))
         has_number = int(numbers and number_near_term(parts[i], wanted))
-        return (has_number, hits, -i)
+        in_year = int(bool(set(years) & set(re.findall(r"\b(?:19|20)\d\d\b", parts[i]))))
+        return (in_year, has_number, hits, -i)  # «i 2019»: the sentence about that year first
 
     best = max(range(len(parts)), key=score)
     chosen = parts[best]
@@ -158,18 +161,25 @@ def value_answer(field: FieldName, sources: Sequence[Source], terms: Sequence[st
 # ── fact: a sentence of one record ──────────────────────────────────────────────────────────────
 
 
+def question_years(question: Question) -> set[str]:
+    """The years a question names («i 2019»)."""
+    return set(re.findall(r"\b(?:19|20)\d\d\b", question.text))
+
+
 def fact_answer(question: Question, sources: Sequence[Source]) -> str:
     best = sources[0]
     if best.tiltak is not None:
         t = best.tiltak
-        text = best_sentences(t.text, question.terms, 170, numbers=question.quantity)
+        text = best_sentences(t.text, question.terms, 170, numbers=question.quantity, years=question_years(question))
         head = tiltak_label(t).split(" «")[0]
         lines = [f"{head[0].upper()}{head[1:]}: «{text}» [1]"]
         goal = f"Mål: «{shorten(t.goal, 120)}» · " if t.goal else ""
         rest = fields_line(t)
         lines.append(f"{goal}{plan_short(best.plan)}" + (f" ({rest})" if rest else "") + ".")
     else:
-        sentence = best_sentences(best.doc.text, question.terms, numbers=question.quantity)
+        sentence = best_sentences(
+            best.doc.text, question.terms, numbers=question.quantity, years=question_years(question)
+        )
         lines = [f"«{sentence}» [1]", f"Kilde: {plan_short(best.plan)}, {shorten(best.doc.section, 80)}."]
     for n, other in enumerate(sources[1:], start=2):
         lines.append(f"Se også [{n}] {plan_short(other.plan)}: «{shorten(_gist(other, question), 120)}»")
@@ -179,7 +189,9 @@ def fact_answer(question: Question, sources: Sequence[Source]) -> str:
 def _gist(source: Source, question: Question) -> str:
     if source.tiltak is not None:
         return source.tiltak.text
-    return best_sentences(source.doc.text, question.terms, 200, numbers=question.quantity)
+    return best_sentences(
+        source.doc.text, question.terms, 200, numbers=question.quantity, years=question_years(question)
+    )
 
 
 # ── set and count: the tiltak matching filters ─────────────────────────────────────────────────
