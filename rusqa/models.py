@@ -234,6 +234,7 @@ class Filters(Record):
     """Exact filters on a tiltak's fields, read from a question; None = no filter on that field."""
 
     owner: str | None = Field(default=None, description="A unit named as owner, matched in owner, expansion or actor.")
+    owner_only: bool = Field(default=False, description="The unit is the only owner printed («NAV alene»).")
     status: str | None = Field(default=None, description="A normalised status facet (lexicon/facets.yaml).")
     risk: str | None = Field(default=None, description="A normalised risk facet.")
     status_excluded: bool = Field(default=False, description="The status facet is excluded («annen status enn …»).")

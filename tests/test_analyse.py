@@ -215,3 +215,10 @@ def test_words_for_a_total_frame_a_count() -> None:
 def test_a_code_group_typed_without_its_hyphen() -> None:
     assert ask("hvor mange s tiltak har byplanen").filters.code_group == "S"
     assert ask("Which of Stovner's measures have high risk?").filters.code_group is None
+
+
+def test_a_unit_that_owns_alone() -> None:
+    assert ask("Hva har bare NAV ansvar for i Ullern?").filters.owner_only
+    q = ask("Hvor mange tiltak har Helse- og mestringsavdelingen helt alene ansvaret for i Nordre Aker?")
+    assert q.filters.owner_only and "alene" not in q.filters.owner and not q.concepts
+    assert not ask("Hvilke tiltak har NAV ansvar for, alene eller delt med andre?").filters.owner_only

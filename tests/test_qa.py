@@ -72,3 +72,18 @@ def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")
     sections = {assistant.live.tiltak_by_id[c.record_id].section for c in answer.citations}
     assert sections and all("STRATEGI 2" in s and "Strukturelt" in s for s in sections), sections
+
+
+def test_owner_parts_keep_a_compound_with_a_hyphen_whole() -> None:
+    from rusqa.answering.qa import owner_parts
+
+    assert owner_parts("Helse- og mestringsavdelingen") == ["Helse- og mestringsavdelingen"]
+    assert owner_parts("NAV/Bydel/ Forebyggende Enhet") == ["NAV", "Bydel", "Forebyggende Enhet"]
+    assert owner_parts("HM, OF") == ["HM", "OF"] and owner_parts("NAV og bydel") == ["NAV", "bydel"]
+
+
+def test_what_nav_alone_owns_in_ullern_is_a_subset_of_what_nav_owns(assistant) -> None:  # type: ignore[no-untyped-def]
+    every = {c.record_id for c in assistant.ask("Hva har NAV ansvar for i Ullern?").citations}
+    alone = assistant.ask("Hva har bare NAV ansvar for i Ullern?")
+    assert alone.answer.startswith(f"{len(alone.citations)} tiltak") and "eneste ansvarlig" in alone.answer
+    assert {c.record_id for c in alone.citations} < every

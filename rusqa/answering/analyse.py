@@ -60,6 +60,10 @@ _INVERSE_OWNER = (
                r"(?:responsible|in charge|own|lead|run)\b"),
     re.compile(r"\b(?:owned|led|run) by (?P<x>[^?.,]+?)(?: in |$|\?)"),
 )  # fmt: skip
+# «NAV alene», «bare NAV», «only NAV»: the unit is the only owner. Source: the Norwegian and English words for
+# exclusiveness (alene, eneansvar, bare, kun; alone, only, solely, sole).
+# «alene eller delt med andre» offers both, so it is no filter.
+_SOLE = re.compile(r"(?<!eller )(?<!or )\b(?:alene|eneansvar\w*|bare|kun|alone|only|solely|sole)\b(?! eller\b| or\b)")
 # A keyword string that opens with the record word asks for a set: «tiltak strukturelt nivå strategi 1».
 _KEYWORD_SET = re.compile(r"^\s*tiltak(?:ene)?\b(?!.*\b(?:hva|hvem|hvilke|hvor|når|who|what|which)\b)")
 _DEADLINE_WORDS = re.compile(r"\b(frist\w*|innen|deadline\w*|due|by)\b")
@@ -215,6 +219,7 @@ def owner_phrase(norm: str) -> str | None:
         if match:
             words = [w for w in match.group("x").split() if w not in stopwords() and w not in english_stopwords()]
             words = [w for w in words if w not in frame_words() and w not in english_frame()]
+            words = [w for w in words if not _SOLE.fullmatch(w) and w != "helt"]  # «helt alene» is a filter
             if words:
                 return " ".join(words)
     return None
@@ -242,6 +247,7 @@ def read_filters(norm: str, field: FieldName | None, codes: list[str]) -> Filter
     status = asked_facet("status", norm)
     return Filters(
         owner=owner,
+        owner_only=bool(owner) and _SOLE.search(norm) is not None,
         status=status,
         risk=risk,
         status_excluded=bool(status) and negated_facet("status", norm),
@@ -397,7 +403,9 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     places = [*named, *([unknown] if unknown else [])]
     drop = _dropped(norm, english, field, shape, places)
     if filters.owner:
-        drop |= set(filters.owner.split())
+        drop |= {w.strip("-") for w in filters.owner.split()}  # «Helse- og mestringsavdelingen»
+    if filters.owner_only:
+        drop |= {m.group(0) for m in _SOLE.finditer(norm)} | {"helt"}
     for facet_field in ("status", "risk"):
         value = getattr(filters, facet_field)
         if value:

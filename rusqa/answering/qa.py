@@ -306,6 +306,16 @@ def owner_matches(live: LiveIndex, t: Tiltak, owner: str) -> bool:
     return all(w in held or _near(w, held) for w in wanted) or wanted <= actor
 
 
+# Owners are listed with commas, slashes, «&», «+» or «og» — but «Helse- og mestringsavdelingen» is one unit
+# (the hyphen stands for the shared second part).
+_OWNER_SEPARATOR = re.compile(r"\s*[,/;&+]\s*|(?<!-)\s+og\s+|\s+and\s+")
+
+
+def owner_parts(printed: str | None) -> list[str]:
+    """The units a printed owner names: «NAV/Bydel» → two, «Helse- og mestringsavdelingen» → one."""
+    return [part for part in _OWNER_SEPARATOR.split(printed or "") if part.strip()]
+
+
 def _near(word: str, tokens: frozenset[str]) -> bool:
     """One edit away from a token of five letters or more: a plan's own typo («oppvekt» for «oppvekst»)."""
     return len(word) >= 5 and any(
@@ -335,6 +345,8 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
         if f.year and f.year not in deadline_years(t.deadline):
             continue
         if f.owner and not owner_matches(live, t, f.owner):
+            continue
+        if f.owner_only and len(owner_parts(t.owner)) != 1:
             continue
         out.append(t)
     return out

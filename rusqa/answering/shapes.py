@@ -207,7 +207,7 @@ def describe_filters(filters: Filters, subject: Sequence[str]) -> str:
     if filters.for_bydelene:
         parts.append("som byplanen retter til bydelene")
     if filters.owner:
-        parts.append(f"der ansvarlig er «{filters.owner}»")
+        parts.append(f"der {'eneste ' if filters.owner_only else ''}ansvarlig er «{filters.owner}»")
     if filters.status:
         parts.append(f"med {'en annen status enn' if filters.status_excluded else 'status'} «{filters.status}»")
     if filters.risk:
