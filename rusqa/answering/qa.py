@@ -364,7 +364,7 @@ def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) 
     under = [t for t in members if numbered and all(_heading_has(t.section, x) for x in numbered)]
     if under:
         members = under
-    wanted = set(tokenize(text))
+    wanted = {t for t in tokenize(text) if t in live.lexical.idf}  # a word the plans never use names no heading
     if len(wanted) < 2:
         return under
     out = []
