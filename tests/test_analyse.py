@@ -83,6 +83,8 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Står det noe i planene om boligsosialt arbeid?", Shape.ACROSS, None),
         ("Har noen av bydelsplanene tiltak for eldre?", Shape.ACROSS, None),
         ("Which of the plans mention volunteers?", Shape.ACROSS, None),
+        ("Sammenlign planene om boliger med oppfølging", Shape.ACROSS, None),
+        ("Hvor mange unge i Stovner har brukt cannabis, sammenlignet med Oslo?", Shape.FACT, None),
         ("Hva er planperioden for Grorud?", Shape.PLAN, None),
         ("Gjelder Stovners rusplan fortsatt?", Shape.PLAN, None),
         ("Hvilket botilbud skal Ullern bygge ut sammen med NAV i løpet av planperioden?", Shape.FACT, None),
