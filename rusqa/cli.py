@@ -322,6 +322,31 @@ def _context_line(answer: Any) -> str:
     return "Gjelder: " + " · ".join(x for x in (", ".join(context.plan_ids), context.subject) if x)
 
 
+BATCH_BYTES = 16_384
+
+
+def stdin_batches(fd: int | None = None) -> Iterator[list[str]]:
+    """The lines on stdin, in batches of what has arrived together: a file piped in comes in large batches,
+    a program that writes a question and waits for its answer gets it at once (the read never waits for
+    more than one line)."""
+    import codecs
+    import os
+
+    fd = sys.stdin.fileno() if fd is None else fd
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    pending = ""
+    while True:
+        chunk = os.read(fd, BATCH_BYTES)
+        pending += decoder.decode(chunk, final=not chunk)
+        *lines, pending = pending.split("\n")
+        if lines:
+            yield [line.removesuffix("\r") for line in lines]
+        if not chunk:
+            if pending:
+                yield [pending.removesuffix("\r")]
+            return
+
+
 @main.command("ask")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract (one object per question).")
 @click.option("--chat", is_flag=True, help="With `-`: each line is a turn of one conversation; an empty line ends it.")
@@ -343,22 +368,24 @@ def ask_cmd(as_json: bool, chat: bool, question: str) -> None:
             return
         failed = False
         conversation = Conversation(assistant)
-        for line in sys.stdin:
-            text = line.rstrip("\n")
-            if chat and not text.strip():
-                conversation.reset()
-                continue
-            try:
-                answer = conversation.ask(text) if chat else assistant.ask(text)
-            except InputError as exc:
-                failed = True
-                _err(str(exc))
-                answer = Answer(question=text, answer=str(exc), abstained=True, context=conversation.state)
-            if as_json:
-                _print_json(_answer_json(answer, chat=chat))
-            else:
-                click.echo(_render_answer(answer) + ("\n" + _context_line(answer) if chat else "") + "\n")
-            sys.stdout.flush()
+        for batch in stdin_batches():
+            if not chat:  # the questions that arrived together are embedded together
+                assistant.prepare(batch)
+            for text in batch:
+                if chat and not text.strip():
+                    conversation.reset()
+                    continue
+                try:
+                    answer = conversation.ask(text) if chat else assistant.ask(text)
+                except InputError as exc:
+                    failed = True
+                    _err(str(exc))
+                    answer = Answer(question=text, answer=str(exc), abstained=True, context=conversation.state)
+                if as_json:
+                    _print_json(_answer_json(answer, chat=chat))
+                else:
+                    click.echo(_render_answer(answer) + ("\n" + _context_line(answer) if chat else "") + "\n")
+                sys.stdout.flush()
         if failed:
             sys.exit(2)
 

@@ -104,3 +104,15 @@ def test_coverage_json_has_one_line_per_city_measure_for_the_districts(built_ind
     assert len(rows) == 17 and rows[0]["measure_id"].startswith("oslo-2026-")
     assert {r["role"] for r in rows} == {"lead", "partner"}
     assert {c["status"] for r in rows for c in r["cells"]} <= {"covered", "partial", "none"}
+
+
+def test_questions_piped_in_together_come_in_one_batch_and_the_last_needs_no_newline() -> None:
+    import os
+
+    from rusqa.cli import stdin_batches
+
+    read, write = os.pipe()
+    os.write(write, b"Hvem har ansvar for HAP?\r\nog fristen?\nHva med Ullern?")
+    os.close(write)
+    assert list(stdin_batches(read)) == [["Hvem har ansvar for HAP?", "og fristen?"], ["Hva med Ullern?"]]
+    os.close(read)

@@ -22,7 +22,7 @@ from rusqa.answering.shapes import Source
 from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet
 from rusqa.models import Answer, Hit, Plan, Question, Shape, Tiltak
-from rusqa.search.live import LiveIndex
+from rusqa.search.live import QUERY_CACHE, LiveIndex
 from rusqa.search.retrieve import coverage, search
 from rusqa.settings import Settings, get_settings
 from rusqa.text import collapse, normalise, strip_invisible, tokenize
@@ -110,6 +110,22 @@ class Assistant:
         """Answers in order; a bad question raises InputError (the CLI turns it into one line)."""
         live = self.live
         return [self.answer(live, understand(live, self.clean(q))) for q in questions]
+
+    def prepare(self, questions: Sequence[str]) -> None:
+        """Embed, in one batch, the questions whose answers will use the dense leg (value and fact questions);
+        the answers then find their vectors in the in-memory cache. Bad questions are left to `ask`."""
+        live = self.live
+        if not live.settings.dense:
+            return
+        texts = []
+        for text in questions:
+            try:
+                question = understand(live, self.clean(text))
+            except InputError:
+                continue
+            if question.shape in (Shape.VALUE, Shape.FACT) and has_basis(question) and not question.filters.codes:
+                texts.append(question.dense_text)
+        live.embed_queries(texts[:QUERY_CACHE])
 
     def clean(self, question: str) -> str:
         return clean_question(question, self.settings.max_question_chars)
