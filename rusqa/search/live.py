@@ -149,6 +149,11 @@ class LiveIndex:
         """The question's embedding; the last QUERY_CACHE are kept in memory only (never written anywhere)."""
         return self.embed_queries([question])[0]
 
+    def forget_queries(self) -> None:
+        """Empty the in-memory query-embedding cache (benchmarks start from nothing)."""
+        with self._lock:
+            self._query_vectors.clear()
+
     def embed_queries(self, questions: Sequence[str]) -> np.ndarray:
         """Embeddings of several questions, those not in the in-memory cache made in one batch."""
         with self._lock:  # the embedders are not documented as thread-safe
