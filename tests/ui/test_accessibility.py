@@ -4,6 +4,7 @@ the local file: nothing is fetched at run time."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -125,10 +126,14 @@ def test_gradios_own_labels_are_norwegian_even_in_an_english_browser(browser: An
     page = context.new_page()
     open_app(page, app_url)
     labels = "Array.from(document.querySelectorAll('[aria-label], [title]')).flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('title')])"
+    # the relabelling runs as Gradio renders: wait until no English label is left (a busy machine is slow)
+    relabelled = f"() => {{ const en = new Set({json.dumps(sorted(GRADIO_LABELS_NB))}); return !({labels}).some(x => en.has(x)); }}"
+    page.wait_for_function(relabelled, timeout=15_000)
     seen = set(page.evaluate(labels))
     page.get_by_role("tab", name="Tiltak").click()
     page.wait_for_selector("#rq-t-table table", timeout=15_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(f"() => ({labels}).includes('Kopier tabellen')", timeout=15_000)
+    page.wait_for_function(relabelled, timeout=15_000)
     seen |= set(page.evaluate(labels))
     assert not seen & set(GRADIO_LABELS_NB), seen & set(GRADIO_LABELS_NB)
     assert {"Kopier tabellen", "Flere faner"} <= seen
