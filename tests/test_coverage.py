@@ -24,7 +24,6 @@ from rusqa.planning.coverage import (
     coverage_csv,
     csv_safe,
     grade,
-    idf,
     measure_text,
     row_record,
 )
@@ -38,7 +37,7 @@ LABELS = {
 }
 MEASURES = list(LABELS)
 # The suggestions as measured against those labels over all 68 cells (python -m tools.coverage_report: found vs
-# not found in 44, the labelled tiltak among the top three in 31 of 43 covered or partial cells; v0.1's lexical
+# not found in 45, the labelled tiltak among the top three in 30 of 43 covered or partial cells; v0.1's lexical
 # suggestions had 37 and 22). The floor keeps them from getting worse.
 MIN_FOUND = 42
 MIN_TOP3 = 29
@@ -83,11 +82,6 @@ def test_a_measure_is_matched_clause_by_clause() -> None:
 def test_a_tiltak_is_matched_on_its_goal_and_text_not_its_owner() -> None:
     t = measure("Etablere kontaktpunkt for skolene").model_copy(update={"goal": "Tidlig innsats", "owner": "NAV"})
     assert t.subject == "Tidlig innsats. Etablere kontaktpunkt for skolene"
-
-
-def test_a_word_in_every_tiltak_tells_less_than_a_rare_one() -> None:
-    weights = idf([frozenset({"rusproblem", "fastleg"}), frozenset({"rusproblem"}), frozenset({"rusproblem"})])
-    assert weights["fastleg"] > weights["rusproblem"] > 0
 
 
 def test_csv_safe_defuses_formulas() -> None:
@@ -186,3 +180,7 @@ def test_without_the_dense_leg_the_words_alone_grade_the_cells(matrix: CoverageM
     assert all(c.candidates and all(x.cosine is None for x in c.candidates) for c in cells)
     assert all(c.status == grade(c.score, WORDS_ONLY_FOUND_AT, WORDS_ONLY_COVERED_AT) for c in cells)
     assert 0 < sum(c.status != "none" for c in cells) < len(cells)
+
+
+def test_a_word_in_many_records_tells_less_than_a_rare_one(matrix: CoverageMatrix) -> None:
+    assert matrix.idf["kontaktpunkt"] > matrix.idf["rusproblem"] > 0

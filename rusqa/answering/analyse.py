@@ -134,6 +134,20 @@ def place_names() -> tuple[str, ...]:
     return tuple(normalise(n) for n in [*lex["oslo_bydeler"], *lex["other_places"]])
 
 
+@lru_cache(maxsize=4)
+def _district_names(
+    districts: tuple[tuple[str, str], ...],
+) -> tuple[dict[str, list[str]], re.Pattern[str] | None]:
+    """For the district plans (id, bydel) of an index, in catalog order, compiled once: the plan ids by
+    normalised bydel name, and one pattern for all the names (longest first, genitives included)."""
+    by_name: dict[str, list[str]] = {}
+    for plan_id, bydel in districts:
+        by_name.setdefault(normalise(bydel), []).append(plan_id)
+    names = sorted(by_name, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")(?:s|'s)?\b") if names else None
+    return by_name, pattern
+
+
 def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None]:
     """Plan ids the question names, and a named bydel/municipality that has no plan here.
 
@@ -141,7 +155,7 @@ def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None
     names the city plan only when no other municipality is named.
     """
     plans = list(plans)
-    by_bydel = {normalise(p.bydel): p.id for p in plans if not p.is_city_plan}
+    by_bydel, added = _district_names(tuple((p.id, p.bydel) for p in plans if not p.is_city_plan))
     bydeler, others = _place_patterns()
     found: list[str] = []
     unknown: str | None = None
@@ -150,13 +164,12 @@ def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None
         if pattern.search(rest):
             rest = pattern.sub(" ", rest)
             if normalise(name) in by_bydel:
-                found.append(by_bydel[normalise(name)])
+                found.append(by_bydel[normalise(name)][-1])
             else:
                 unknown = _first_unknown(unknown, name)
-    for p in plans:  # a district added with `rusqa add` whose name is not in the lexicon
-        name = normalise(p.bydel)
-        if not p.is_city_plan and p.id not in found and re.search(rf"\b{re.escape(name)}(?:s|'s)?\b", rest):
-            found.append(p.id)
+    # a district added with `rusqa add` whose name is not in the lexicon (in catalog order)
+    named = {plan_id for m in added.finditer(rest) for plan_id in by_bydel[m.group(1)]} if added else set()
+    found += [p.id for p in plans if p.id in named and p.id not in found]
     municipality = next((place for place, pattern in others if pattern.search(rest)), None)
     if municipality is None:
         match = next((m for m in _OTHER_KOMMUNE.finditer(rest) if m.group(1) not in _NOT_A_KOMMUNE), None)

@@ -23,7 +23,7 @@ from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet
 from rusqa.models import Answer, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.live import QUERY_CACHE, LiveIndex
-from rusqa.search.retrieve import coverage, search
+from rusqa.search.retrieve import best_per_plan, coverage, search
 from rusqa.settings import Settings, get_settings
 from rusqa.text import collapse, normalise, strip_invisible, tokenize
 
@@ -343,11 +343,8 @@ def _near(word: str, tokens: frozenset[str]) -> bool:
 def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
     """The tiltak of the plans named (all plans when none) that pass every exact filter."""
     f = question.filters
-    plan_ids = question.plan_ids or list(live.plan_by_id)
     out = []
-    for t in live.tiltak_by_id.values():
-        if t.plan_id not in plan_ids:
-            continue
+    for t in live.tiltak_of(question.plan_ids):
         if f.codes and t.id.removeprefix(f"{t.plan_id}-") not in f.codes:
             continue
         if f.code_group and not t.id.endswith(f.code_group):
@@ -417,7 +414,7 @@ def _set_or_count(live: LiveIndex, question: Question) -> Answer:
     field filter, the subject itself defines the set."""
     plans = _plans(live)
     members = matching_tiltak(live, question)
-    total = sum(1 for t in live.tiltak_by_id.values() if t.plan_id in (question.plan_ids or live.plan_by_id))
+    total = len(live.tiltak_of(question.plan_ids))
     grouped = by_grouping(live, members, question.subject)
     if grouped:
         members = grouped
@@ -469,8 +466,9 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     tiltak_only = bool(_TILTAK_WORDS.search(norm))
     found: list[Source] = []
     without: list[Plan] = []
+    per_plan = best_per_plan(live, question, [p.id for p in candidates])  # one scoring, not one per plan
     for plan in candidates:  # a plan's line is decided on the words: the dense leg could not change it
-        hits = search(live, question, plan_ids=[plan.id], k=5, use_dense=False)
+        hits = per_plan.get(plan.id, [])
         if tiltak_only:
             hits = [h for h in hits if h.record_id in live.tiltak_by_id]
         best = next((h for h in hits if h.coverage >= ACROSS_MIN_COVERAGE), None)

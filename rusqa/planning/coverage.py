@@ -10,8 +10,8 @@ plan's tiltak are ranked by a match of two legs:
   similarity to the city plan's other measures (a fixed population, so a district's scores do not depend on
   which other districts are loaded): `dense` = how many standard deviations this tiltak stands out;
 - **the plans' own words**: the measure's tokens (stemmed, compounds split into their parts as the index
-  does, «bydel» dropped) shared with the tiltak, each weighted by its IDF over the district tiltak, the two
-  most telling summed — «fastlege», «ruskonsulent», «IPS» count, «rusproblem» or «samarbeid» hardly.
+  does, «bydel» dropped) shared with the tiltak, each weighted by the BM25 index's IDF over all records, the
+  two most telling summed — «fastlege», «ruskonsulent», «IPS» count, «rusproblem» or «samarbeid» hardly.
 
 `match = dense + LEXICAL_WEIGHT × words`. The three best tiltak of a plan are its candidates, shown with the
 words they share and the clause they are closest to. The cell's suggestion comes from its best match:
@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -48,13 +46,13 @@ from rusqa.text import words
 
 Status = Literal["covered", "partial", "none"]
 
-LEXICAL_WEIGHT = 0.1
-FOUND_AT = 1.42
-COVERED_AT = 2.22
+LEXICAL_WEIGHT = 0.05
+FOUND_AT = 1.2
+COVERED_AT = 2.39
 # Without the dense leg (RUSQA_DENSE=false) the match is the words alone, with its own thresholds from the
 # same dev grid.
-WORDS_ONLY_FOUND_AT = 4.17
-WORDS_ONLY_COVERED_AT = 8.34
+WORDS_ONLY_FOUND_AT = 4.37
+WORDS_ONLY_COVERED_AT = 7.75
 TELLING_WORDS = 2  # the shared words summed in the lexical leg
 ADDRESSEE = frozenset({"bydel"})  # «Bydelene …» names who is asked, not what
 CANDIDATES = 3  # tiltak cited per cell
@@ -147,13 +145,6 @@ def clauses(text: str) -> list[str]:
     return [part for part in parts if len(part) > 12] or [text]
 
 
-def idf(token_sets: Sequence[frozenset[str]]) -> dict[str, float]:
-    """log((N + 1) / (df + 0.5)) over the given records' token sets."""
-    counts: Counter[str] = Counter(token for tokens in token_sets for token in tokens)
-    n = len(token_sets)
-    return {token: math.log((n + 1) / (df + 0.5)) for token, df in counts.items()}
-
-
 class CoverageMatrix:
     """City measures × district plans over one live index."""
 
@@ -190,10 +181,11 @@ class CoverageMatrix:
     def tokens(self) -> dict[str, frozenset[str]]:
         return {t.id: self.live.own_tokens[t.id] for t in self.tiltak}
 
-    @cached_property
+    @property
     def idf(self) -> dict[str, float]:
-        """How telling a word is, over every district plan's tiltak."""
-        return idf([self.live.own_tokens[t.id] for p in self.live.plans if not p.plan.is_city_plan for t in p.tiltak])
+        """How telling a word is: the BM25 index's IDF over every record (made with the index, so a column for
+        one new district does not tokenise the whole corpus)."""
+        return self.live.lexical.idf
 
     def embedded(self, tiltak: Sequence[Tiltak]) -> np.ndarray:
         """Tiltak subjects embedded as passages, kept in the embedding cache by content (a rebuild or a restart

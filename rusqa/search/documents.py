@@ -116,8 +116,23 @@ DERIVED_FILE = "derived.json"
 
 
 def derived(docs: list[Doc]) -> dict[str, Any]:
-    """Word frequencies and bracketed abbreviations over all records: made at build time, read at start-up."""
+    """Word frequencies, bracketed abbreviations and the owners' vocabulary over all records: made at build
+    time, read at start-up (so that nothing at start-up or per question walks every record)."""
+    from rusqa.search.lexical import document_tokens
+
     counts: Counter[str] = Counter()
     for doc in docs:
         counts.update(words(doc.text))
-    return {"word_frequencies": dict(counts), "abbreviations": defined_abbreviations([d.text for d in docs])}
+    vocabulary = frozenset(w for d in docs for w in words(d.search_text))  # as the BM25 index makes it
+    owners = {
+        token
+        for d in docs
+        for token in document_tokens(
+            " ".join(str(d.fields[k]) for k in ("owner", "owner_expanded") if k in d.fields), vocabulary
+        )
+    }
+    return {
+        "word_frequencies": dict(counts),
+        "abbreviations": defined_abbreviations([d.text for d in docs]),
+        "owner_vocabulary": sorted(owners),
+    }

@@ -6,9 +6,9 @@ import contextlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -21,6 +21,8 @@ from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
 from rusqa.text import tokenize
+
+V = TypeVar("V")
 
 QUERY_CACHE = 256  # query embeddings kept in memory (an LRU); questions are never stored on disk
 
@@ -77,46 +79,55 @@ class LiveIndex:
         return {k: tuple(v) for k, v in self._derived["abbreviations"].items()}
 
     @cached_property
-    def own_tokens(self) -> dict[str, frozenset[str]]:
+    def own_tokens(self) -> PerRecord[frozenset[str]]:
         """Each record's tokens from its own section and text (not the plan's title, which every record
-        of a plan shares)."""
+        of a plan shares); made for a record when first asked for."""
         vocab = self.lexical.vocabulary
-        return {d.id: frozenset(document_tokens(f"{d.section}\n{d.text}", vocab)) for d in self.docs}
+        return PerRecord(lambda i: frozenset(document_tokens(f"{self.by_id[i].section}\n{self.by_id[i].text}", vocab)))
 
     @cached_property
-    def grouping_tokens(self) -> dict[str, frozenset[str]]:
+    def grouping_tokens(self) -> PerRecord[frozenset[str]]:
         """Each tiltak's tokens from its section path and goal: what a set «under strategi 2» names."""
         vocab = self.lexical.vocabulary
-        return {
-            t.id: frozenset(document_tokens(f"{t.section}\n{t.goal or ''}", vocab)) for t in self.tiltak_by_id.values()
-        }
+
+        def make(i: str) -> frozenset[str]:
+            t = self.tiltak_by_id[i]
+            return frozenset(document_tokens(f"{t.section}\n{t.goal or ''}", vocab))
+
+        return PerRecord(make)
 
     @cached_property
-    def owner_tokens(self) -> dict[str, frozenset[str]]:
+    def owner_tokens(self) -> PerRecord[frozenset[str]]:
         """Each tiltak's tokens from its printed owner and expansion (with compound parts)."""
         vocab = self.lexical.vocabulary
-        return {
-            t.id: frozenset(document_tokens(" ".join(x for x in (t.owner, t.owner_expanded) if x), vocab))
-            for t in self.tiltak_by_id.values()
-        }
+
+        def make(i: str) -> frozenset[str]:
+            t = self.tiltak_by_id[i]
+            return frozenset(document_tokens(" ".join(x for x in (t.owner, t.owner_expanded) if x), vocab))
+
+        return PerRecord(make)
 
     @cached_property
-    def grouping_parts(self) -> dict[str, list[frozenset[str]]]:
+    def grouping_parts(self) -> PerRecord[list[frozenset[str]]]:
         """Each tiltak's section path components and goal, tokenised one by one."""
-        return {
-            t.id: [frozenset(tokenize(part)) for part in [*t.section.split(" / "), t.goal or ""]]
-            for t in self.tiltak_by_id.values()
-        }
+
+        def make(i: str) -> list[frozenset[str]]:
+            t = self.tiltak_by_id[i]
+            return [frozenset(tokenize(part)) for part in [*t.section.split(" / "), t.goal or ""]]
+
+        return PerRecord(make)
 
     @cached_property
     def owner_vocabulary(self) -> frozenset[str]:
-        """Every token any printed owner or expansion uses."""
-        return frozenset().union(*self.owner_tokens.values())
+        """Every token any printed owner or expansion uses (made at build time)."""
+        if "owner_vocabulary" in self._derived:
+            return frozenset(self._derived["owner_vocabulary"])
+        return frozenset().union(*(self.owner_tokens[i] for i in self.tiltak_by_id))
 
     @cached_property
-    def actor_tokens(self) -> dict[str, frozenset[str]]:
+    def actor_tokens(self) -> PerRecord[frozenset[str]]:
         """The tokens of the words that open each tiltak's text: its actor («Velferdsetaten …»)."""
-        return {t.id: frozenset(tokenize(" ".join(t.text.split()[:3]))) for t in self.tiltak_by_id.values()}
+        return PerRecord(lambda i: frozenset(tokenize(" ".join(self.tiltak_by_id[i].text.split()[:3]))))
 
     @cached_property
     def plan_tokens(self) -> dict[str, frozenset[str]]:
@@ -149,6 +160,17 @@ class LiveIndex:
         """The question's embedding; the last QUERY_CACHE are kept in memory only (never written anywhere)."""
         return self.embed_queries([question])[0]
 
+    @cached_property
+    def tiltak_by_plan(self) -> dict[str, list[Tiltak]]:
+        return {p.plan.id: list(p.tiltak) for p in self.plans}
+
+    def tiltak_of(self, plan_ids: Sequence[str]) -> list[Tiltak]:
+        """The tiltak of the given plans (all plans when none), in catalog order."""
+        if not plan_ids:
+            return list(self.tiltak_by_id.values())
+        wanted = set(plan_ids)
+        return [t for plan_id, tiltak in self.tiltak_by_plan.items() if plan_id in wanted for t in tiltak]
+
     def forget_queries(self) -> None:
         """Empty the in-memory query-embedding cache (benchmarks start from nothing)."""
         with self._lock:
@@ -175,6 +197,19 @@ class LiveIndex:
 
     def info(self) -> dict[str, Any]:
         return {"build_id": self.build_id, **self.manifest}
+
+
+class PerRecord(dict[str, V]):
+    """Record id → a value made from the record the first time it is asked for (per-question work then
+    touches only the records a question reaches, whatever the size of the corpus)."""
+
+    def __init__(self, make: Callable[[str], V]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, record_id: str) -> V:
+        value = self[record_id] = self._make(record_id)
+        return value
 
 
 def check_compatible(manifest: dict[str, Any], settings: Settings) -> None:

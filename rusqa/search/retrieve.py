@@ -132,3 +132,30 @@ def search(
             )
         )
     return hits
+
+
+def best_per_plan(live: LiveIndex, query: Question, plan_ids: Sequence[str], k: int = 5) -> dict[str, list[Hit]]:
+    """The k best records of each plan on the words alone, from one scoring of the whole index — what
+    `search(…, plan_ids=[plan], use_dense=False)` gives for each plan in turn, without a pass per plan."""
+    scores = live.lexical.concept_scores(query.known_concepts)
+    ids = live.lexical.ids
+    wanted = set(plan_ids)
+    concepts = query.known_concepts
+    weights = [live.lexical.concept_weight(group) for group in concepts]
+    order = np.argsort(-scores, kind="stable")[: int(np.count_nonzero(scores > 0))]
+    out: dict[str, list[Hit]] = {}
+    for i in order:
+        record_id = ids[i]
+        plan_id = live.by_id[record_id].plan_id
+        hits = out.setdefault(plan_id, []) if plan_id in wanted else None
+        if hits is None or len(hits) >= k:
+            continue
+        hits.append(
+            Hit(
+                record_id=record_id,
+                score=WEIGHTS["bm25"] / (RRF_K + len(hits) + 1),
+                bm25=float(scores[i]),
+                coverage=coverage(concepts, live.lexical.token_sets[record_id], weights),
+            )
+        )
+    return out
