@@ -230,6 +230,16 @@ def serve_rss(env: dict[str, str]) -> float:
         proc.wait()
 
 
+def commit() -> str:
+    """The code measured: the short commit id, with «+» when the working tree has changes."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def measure(n_plans: int, work: Path, *, server: bool = False, resume: bool = True) -> dict[str, Any]:
     """Every figure for one corpus size; with `server`, the dense leg lives in a `chroma run` on loopback."""
     corpus, index, cache, data = work / "corpus", work / "index", work / "cache", work / "data"
@@ -245,6 +255,7 @@ def measure(n_plans: int, work: Path, *, server: bool = False, resume: bool = Tr
         build_s, build_rss, out = run_cli(["index"], env)
         records = int(out.split(" poster")[0].rsplit(" ", 1)[1]) if " poster" in out else records
         row: dict[str, Any] = {"plans": n_plans, "records": records, "store": "server" if server else "embedded",
+                               "commit": commit(), "date": time.strftime("%Y-%m-%d"),
                                "build_s": round(build_s, 1), "build_records_per_s": round(records / build_s, 1),
                                "build_rss_mb": round(build_rss), "embedded": embedded_count(out)}  # fmt: skip
         rebuild_s, _, _ = run_cli(["index"], env)

@@ -202,10 +202,10 @@ def layouts_table(report: dict[str, Any]) -> str:
 def scale_table(report: dict[str, Any]) -> str:
     """Cost against the number of plans, one row per corpus size."""
     rows = [
-        "| plans | store | records | build s (rec/s) | build RSS MB | unchanged rebuild s |"
+        "| plans | store | code | records | build s (rec/s) | build RSS MB | unchanged rebuild s |"
         " killed build: embedded before / again | cold ask s | field p50 / p95 ms | set p50 / p95 ms |"
         " across p50 / p95 ms | coverage, one district s | serve RSS MB |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in sorted(report["runs"].values(), key=lambda r: (r["plans"], r.get("store", "embedded"))):
         k = r.get("killed_build")
@@ -215,7 +215,7 @@ def scale_table(report: dict[str, Any]) -> str:
             f" + server {r['chroma_server_rss_mb']}" if "chroma_server_rss_mb" in r else ""
         )
         rows.append(
-            f"| {r['plans']} | {store} | {r['records']:,} | {r['build_s']} ({r['build_records_per_s']}) | "
+            f"| {r['plans']} | {store} | {r.get('commit', 'fc0e847 or before')} | {r['records']:,} | {r['build_s']} ({r['build_records_per_s']}) | "
             f"{r['build_rss_mb']} | {r['unchanged_rebuild_s']} | {killed} | {r['cold_ask_s']} | "
             f"{r['field']['p50_ms']} / {r['field']['p95_ms']} | {r['set']['p50_ms']} / {r['set']['p95_ms']} | "
             f"{r['across']['p50_ms']} / {r['across']['p95_ms']} | {r['coverage_one_district_s']} | {serve} |"
