@@ -175,6 +175,9 @@ def scoped_question(question: str, plan: Plan | None) -> str:
     return f"{question} (bydel {plan.bydel})"
 
 
+WARM_MAX_DISTRICTS = 20
+
+
 @dataclass
 class Snapshot:
     """What the browse, coverage and about tabs show of one index build (recomputed when a new build goes live)."""
@@ -206,8 +209,11 @@ class Snapshot:
             return self._coverage
 
     def warm(self) -> None:
-        """Compute the coverage matrix in the background, so the Dekning tab opens at once."""
-        threading.Thread(target=lambda: self.coverage, name="rusqa-coverage-warm", daemon=True).start()
+        """Compute the coverage matrix in the background, so the Dekning tab opens at once — for a municipality's
+        districts (Oslo has 15); a corpus of many more computes it when the tab is first opened, rather than
+        embedding every district's tiltak at start-up."""
+        if sum(not p.is_city_plan for p in self.plans) <= WARM_MAX_DISTRICTS:
+            threading.Thread(target=lambda: self.coverage, name="rusqa-coverage-warm", daemon=True).start()
 
     def about(self) -> str:
         m = self.live.manifest
