@@ -232,7 +232,7 @@ def owner_phrase(norm: str) -> str | None:
         if match:
             words = [w for w in match.group("x").split() if w not in stopwords() and w not in english_stopwords()]
             words = [w for w in words if w not in frame_words() and w not in english_frame()]
-            words = [w for w in words if not _SOLE.fullmatch(w) and w != "helt"]  # «helt alene» is a filter
+            words = [w for w in words if not _SOLE.fullmatch(w)]  # «NAV alene»: the word is a filter
             if words:
                 return " ".join(words)
     return None
@@ -418,7 +418,7 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     if filters.owner:
         drop |= {w.strip("-") for w in filters.owner.split()}  # «Helse- og mestringsavdelingen»
     if filters.owner_only:
-        drop |= {m.group(0) for m in _SOLE.finditer(norm)} | {"helt"}
+        drop |= {m.group(0) for m in _SOLE.finditer(norm)}
     for facet_field in ("status", "risk"):
         value = getattr(filters, facet_field)
         if value:

@@ -200,17 +200,16 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
     return _answer_from(question, sources)
 
 
-_YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER_IN = re.compile(r"\d+")
 
 
 def states_the_number(question: Question, text: str) -> bool:
     """Whether a sentence of the record puts a number beside the question's terms — not a number the question
     typed itself («Brukerrom 2»), and in the year the question names, if it names one."""
-    years = set(_YEAR_IN.findall(question.text))
+    years = shapes.question_years(question)
     typed = set(_NUMBER_IN.findall(question.text))
     for sentence in shapes.sentences(text):
-        if years and not years & set(_YEAR_IN.findall(sentence)):
+        if years and not years & set(shapes.YEAR.findall(sentence)):
             continue
         stripped = _NUMBER_IN.sub(lambda m: m.group(0) if m.group(0) not in typed else "", sentence)
         if shapes.number_near_term(stripped, set(question.terms)):

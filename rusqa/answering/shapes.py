@@ -101,6 +101,9 @@ def number_near_term(sentence: str, terms: set[str], window: int = 3) -> bool:
     return any(abs(i - j) <= window for i in numbers for j in hits)
 
 
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year a question or a sentence names
+
+
 def best_sentences(
     text: str, terms: Sequence[str], max_chars: int = 400, *, numbers: bool = False, years: Collection[str] = ()
 ) -> str:
@@ -114,7 +117,7 @@ def best_sentences(
     def score(i: int) -> tuple[int, int, int, int]:
         hits = len(wanted & set(tokenize(parts[i])))
         has_number = int(numbers and number_near_term(parts[i], wanted))
-        in_year = int(bool(set(years) & set(re.findall(r"\b(?:19|20)\d\d\b", parts[i]))))
+        in_year = int(bool(set(years) & set(YEAR.findall(parts[i]))))
         return (in_year, has_number, hits, -i)  # «i 2019»: the sentence about that year first
 
     best = max(range(len(parts)), key=score)
@@ -163,7 +166,7 @@ def value_answer(field: FieldName, sources: Sequence[Source], terms: Sequence[st
 
 def question_years(question: Question) -> set[str]:
     """The years a question names («i 2019»)."""
-    return set(re.findall(r"\b(?:19|20)\d\d\b", question.text))
+    return set(YEAR.findall(question.text))
 
 
 def fact_answer(question: Question, sources: Sequence[Source]) -> str:
