@@ -60,3 +60,28 @@ def test_the_dense_leg_finds_the_exact_nearest_records_not_an_approximation(assi
         vector = live.embed_query(question)
         exact = np.argsort(-(matrix @ (vector / np.linalg.norm(vector))))[:20]
         assert [rid for rid, _ in live.dense_search(vector, 20, None)] == [stored["ids"][i] for i in exact]
+
+
+def test_a_question_its_words_decide_is_answered_without_embedding_it(assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    live = assistant.live
+    embedded: list[str] = []
+    original = live.embed_queries
+    monkeypatch.setattr(live, "embed_queries", lambda qs: embedded.extend(qs) or original(qs))
+    answer = assistant.ask("Hva er fristen for kontaktpunkt i Ullern?")
+    assert answer.citations and answer.citations[0].record_id.startswith("ullern-")
+    assert embedded == []
+    assistant.ask("Who is responsible for the contact point in Ullern?")
+    assert embedded == ["Who is responsible for the contact point in Ullern?"]
+
+
+def test_a_cold_ask_decided_on_the_words_never_imports_chromadb(live_settings) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from rusqa.answering.qa import Assistant; "
+        "a = Assistant(); a.ask('Hva er fristen for kontaktpunkt i Ullern?'); print('chromadb' in sys.modules); "
+        "a.ask('Who is responsible for the contact point in Ullern?'); print('chromadb' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

@@ -144,13 +144,20 @@ SWEEP_NOTES = {
 }
 
 
+def _cost(row: dict[str, Any]) -> str:
+    """What a value cost, where the sweep measured it: questions embedded, and the median latency."""
+    if "embedded" not in row:
+        return ""
+    return f" ({row['embedded']}/{row['questions']} embedded, p50 {row['p50_ms']} ms)"
+
+
 def sweeps_table() -> str:
     """Each setting swept on dev (reports/sweep-NAME.json): overall strict accuracy at each value tried."""
     rows = ["| setting | dev overall accuracy at each value tried | chosen |", "|---|---|---|"]
     for path in sorted(REPORTS.glob("sweep-*.json")):
         name = path.stem.removeprefix("sweep-")
         values = json.loads(path.read_text(encoding="utf-8"))
-        tried = " · ".join(f"{v}: {r['overall']:.3f}" for v, r in values.items())
+        tried = " · ".join(f"{v}: {r['overall']:.3f}{_cost(r)}" for v, r in values.items())
         from rusqa.answering import qa
         from rusqa.search import retrieve
 

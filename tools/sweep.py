@@ -2,15 +2,21 @@
 
 Usage: python -m tools.sweep MIN_COSINE_ENGLISH 0.78 0.80 0.82 0.86   (a setting of rusqa.answering.qa or
 rusqa.search.retrieve)
-Writes reports/sweep-<NAME>.json with the per-kind figures for each value.
+Writes reports/sweep-<NAME>.json with the per-kind figures for each value, how many questions were
+embedded (the dense leg's cost) and the median and p95 latency, each value starting from an empty
+query-embedding cache.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
+from bench.load import percentile
 from rusqa.answering import qa
 from rusqa.answering.qa import Assistant
 from rusqa.evaluation.evaluate import answer_items, metrics
@@ -23,14 +29,32 @@ def main(name: str, values: list[float]) -> None:
     items = load_items([DEV_DIR])
     module = qa if hasattr(qa, name) else retrieve
     original = getattr(module, name)
+    embedded: list[str] = []
+    embed_queries = assistant.live.embed_queries
+
+    def counting(questions: Sequence[str]) -> np.ndarray:
+        embedded.extend(questions)
+        return embed_queries(questions)
+
+    assistant.live.embed_queries = counting  # type: ignore[method-assign]
     out = {}
     try:
         for value in values:
             setattr(module, name, value)
-            m = metrics(answer_items(assistant, items))
+            assistant.live.forget_queries()
+            embedded.clear()
+            scores = answer_items(assistant, items)
+            m = metrics(scores)
             kinds = {k: round(v["accuracy"], 3) for k, v in m["kinds"].items()}
-            out[str(value)] = {"overall": m["overall"]["accuracy"], "kinds": kinds}
-            print(f"{name}={value}: overall {m['overall']['accuracy']:.3f}  {kinds}", flush=True)
+            latencies = sorted(s.latency_ms for s in scores)
+            cost = {
+                "questions": len(scores),
+                "embedded": len(embedded),
+                "p50_ms": round(percentile(latencies, 50), 1),
+                "p95_ms": round(percentile(latencies, 95), 1),
+            }
+            out[str(value)] = {"overall": m["overall"]["accuracy"], "kinds": kinds, **cost}
+            print(f"{name}={value}: overall {m['overall']['accuracy']:.3f}  {kinds}  {cost}", flush=True)
     finally:
         setattr(module, name, original)
     Path("reports").mkdir(exist_ok=True)
