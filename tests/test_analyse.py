@@ -96,6 +96,16 @@ def test_the_shape_and_field_of_a_question(question: str, shape: Shape, field: F
     assert (q.shape, q.field) == (shape, field)
 
 
+def test_a_plan_named_by_its_title_is_not_a_subject() -> None:
+    title = "Tryggere liv – Handlingsplan for rusfeltet i Oslo 2026–2029: Forebygging og skadereduksjon"
+    plans = [p.model_copy(update={"title": title}) if p.is_city_plan else p for p in PLANS]
+    words = {**WORDS, "rus": 50, "felt": 3, "rusfelt": 4, "handlingsplan": 5, "kommune": 9}
+    vocab = Vocabulary(words=frozenset(words), terms=VOCAB.terms, frequencies=words, abbreviations={})
+    q = analyse("Når utløper Oslo kommunes handlingsplan for rusfeltet, og hvilken periode dekker den?", plans, vocab)
+    assert q.shape == Shape.PLAN and q.plan_ids == ["oslo-2026"]
+    assert not any({"rus", "felt", "rusfelt", "handlingsplan"} & set(group) for group in q.concepts)
+
+
 def test_a_set_question_filters_on_the_risk_facet_not_the_word() -> None:
     q = ask("Hvilke tiltak i Grorud er vurdert til middels risiko?")
     assert q.filters.risk == "middels" and q.plan_ids == ["grorud-2023"]

@@ -429,6 +429,9 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     if english:  # «consumption room» → «brukerrom»: a rendering of several words names one plan word
         subject_text = _english_phrases().sub(lambda m: glossary_phrases()[m.group(0)], subject_text)
     titles = {t for p in plans if p.id in plan_ids for t in tokenize(p.title.split(":")[0])}
+    # «Oslo kommunes handlingsplan for rusfeltet», «Nordre Akers lokale rusplan»: the words of the named plan's
+    # own title name the plan, not a subject (a word of three letters or fewer is kept: «liv» in «Tryggere liv»)
+    drop |= {w for forms in word_groups(subject_text) for w in forms[:1] if len(w) > 3 and _within(w, titles)}
     if any(live_city(plans, plan_ids)):  # «Tryggere liv», «byplanen»: the plan's name is not the subject
         subject_text = _CITY_PLAN.sub(" ", subject_text)
     concepts = search_concepts(subject_text, vocab, english=english, drop=drop, either=shape == Shape.ACROSS)
@@ -462,6 +465,11 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         anaphor=anaphor,
         dense_text=question,
     )
+
+
+def _within(word: str, tokens: set[str]) -> bool:
+    own = set(tokenize(word))
+    return bool(own) and own <= tokens
 
 
 # A question about the plan as a whole names little else: with this many subject words of its own, it asks
