@@ -207,3 +207,16 @@ def test_a_number_asked_for_a_year_is_quoted_from_that_years_sentence() -> None:
     text = "I 2017 hadde 68 ungdommer individuell oppfølging i bydelen. I 2019 var det 60 ungdommer."
     quoted = best_sentences(text, ["ungdomm", "individuell", "oppfølging"], numbers=True, years={"2019"})
     assert quoted.startswith("I 2019 var det 60")
+
+
+def test_a_sentence_that_introduces_a_list_is_quoted_with_the_whole_list() -> None:
+    from rusqa.answering.shapes import best_sentences
+
+    text = (
+        "Rusmiljøet er hardere. Bydelen prioriterer disse satsingsområdene: • Tidlig innsats i skolen "
+        "• Bolig med oppfølging • Aktivitet for eldre. Planen evalueres hvert år."
+    )
+    quoted = best_sentences(text, ["satsingsområd", "prioriter"])
+    assert quoted == (
+        "Bydelen prioriterer disse satsingsområdene: Tidlig innsats i skolen • Bolig med oppfølging • Aktivitet for eldre."
+    )

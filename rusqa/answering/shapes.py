@@ -7,6 +7,7 @@ what follows shows which tiltak it is, so the user can check it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -85,7 +86,24 @@ def fields_line(t: Tiltak, skip: FieldName | None = None) -> str:
 
 def sentences(text: str) -> list[str]:
     """A text's sentences (and bullet items, and lines)."""
-    return [s.strip() for line in text.splitlines() for s in _SENTENCE_END.split(line) if s and s.strip()]
+    return [part for part, _ in _parts(text)]
+
+
+def _parts(text: str) -> list[tuple[str, bool]]:
+    """A text's sentences, bullet items and lines, each marked True when it is a bullet item."""
+    out: list[tuple[str, bool]] = []
+    for line in text.splitlines():
+        bullet = False
+        for piece in _SEPARATED.split(line):
+            if _SENTENCE_END.fullmatch(piece) or not piece.strip():
+                bullet = bullet or "•" in piece
+                continue
+            out.append((piece.strip().lstrip("•").strip(), bullet or piece.strip().startswith("•")))
+            bullet = False
+    return [(part, bullet) for part, bullet in out if part]
+
+
+_SEPARATED = re.compile(f"({_SENTENCE_END.pattern})")
 
 
 _NUMBER_OR_WORD = re.compile(r"\d[\d .,]*\d|\d|[^\W\d_]+")
@@ -122,6 +140,10 @@ def best_sentences(
 
     best = max(range(len(parts)), key=score)
     chosen = parts[best]
+    if chosen.endswith(":"):  # «… behov for (innsatsområder):» introduces a list: the answer is the list
+        listed = [part for part, _ in itertools.takewhile(lambda p: p[1], _parts(text)[best + 1 :])]
+        if listed:
+            return shorten(f"{chosen} {' • '.join(listed)}", max_chars)
     if best + 1 < len(parts) and len(chosen) + len(parts[best + 1]) <= CONTEXT_CHARS:
         chosen = f"{chosen} {parts[best + 1]}"  # the next sentence often completes the answer
     return shorten(chosen, max_chars)
