@@ -466,12 +466,14 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     found: list[Source] = []
     without: list[Plan] = []
     per_plan = best_per_plan(live, question, [p.id for p in candidates])  # one scoring, not one per plan
+    best_of: dict[str, Hit] = {}
     for plan in candidates:  # a plan's line is decided on the words: the dense leg could not change it
-        hits = per_plan.get(plan.id, [])
-        if tiltak_only:
-            hits = [h for h in hits if h.record_id in live.tiltak_by_id]
-        best = next((h for h in hits if h.coverage >= ACROSS_MIN_COVERAGE), None)
-        if best is None:
+        hits = [h for h in per_plan.get(plan.id, []) if not tiltak_only or h.record_id in live.tiltak_by_id]
+        if hits:  # the record that holds most of the question; the BM25 order among equals
+            best_of[plan.id] = max(hits, key=lambda h: h.coverage)
+    for plan in candidates:
+        best = best_of.get(plan.id)
+        if best is None or best.coverage < ACROSS_MIN_COVERAGE:
             without.append(plan)
         else:
             found.append(_source(live, best))
