@@ -67,6 +67,11 @@ def test_a_plan_that_has_the_words_is_not_said_to_lack_them(assistant) -> None: 
     assert "Byplanen nevner «skadereduksjon»" in answer.answer
 
 
+def test_an_english_question_one_plan_cannot_answer_quotes_no_english_words_as_its_topic(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Does Ullern's plan say anything about snus for pensioners on cruise ships?")
+    assert answer.abstained and answer.answer == "Jeg finner ikke dette i rusplanene. Jeg har søkt i: Ullern."
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

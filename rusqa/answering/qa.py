@@ -240,6 +240,8 @@ def _answer_from(question: Question, sources: list[Source]) -> Answer:
 def _not_found(live: LiveIndex, question: Question) -> Answer:
     """Nothing relevant: say which plan lacks it, and which plans have it, when one plan was named."""
     plans = _plans(live)
+    if len(question.plan_ids) == 1 and question.english:  # the English words are not the plan's: name no topic
+        return shapes.abstain(question, shapes.abstention([live.plan_by_id[question.plan_ids[0]]]))
     if len(question.plan_ids) == 1:
         plan = live.plan_by_id[question.plan_ids[0]]
         if _mentions(live, plan.id, question):
