@@ -67,3 +67,11 @@ def test_an_ordinal_is_read_after_a_determiner_or_number_only() -> None:
     assert ordinal_reference("og nummer 3?") == 3
     assert ordinal_reference("what about the last one?") == -1
     assert ordinal_reference("hva med de andre planene?") is None
+
+
+def test_a_set_a_heading_decides_reads_in_the_plans_order_so_the_first_is_the_plans_first(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    listed = chat.ask("Hvilke tiltak hører til målet om skolen som rusfri arena?")
+    assert [c.record_id for c in listed.citations] == ["oslo-2026-14F", "oslo-2026-15F"]
+    owner = chat.ask("hvem har ansvar for det første av dem?")
+    assert owner.citations[0].record_id == "oslo-2026-14F" and "«HLS/UTD»" in owner.answer
