@@ -92,3 +92,23 @@ def test_what_nav_alone_owns_in_ullern_is_a_subset_of_what_nav_owns(assistant) -
     alone = assistant.ask("Hva har bare NAV ansvar for i Ullern?")
     assert alone.answer.startswith(f"{len(alone.citations)} tiltak") and "eneste ansvarlig" in alone.answer
     assert {c.record_id for c in alone.citations} < every
+
+
+def test_a_filter_on_a_field_the_named_plan_never_prints_says_so_instead_of_counting_nothing(assistant) -> None:  # type: ignore[no-untyped-def]
+    listed = assistant.ask("Hvilke tiltak har høy risiko i Nordre Aker?")
+    assert listed.abstained and "Nordre Aker-planen (2020–2024, utløpt) oppgir ikke risiko" in listed.answer
+    assert "Det gjør bare Grorud-planen" in listed.answer
+    counted = assistant.ask("Hvor mange tiltak i Stovner er fullført?")
+    assert not counted.abstained and counted.answer.startswith("0 av 9 tiltak. Stovner-planen")
+    assert "oppgir ikke status" in counted.answer
+
+
+def test_what_a_district_does_for_a_group_is_answered_from_its_tiltak(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hva gjør Ullern for pårørende?")
+    assert not answer.abstained and answer.citations[0].record_id == "ullern-t10"
+
+
+def test_how_long_a_plan_runs_is_its_period(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvor lenge gjelder Stovner-planen?")
+    assert answer.answer.startswith("Stovner: Rusplan for bydel Stovner 2021–2024: Planperioden er 2021–2024")
+    assert "6 Tiltak" not in answer.answer

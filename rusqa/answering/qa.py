@@ -21,7 +21,7 @@ from rusqa.answering.llm import with_generated_answer
 from rusqa.answering.shapes import Source
 from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet
-from rusqa.models import Answer, Hit, Plan, Question, Shape, Tiltak
+from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.live import QUERY_CACHE, LiveIndex
 from rusqa.search.retrieve import best_per_plan, coverage, search
 from rusqa.settings import Settings, get_settings
@@ -410,12 +410,49 @@ def _subject_hits(live: LiveIndex, question: Question, members: list[Tiltak]) ->
     return ranked + [Hit(record_id=t.id, score=0.0) for t in members if t.id not in seen]
 
 
+def _filtered_fields(question: Question) -> list[FieldName]:
+    f = question.filters
+    return [
+        field
+        for field, on in ((FieldName.STATUS, f.status), (FieldName.RISK, f.risk), (FieldName.DEADLINE, f.year))
+        if on
+    ]
+
+
+def _unprinted_filters(live: LiveIndex, question: Question) -> list[tuple[Plan, FieldName]]:
+    """The (named plan, filtered field) pairs where the plan prints that field for none of its tiltak — only
+    when no named plan prints it (then no tiltak can pass the filter, and saying «0» would mislead)."""
+    if not question.plan_ids:
+        return []
+    out = []
+    for field in _filtered_fields(question):
+        named = [live.plan_by_id[p] for p in question.plan_ids]
+        if not any(t.value(field) for t in live.tiltak_of(question.plan_ids)):
+            out.extend((plan, field) for plan in named)
+    return out
+
+
+def _printing(live: LiveIndex, unprinted: list[tuple[Plan, FieldName]]) -> dict[FieldName, list[Plan]]:
+    """For each field a plan lacks: the plans that print it."""
+    fields = dict.fromkeys(field for _, field in unprinted)
+    return {
+        field: [p for p in live.plan_by_id.values() if any(t.value(field) for t in live.tiltak_by_plan.get(p.id, []))]
+        for field in fields
+    }
+
+
 def _set_or_count(live: LiveIndex, question: Question) -> Answer:
     """Filter exactly on the fields, narrow by a named section or goal, then rank on the subject; with no
     field filter, the subject itself defines the set."""
     plans = _plans(live)
-    members = matching_tiltak(live, question)
+    unprinted = _unprinted_filters(live, question)
     total = len(live.tiltak_of(question.plan_ids))
+    if unprinted:  # «Hvilke tiltak i Stovner er fullført?»: the plan prints no status at all
+        why = shapes.field_not_printed(unprinted, _printing(live, unprinted))
+        if question.shape == Shape.COUNT:  # a count is still a number: none of them, and why
+            return shapes.make_answer(question, f"0 av {total} tiltak. {why}", [], Shape.COUNT)
+        return shapes.abstain(question, f"Jeg finner ikke dette: {why}")
+    members = matching_tiltak(live, question)
     grouped = by_grouping(live, members, question.subject)
     if grouped:
         members = grouped

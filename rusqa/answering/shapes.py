@@ -13,9 +13,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rusqa.lexicon import lexicon
 from rusqa.models import FIELD_LABELS, Answer, Citation, FieldName, Filters, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.documents import Doc, printed_code
-from rusqa.text import tokenize
+from rusqa.text import normalise, tokenize
 
 CHAT_LINES = 15  # a set answer lists at most this many tiltak; the rest are cited and counted
 COUNT_LINES = 5  # a count answer shows the first few it counted
@@ -294,6 +295,24 @@ def count_zero_answer(question: Question, plans: Sequence[Plan], total: int) -> 
     return f"0 av {total} tiltak i {where} er {what}." if what else f"0 tiltak i {where}."
 
 
+def _listed(items: Sequence[str]) -> str:
+    """«a», «a og b», «a, b og c»."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} og {items[-1]}"
+
+
+def field_not_printed(unprinted: Sequence[tuple[Plan, FieldName]], printing: dict[FieldName, list[Plan]]) -> str:
+    """«Stovner-planen oppgir ikke status for tiltakene sine. Det gjør bare Grorud-planen.»"""
+    lines = []
+    for field in dict.fromkeys(field for _, field in unprinted):
+        lacking = [plan_short(p) for p, f in unprinted if f == field]
+        label = FIELD_LABELS[field].lower()
+        line = f"{_listed(lacking)} oppgir ikke {label} for tiltakene sine."
+        others = [plan_short(p) for p in printing.get(field, [])]
+        line += f" Det gjør bare {_listed(others)}." if others else " Ingen av planene gjør det."
+        lines.append(line)
+    return " ".join(lines)
+
+
 # ── across plans: one line per plan that has it ────────────────────────────────────────────────
 
 
@@ -329,7 +348,7 @@ def plan_answer(plan: Plan, tiltak: Sequence[Tiltak], today: date | None = None)
         period = f"Planperioden er {plan.period}; den er utløpt."
     else:
         period = f"Planperioden er {plan.period}; den gjelder fortsatt."
-    areas = list(dict.fromkeys(t.section.split(" / ")[0] for t in tiltak))
+    areas = list(dict.fromkeys(a for t in tiltak if (a := _area(t.section, plan))))
     goals = list(dict.fromkeys(shorten(t.goal, 90) for t in tiltak if t.goal))
     if len(areas) <= 1 and goals:  # one table («Tiltak»): its goals are what the plan works towards
         areas = goals
@@ -337,6 +356,16 @@ def plan_answer(plan: Plan, tiltak: Sequence[Tiltak], today: date | None = None)
     if areas:
         lines.append("Innsatsområder / strategier: " + "; ".join(areas) + ".")
     return "\n".join(lines)
+
+
+def _area(section: str, plan: Plan) -> str | None:
+    """The first heading of a section path that names something («6 Tiltak», «Tiltak Bydel Stovner» name only
+    the record kind and the plan)."""
+    plain = set(lexicon()["record_words"]) | set(normalise(plan.bydel).split())
+    for part in section.split(" / "):
+        if any(w not in plain and not w.isdigit() for w in normalise(part).split()):
+            return part
+    return None
 
 
 # ── abstentions ────────────────────────────────────────────────────────────────────────────────

@@ -85,7 +85,7 @@ def english_of(words: list[str]) -> set[str]:
 def frame_words() -> frozenset[str]:
     """Norwegian words that frame a question rather than name its subject."""
     lex = lexicon()
-    return frozenset([*lex["record_words"], *lex["request_words"]])
+    return frozenset([*lex["record_words"], *lex["request_words"], *lex["pro_verbs"]])
 
 
 @lru_cache(maxsize=1)
