@@ -424,7 +424,7 @@ def _unprinted_filters(live: LiveIndex, question: Question) -> list[tuple[Plan, 
     when no named plan prints it (then no tiltak can pass the filter, and saying «0» would mislead)."""
     if not question.plan_ids:
         return []
-    out = []
+    out: list[tuple[Plan, FieldName]] = []
     for field in _filtered_fields(question):
         named = [live.plan_by_id[p] for p in question.plan_ids]
         if not any(t.value(field) for t in live.tiltak_of(question.plan_ids)):
