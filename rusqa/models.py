@@ -269,6 +269,7 @@ class Question(Record):
     quantity: bool = Field(default=False, description="The question asks for a number («hvor mange»).")
     corrected: dict[str, str] = Field(default_factory=dict, description="Typos repaired: typed → corpus word.")
     anaphor: bool = Field(default=False, description="It points back («det», «it», «den»): a follow-up.")
+    lacking: bool = Field(default=False, description="Across plans: it asks which plans do not have it.")
     dense_text: str = Field(default="", description="The question as embedded for the dense leg.")
 
     @property

@@ -108,6 +108,22 @@ def test_a_plan_named_by_its_title_is_not_a_subject() -> None:
     assert not any({"rus", "felt", "rusfelt", "handlingsplan"} & set(group) for group in q.concepts)
 
 
+@pytest.mark.parametrize(
+    ("question", "lacking"),
+    [
+        ("Hvilke bydeler har ikke tiltak om bolig?", True),
+        ("Which plans don't mention naloxone?", True),
+        ("Hvilke planer mangler tiltak for ungdom?", True),
+        ("Hvilke planer har tiltak for ungdom som ikke går på skole?", False),
+        ("Hvilke bydeler har tiltak om bolig?", False),
+    ],
+)
+def test_which_plans_lack_something_is_read_from_a_negation_near_the_start(question: str, lacking: bool) -> None:
+    q = ask(question)
+    assert q.shape == Shape.ACROSS and q.lacking is lacking
+    assert "mangler" not in q.subject
+
+
 def test_a_set_question_filters_on_the_risk_facet_not_the_word() -> None:
     q = ask("Hvilke tiltak i Grorud er vurdert til middels risiko?")
     assert q.filters.risk == "middels" and q.plan_ids == ["grorud-2023"]

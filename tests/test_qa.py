@@ -112,3 +112,9 @@ def test_how_long_a_plan_runs_is_its_period(assistant) -> None:  # type: ignore[
     answer = assistant.ask("Hvor lenge gjelder Stovner-planen?")
     assert answer.answer.startswith("Stovner: Rusplan for bydel Stovner 2021–2024: Planperioden er 2021–2024")
     assert "6 Tiltak" not in answer.answer
+
+
+def test_which_districts_lack_a_subject_names_them_first_and_cites_those_that_have_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvilke bydeler har ikke tiltak om IPS?")
+    assert answer.answer.splitlines()[:2] == ["1 av 4 planer har ikke noe om dette: Stovner.", "Disse har det:"]
+    assert {c.doc_id for c in answer.citations} == {"grorud-2023", "ullern", "nordre-aker-2020"}

@@ -378,6 +378,8 @@ def _dropped(norm: str, english: bool, field: FieldName | None, shape: Shape, pl
     drop = set(frame_words()) | courtesy_words() | {w for place in places for w in normalise(place).split()}
     drop |= {w + "s" for place in places for w in normalise(place).split()}
     drop |= set(lexicon()["anaphora"])
+    if shape == Shape.ACROSS:  # «Hvilke planer mangler …»: the absence frames the question
+        drop |= set(lexicon()["absence"])
     if field is not None:
         drop |= field_words(field.value)
     if field == FieldName.RISK:  # «hvor høy risiko»: the level words frame the question
@@ -443,7 +445,9 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         for w in forms[:1]
         if w not in ignore and (not w.isdigit() or len(w) <= 2)
     ]
-    anaphor = len(concepts) <= 1 and any(w in lexicon()["anaphora"] for w in re.findall(r"[^\W\d_]+", norm))
+    typed_words = re.findall(r"[^\W\d_]+", norm)
+    anaphor = len(concepts) <= 1 and any(w in lexicon()["anaphora"] for w in typed_words)
+    lacking = shape == Shape.ACROSS and bool(_absence().search(" ".join(norm.split()[:5])))
     plan_words = {t for w in lexicon()["plan_words"] for t in tokenize(w)}
     if shape == Shape.PLAN and sum(not set(g) <= plan_words for g in concepts) >= PLAN_MAX_SUBJECT:
         # «Hvilket behandlingsteam skal Grorud etablere i løpet av planperioden?»: the period is a time, and the
@@ -463,8 +467,15 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         quantity=bool(_QUANTITY.search(norm)) and shape == Shape.FACT,
         corrected=corrected,
         anaphor=anaphor,
+        lacking=lacking,
         dense_text=question,
     )
+
+
+@lru_cache(maxsize=1)
+def _absence() -> re.Pattern[str]:
+    words = sorted(lexicon()["absence"], key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isalpha() else rf"{re.escape(w)}\b" for w in words))
 
 
 def _within(word: str, tokens: set[str]) -> bool:

@@ -319,8 +319,17 @@ def field_not_printed(unprinted: Sequence[tuple[Plan, FieldName]], printing: dic
 def across_answer(question: Question, sources: Sequence[Source], without: Sequence[Plan]) -> str:
     """One cited line per plan that has it; the plans that do not are named."""
     n_plans = len(sources)
-    head = f"{n_plans} av {n_plans + len(without)} planer har noe om dette:"
-    lines = [head]
+    total = n_plans + len(without)
+    names = [p.bydel if not p.is_city_plan else "byplanen" for p in without]
+    if question.lacking:  # «Hvilke bydeler har ikke …?»: the plans without it first, then the evidence
+        head = (
+            f"{len(without)} av {total} planer har ikke noe om dette: {_listed(names)}."
+            if names
+            else (f"Alle de {total} planene har noe om dette.")
+        )
+        lines = [head, "Disse har det:" if n_plans > 1 else "Denne har det:"]
+    else:
+        lines = [f"{n_plans} av {total} planer har noe om dette:"]
     for n, source in enumerate(sources, start=1):
         what = f"«{shorten(_gist(source, question), 140)}»"
         if source.tiltak is not None:
@@ -329,10 +338,8 @@ def across_answer(question: Question, sources: Sequence[Source], without: Sequen
             if source.tiltak.owner:
                 what += f" (ansvarlig: {source.tiltak.owner})"
         lines.append(f"• {source.plan.bydel} — {what} [{n}]")
-    if without:
-        lines.append(
-            "Ikke funnet i: " + ", ".join(p.bydel if not p.is_city_plan else "byplanen" for p in without) + "."
-        )
+    if without and not question.lacking:
+        lines.append("Ikke funnet i: " + ", ".join(names) + ".")
     return "\n".join(lines)
 
 
