@@ -181,6 +181,14 @@ def test_a_typo_in_a_place_and_in_a_plan_word_is_repaired() -> None:
     assert q.corrected == {"kontakpunkt": "kontaktpunkt", "grorudd": "grorud"}
 
 
+def test_a_compound_of_plan_words_is_not_taken_for_a_typo() -> None:
+    from rusqa.answering.fuzzy import Speller
+
+    speller = Speller({"snus": 2, "bruken": 5, "rusbruken": 9, "ungdom": 30}, [])
+    assert speller.repair("hva gjør de mot snusbruken blant ungdom")[1] == {}
+    assert speller.repair("hva gjør de mot rusbrukenn")[1] == {"rusbrukenn": "rusbruken"}
+
+
 def test_place_names_typed_without_special_letters() -> None:
     assert ask("rusplan for ostensjo").unknown_place == "Østensjø"
     assert ask("tiltak i grunerlokka").unknown_place == "Grünerløkka"

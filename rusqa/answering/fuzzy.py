@@ -1,8 +1,8 @@
 """The input people type: typos repaired against the corpus's own words and the place names, and names
 written without æøå («ostensjo», «grunerlokka»).
 
-A word is repaired only when it is unknown (not a plan word, not a stopword, not a lexicon word), at least
-five letters long, and exactly one corpus word lies within one edit (two for words of ten letters or more)
+A word is repaired only when it is unknown (not a plan word, not a stopword, not a lexicon word, not a
+compound of plan words), at least five letters long, and exactly one corpus word lies within one edit (two for words of ten letters or more)
 — the most frequent when several do. English questions are left alone: an English word is not a Norwegian
 typo.
 """
@@ -15,6 +15,8 @@ from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+
+from rusqa.text import split_compound
 
 MIN_LENGTH = 5
 LONG_WORD = 10
@@ -52,6 +54,7 @@ class Speller:
         self.frequencies = dict(frequencies)
         self.known = frozenset(known) | frozenset(self.frequencies)
         self._choices = [w for w in self.frequencies if len(w) >= MIN_LENGTH - 1]
+        self._words = frozenset(self.frequencies)
 
     @cached_property
     def _folded(self) -> dict[str, str]:
@@ -69,8 +72,8 @@ class Speller:
             return None
         if ascii_key(word) in self._folded:  # «parorende», «nivaa», «nar»: typed without æøå
             return self._folded[ascii_key(word)]
-        if len(word) < MIN_LENGTH:
-            return None
+        if len(word) < MIN_LENGTH or split_compound(word, self._words):
+            return None  # «snusbruken» is «snus» + «bruken», not a typo for «rusbruken»
         limit = 2 if len(word) >= LONG_WORD else 1
         found = process.extract(word, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
         if not found:

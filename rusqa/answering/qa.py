@@ -247,7 +247,9 @@ def _not_found(live: LiveIndex, question: Question) -> Answer:
         if _mentions(live, plan.id, question):
             return shapes.abstain(question, shapes.not_in_plan(plan, question.subject, [], mentioned=True))
         others = [p for p in plans if p.id != plan.id and _mentions(live, p.id, question)]
-        return shapes.abstain(question, shapes.not_in_plan(plan, question.subject, others))
+        held = live.plan_tokens.get(plan.id, frozenset())
+        missing = [w for w in question.subject if not held.intersection(tokenize(w))]  # what the plan lacks
+        return shapes.abstain(question, shapes.not_in_plan(plan, missing or question.subject, others))
     return shapes.abstain(question, shapes.abstention(plans))
 
 
