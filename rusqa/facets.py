@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from rusqa.lexicon import word_pattern
 from rusqa.text import normalise
 
 FACETS_FILE = Path(__file__).parent / "lexicon" / "facets.yaml"
@@ -39,13 +40,6 @@ def asked_facet(field: str, norm_question: str) -> str | None:
     return max(found)[1] if found else None
 
 
-# Source: Norwegian and English grammar's ways of excluding a value (negation, «annen … enn», «unntatt»,
-# «other than», «except»), written before the value they exclude.
-NEGATION = re.compile(
-    r"\b(?:ikke|annen|andre|annet|unntatt|utenom|bortsett fra|other than|not|except|excluding|apart from)\b"
-)
-
-
 def negated_facet(field: str, norm_question: str) -> bool:
     """Whether the question excludes the facet it names («en annen status enn påbegynt», «ikke lav risiko»,
     «not started» excepted: a facet whose own wording holds the negation is not negated)."""
@@ -53,7 +47,7 @@ def negated_facet(field: str, norm_question: str) -> bool:
     if not found:
         return False
     _, _, start = max(found)
-    return bool(NEGATION.search(norm_question[max(0, start - 30) : start]))
+    return bool(word_pattern("exclusion").search(norm_question[max(0, start - 30) : start]))
 
 
 def _facet_mentions(field: str, norm_question: str) -> list[tuple[int, str, int]]:

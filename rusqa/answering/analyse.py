@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rusqa.answering.fuzzy import Speller, fold_places
-from rusqa.facets import NEGATION, asked_facet, facet_table, negated_facet
+from rusqa.facets import asked_facet, facet_table, negated_facet
 from rusqa.lexicon import (
     courtesy_words,
     cue_patterns,
@@ -24,6 +24,7 @@ from rusqa.lexicon import (
     glossary,
     glossary_phrases,
     lexicon,
+    word_pattern,
 )
 from rusqa.models import FieldName, Filters, Plan, Question, Shape
 from rusqa.text import normalise, split_compound, stopwords, tokenize, word_groups
@@ -63,7 +64,6 @@ _INVERSE_OWNER = (
 # «NAV alene», «bare NAV», «only NAV»: the unit is the only owner. Source: the Norwegian and English words for
 # exclusiveness (alene, eneansvar, bare, kun; alone, only, solely, sole).
 # «alene eller delt med andre» offers both, so it is no filter.
-_SOLE = re.compile(r"(?<!eller )(?<!or )\b(?:alene|eneansvar\w*|bare|kun|alone|only|solely|sole)\b(?! eller\b| or\b)")
 # A keyword string that opens with the record word asks for a set: «tiltak strukturelt nivå strategi 1».
 _KEYWORD_SET = re.compile(r"^\s*tiltak(?:ene)?\b(?!.*\b(?:hva|hvem|hvilke|hvor|når|who|what|which)\b)")
 _DEADLINE_WORDS = re.compile(r"\b(frist\w*|innen|deadline\w*|due|by)\b")
@@ -232,7 +232,7 @@ def owner_phrase(norm: str) -> str | None:
         if match:
             words = [w for w in match.group("x").split() if w not in stopwords() and w not in english_stopwords()]
             words = [w for w in words if w not in frame_words() and w not in english_frame()]
-            words = [w for w in words if not _SOLE.fullmatch(w)]  # «NAV alene»: the word is a filter
+            words = [w for w in words if not word_pattern("sole").fullmatch(w)]  # «NAV alene»: the word is a filter
             if words:
                 return " ".join(words)
     return None
@@ -260,7 +260,7 @@ def read_filters(norm: str, field: FieldName | None, codes: list[str]) -> Filter
     status = asked_facet("status", norm)
     return Filters(
         owner=owner,
-        owner_only=bool(owner) and _SOLE.search(norm) is not None,
+        owner_only=bool(owner) and _sole(norm),
         status=status,
         risk=risk,
         status_excluded=bool(status) and negated_facet("status", norm),
@@ -420,13 +420,13 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     if filters.owner:
         drop |= {w.strip("-") for w in filters.owner.split()}  # «Helse- og mestringsavdelingen»
     if filters.owner_only:
-        drop |= {m.group(0) for m in _SOLE.finditer(norm)}
+        drop |= {m.group(0) for m in word_pattern("sole").finditer(norm)}
     for facet_field in ("status", "risk"):
         value = getattr(filters, facet_field)
         if value:
             drop |= {w for entry in lexicon_facet_words(facet_field, value) for w in entry.split()}
     if filters.status_excluded or filters.risk_excluded:  # «en annen status enn …»: the exclusion frames it
-        drop |= {w for m in NEGATION.finditer(norm) for w in m.group(0).split()} | {"enn", "than"}
+        drop |= {w for m in word_pattern("exclusion").finditer(norm) for w in m.group(0).split()} | {"enn", "than"}
     subject_text = _CODE_GROUP.sub(" ", _CODE.sub(" ", norm))
     if english:  # «consumption room» → «brukerrom»: a rendering of several words names one plan word
         subject_text = _english_phrases().sub(lambda m: glossary_phrases()[m.group(0)], subject_text)
@@ -469,6 +469,14 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         anaphor=anaphor,
         lacking=lacking,
         dense_text=question,
+    )
+
+
+def _sole(norm: str) -> bool:
+    """«bare NAV», «NAV alene» — but not «NAV eller bare bydelen», where the restriction is one alternative."""
+    return any(
+        not re.search(r"\b(?:eller|or)\s*$", norm[: m.start()]) and not re.match(r"\s*(?:eller|or)\b", norm[m.end() :])
+        for m in word_pattern("sole").finditer(norm)
     )
 
 

@@ -31,6 +31,14 @@ def lexicon() -> dict[str, Any]:
     return dict(yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8")) or {})
 
 
+@lru_cache(maxsize=16)
+def word_pattern(name: str) -> re.Pattern[str]:
+    """One lexicon list as a pattern of whole words and phrases (an entry ending in «*» is a prefix)."""
+    entries = sorted((str(e) for e in lexicon()[name]), key=len, reverse=True)
+    alternatives = [re.escape(e[:-1]) + r"\w*" if e.endswith("*") else re.escape(e) for e in entries]
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b")
+
+
 @lru_cache(maxsize=1)
 def english_stopwords() -> frozenset[str]:
     """General English stopword lists (NLTK's and the Glasgow IR group's)."""
