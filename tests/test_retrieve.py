@@ -85,3 +85,22 @@ def test_a_cold_ask_decided_on_the_words_never_imports_chromadb(live_settings) -
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_a_batch_embeds_together_only_the_questions_whose_words_do_not_decide(assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    live = assistant.live
+    live.forget_queries()
+    embedder = live.embedder
+    batches: list[list[str]] = []
+    original = embedder.embed
+    monkeypatch.setattr(
+        embedder, "embed", lambda texts, query: batches.append(list(texts)) or original(texts, query=query)
+    )
+    decided, english = (
+        "Hva er fristen for kontaktpunkt i Ullern?",
+        "Who is responsible for the contact point in Ullern?",
+    )
+    assistant.prepare([decided, english, "Hvor mange tiltak har Grorud?"])
+    assert batches == [[english]]
+    assistant.ask_many([decided, english])
+    assert batches == [[english]]  # the English answer found its vector in the in-memory cache

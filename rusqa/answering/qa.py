@@ -23,7 +23,7 @@ from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet
 from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.live import QUERY_CACHE, LiveIndex
-from rusqa.search.retrieve import best_per_plan, coverage, search
+from rusqa.search.retrieve import best_per_plan, coverage, search, will_embed
 from rusqa.settings import Settings, get_settings
 from rusqa.text import collapse, normalise, strip_invisible, tokenize
 
@@ -112,8 +112,9 @@ class Assistant:
         return [self.answer(live, understand(live, self.clean(q))) for q in questions]
 
     def prepare(self, questions: Sequence[str]) -> None:
-        """Embed, in one batch, the questions whose answers will use the dense leg (value and fact questions);
-        the answers then find their vectors in the in-memory cache. Bad questions are left to `ask`."""
+        """Embed, in one batch, the questions whose answers will use the dense leg (value and fact questions the
+        words do not decide); the answers then find their vectors in the in-memory cache. Bad questions are left
+        to `ask`."""
         live = self.live
         if not live.settings.dense:
             return
@@ -123,7 +124,12 @@ class Assistant:
                 question = understand(live, self.clean(text))
             except InputError:
                 continue
-            if question.shape in (Shape.VALUE, Shape.FACT) and has_basis(question) and not question.filters.codes:
+            if (
+                question.shape in (Shape.VALUE, Shape.FACT)
+                and has_basis(question)
+                and not question.filters.codes
+                and will_embed(live, question)
+            ):
                 texts.append(question.dense_text)
         live.embed_queries(texts[:QUERY_CACHE])
 

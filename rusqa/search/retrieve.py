@@ -92,6 +92,17 @@ def decisive(
     return bm25[top] >= DECISIVE_LEAD * runner_up
 
 
+def will_embed(live: LiveIndex, query: Question) -> bool:
+    """Whether `search` over the plans a question names will embed it (the dense leg on, the words not
+    decisive): what a batch of questions embeds together ahead of answering them."""
+    if not live.settings.dense:
+        return False
+    lexical, bm25 = lexical_ranking(live, query, list(query.plan_ids))
+    concepts = query.known_concepts
+    weights = [live.lexical.concept_weight(group) for group in concepts]
+    return not decisive(live, query, lexical, bm25, concepts, weights)
+
+
 def search(
     live: LiveIndex,
     query: Question,
