@@ -88,3 +88,29 @@ def test_a_reader_cannot_post_a_verdict_and_a_planner_can(assistant, users: User
     _, _, note, _, _ = app.save_verdict(*args, request=SimpleNamespace(username="kari"))  # type: ignore[arg-type]
     (decision,) = VerdictStore.in_dir(tmp_path).decisions()
     assert "Lagret" in note and decision.who == "kari"
+
+
+def test_serving_more_districts_than_the_warm_up_cap_leaves_the_matrix_for_the_first_click(
+    assistant, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    import ui.app
+    from ui.app import RusqaApp
+    from ui.server import create_app
+
+    monkeypatch.setattr(ui.app, "WARM_MAX_DISTRICTS", 3)  # the four district plans are «many»
+    app = RusqaApp(assistant)
+    create_app(app)
+    deadline = time.time() + 20
+    while app._snapshot is None and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert app._snapshot is not None and app._snapshot._coverage is None
+    monkeypatch.setattr(ui.app, "WARM_MAX_DISTRICTS", 20)
+    warmed = RusqaApp(assistant)
+    create_app(warmed)
+    deadline = time.time() + 60
+    while (warmed._snapshot is None or warmed._snapshot._coverage is None) and time.time() < deadline:
+        time.sleep(0.1)
+    assert warmed._snapshot is not None and warmed._snapshot._coverage is not None
