@@ -181,6 +181,10 @@ def test_a_typo_in_a_place_and_in_a_plan_word_is_repaired() -> None:
     assert q.corrected == {"kontakpunkt": "kontaktpunkt", "grorudd": "grorud"}
 
 
+def test_a_place_joined_to_a_record_word_is_not_part_of_the_subject() -> None:
+    assert ask("Hva sier Grorud-planen om ungdom?").subject == ["ungdom"]
+
+
 def test_who_asks_for_the_owner_only_where_it_opens_a_clause() -> None:
     assert ask("In Grorud, who runs the naloxone course?").field == FieldName.OWNER
     assert ask("What do the ambassadors who teach their classmates in Grorud do?").field is None

@@ -442,7 +442,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     subject = [
         w
         for forms in word_groups(subject_text)
-        for w in forms[:1]
+        # «Ullern-planen»: a place or record word joined on leaves the other part(s)
+        for w in ([p for p in forms[1:] if p not in ignore] if any(p in ignore for p in forms[1:]) else forms[:1])
         if w not in ignore and (not w.isdigit() or len(w) <= 2)
     ]
     typed_words = re.findall(r"[^\W\d_]+", norm)
