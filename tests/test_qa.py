@@ -118,3 +118,13 @@ def test_which_districts_lack_a_subject_names_them_first_and_cites_those_that_ha
     answer = assistant.ask("Hvilke bydeler har ikke tiltak om IPS?")
     assert answer.answer.splitlines()[:2] == ["1 av 4 planer har ikke noe om dette: Stovner.", "Disse har det:"]
     assert {c.doc_id for c in answer.citations} == {"grorud-2023", "ullern", "nordre-aker-2020"}
+
+
+def test_a_plans_goals_and_strategies_are_quoted_from_its_own_lists_and_cited(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvilke strategier og mål har Ullern-planen?")
+    assert {c.record_id for c in answer.citations} == {"ullern-p2", "ullern-p3"}
+    assert "Strategier: «Forebyggingsoffensiv for å hindre at rusproblemer oppstår • Tidlig innsats" in answer.answer
+    areas = assistant.ask("Hvilke innsatsområder har byplanen?")
+    assert "(innsatsområder): Kunnskapsbaserte forebyggingstiltak • Nye digitale virkemidler" in areas.answer
+    period = assistant.ask("Hva er planperioden for Grorud?")
+    assert not period.citations

@@ -21,7 +21,9 @@ from rusqa.answering.llm import with_generated_answer
 from rusqa.answering.shapes import Source
 from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet
+from rusqa.lexicon import lexicon
 from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
+from rusqa.search.documents import Doc
 from rusqa.search.live import QUERY_CACHE, LiveIndex
 from rusqa.search.retrieve import best_per_plan, coverage, search, will_embed
 from rusqa.settings import Settings, get_settings
@@ -506,10 +508,43 @@ def _plan_description(live: LiveIndex, question: Question) -> Answer:
     plans = [live.plan_by_id[p] for p in question.plan_ids] or [p for p in live.plan_by_id.values() if p.is_city_plan]
     if not plans:
         return shapes.abstain(question, shapes.abstention(_plans(live)))
-    texts = [
-        shapes.plan_answer(plan, [t for t in live.tiltak_by_id.values() if t.plan_id == plan.id]) for plan in plans
+    parts = [_source(live, Hit(record_id=d.id, score=1.0)) for plan in plans for d in _part_lists(live, question, plan)]
+    texts = [shapes.plan_answer(plan, live.tiltak_by_plan.get(plan.id, [])) for plan in plans]
+    if parts:  # «Hvilke mål og strategier har Ullern?»: the plan's own lists under those headings, cited
+        words = [t for name in _asked_parts(question) for t in tokenize(name)]
+        texts += [shapes.part_line(s, n, words) for n, s in enumerate(parts, start=1)]
+    return shapes.make_answer(question, "\n".join(texts), parts, Shape.PLAN)
+
+
+PART_LISTS = 3  # passages quoted per plan for the parts a question names
+
+
+def _asked_parts(question: Question) -> list[str]:
+    """The parts of a plan a question names («mål», «strategi», «innsatsområde»)."""
+    norm = normalise(question.text)
+    return [
+        part
+        for part, names in lexicon()["plan_parts"].items()
+        if any(re.search(rf"\b{re.escape(name)}\b", norm) for name in names)
     ]
-    return shapes.make_answer(question, "\n".join(texts), [], Shape.PLAN)
+
+
+def _part_lists(live: LiveIndex, question: Question, plan: Plan) -> list[Doc]:
+    """The plan's passages that list a part the question asks for: a heading naming the part («Mål»,
+    «Strategier», «… mål og strategier») over a bulleted list."""
+    asked = _asked_parts(question)
+    if not asked:
+        return []
+    wanted = {t for part in asked for t in tokenize(part)}
+    found = [
+        d
+        for d in live.docs
+        if d.plan_id == plan.id
+        and d.kind != "tiltak"
+        and " • " in d.text
+        and wanted.intersection(tokenize(d.section.split(" / ")[-1]))
+    ]
+    return found[:PART_LISTS]
 
 
 def _across(live: LiveIndex, question: Question) -> Answer:

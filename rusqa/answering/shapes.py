@@ -355,13 +355,13 @@ def plan_answer(plan: Plan, tiltak: Sequence[Tiltak], today: date | None = None)
         period = f"Planperioden er {plan.period}; den er utløpt."
     else:
         period = f"Planperioden er {plan.period}; den gjelder fortsatt."
-    areas = list(dict.fromkeys(a for t in tiltak if (a := _area(t.section, plan))))
+    grouped = list(dict.fromkeys(a for t in tiltak if (a := _area(t.section, plan))))
     goals = list(dict.fromkeys(shorten(t.goal, 90) for t in tiltak if t.goal))
-    if len(areas) <= 1 and goals:  # one table («Tiltak»): its goals are what the plan works towards
-        areas = goals
+    if len(grouped) <= 1 and goals:  # one table («Tiltak»): its goals are what the plan works towards
+        grouped = goals
     lines = [f"{plan.label}: {period} Planen har {len(tiltak)} tiltak."]
-    if areas:
-        lines.append("Innsatsområder / strategier: " + "; ".join(areas) + ".")
+    if grouped:
+        lines.append("Innsatsområder / strategier: " + "; ".join(grouped) + ".")
     return "\n".join(lines)
 
 
@@ -373,6 +373,17 @@ def _area(section: str, plan: Plan) -> str | None:
         if any(w not in plain and not w.isdigit() for w in normalise(part).split()):
             return part
     return None
+
+
+def part_line(source: Source, n: int, words: Sequence[str]) -> str:
+    """«Mål: «Færre innbyggere … • …» [1]»: a list that stands alone under its heading whole, else the
+    sentence that introduces the list with its items."""
+    heading = source.doc.section.split(" / ")[-1]
+    text = source.doc.text
+    items = _parts(text)
+    listed = all(bullet for _, bullet in items[1:])  # the text is the list itself
+    quoted = shorten(" • ".join(part for part, _ in items), 400) if listed else best_sentences(text, words)
+    return f"{heading}: «{quoted}» [{n}]"
 
 
 # ── abstentions ────────────────────────────────────────────────────────────────────────────────
