@@ -86,6 +86,8 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Hvor mange unge i Stovner har brukt cannabis, sammenlignet med Oslo?", Shape.FACT, None),
         ("Hva er planperioden for Grorud?", Shape.PLAN, None),
         ("Når skulle kontaktpunktet i Ullern være på plass?", Shape.VALUE, FieldName.DEADLINE),
+        ("What are Ullern's goals?", Shape.PLAN, None),
+        ("Hvor lenge gjelder Grorud-planen?", Shape.PLAN, None),
         ("When was the contact point in Ullern to be ready?", Shape.VALUE, FieldName.DEADLINE),
         ("Hvilket botilbud skal Ullern bygge ut sammen med NAV i løpet av planperioden?", Shape.FACT, None),
         ("Hvor mange innbyggere har Ullern?", Shape.FACT, None),
