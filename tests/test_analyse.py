@@ -187,6 +187,11 @@ def test_a_place_joined_to_a_record_word_is_not_part_of_the_subject() -> None:
     assert ask("Hva sier Grorud-planen om ungdom?").subject == ["ungdom"]
 
 
+def test_an_english_hyphenated_compound_is_translated_word_by_word() -> None:
+    q = ask("Which health-related measures does Grorud have?")
+    assert any("hels" in group for group in q.concepts) and not any("healthrelated" in g for g in q.concepts)
+
+
 def test_who_asks_for_the_owner_only_where_it_opens_a_clause() -> None:
     assert ask("In Grorud, who runs the naloxone course?").field == FieldName.OWNER
     assert ask("What do the ambassadors who teach their classmates in Grorud do?").field is None

@@ -357,7 +357,8 @@ def _segment_concepts(text: str, drop: set[str], vocab: Vocabulary, english: boo
     concepts: list[list[str]] = []
     for forms in word_groups(text):
         if len(forms) > 1:  # «FACT-team»: the joined form or the first part, then the other parts
-            if any(part in drop for part in forms[1:]):  # «Grorud-planen»: a place or record word joined on
+            joined_english = english and forms[0] not in vocab.words  # «health-related»: English words, each
+            if joined_english or any(part in drop for part in forms[1:]):  # «Grorud-planen»: a place joined on
                 forms = [part for part in forms[1:] if part not in drop]
                 concepts.extend(g for part in forms for g in _word_concept(part, vocab, english) if g)
                 continue
