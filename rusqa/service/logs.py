@@ -28,10 +28,13 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(stream: Any = None) -> logging.Logger:
-    """Send rusqa's events as JSON lines to stderr (or `stream`); idempotent."""
+    """Send rusqa's events as JSON lines to stderr (or `stream`); idempotent for each stream."""
     logger = logging.getLogger(LOGGER)
-    if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
-        handler = logging.StreamHandler(stream or sys.stderr)
+    target = stream or sys.stderr
+    if not any(
+        isinstance(h.formatter, JsonFormatter) and getattr(h, "stream", None) is target for h in logger.handlers
+    ):
+        handler = logging.StreamHandler(target)
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
