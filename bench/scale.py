@@ -231,13 +231,15 @@ def serve_rss(env: dict[str, str]) -> float:
 
 
 def commit() -> str:
-    """The code measured: the short commit id, with «+» when the working tree has changes."""
+    """The code measured: the short commit id, with «+» when the working tree has changes (outside reports/,
+    which this benchmark writes itself)."""
 
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
         return done.stdout.strip()
 
-    return git("rev-parse", "--short", "HEAD") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)reports")
+    return git("rev-parse", "--short", "HEAD") + ("+" if changed else "")
 
 
 def measure(n_plans: int, work: Path, *, server: bool = False, resume: bool = True) -> dict[str, Any]:
