@@ -104,3 +104,10 @@ def test_a_batch_embeds_together_only_the_questions_whose_words_do_not_decide(as
     assert batches == [[english]]
     assistant.ask_many([decided, english])
     assert batches == [[english]]  # the English answer found its vector in the in-memory cache
+
+
+def test_a_warmed_index_has_made_every_records_token_maps(assistant) -> None:  # type: ignore[no-untyped-def]
+    live = assistant.live
+    live.warm()
+    assert set(live.own_tokens) == set(live.by_id)
+    assert set(live.grouping_parts) == set(live.owner_tokens) == set(live.tiltak_by_id)

@@ -113,7 +113,7 @@ def create_app(app: RusqaApp | None = None) -> FastAPI:
     # Retrieval is CPU-bound and the embedder is serialised: two workers for two cores; a bounded queue so an
     # overload gets a clear «queue full» instead of unbounded waiting.
     demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX)
-    threading.Thread(target=app.snapshot, daemon=True).start()  # open the index; warm the Dekning tab (capped)
+    threading.Thread(target=lambda: app.snapshot().live.warm(), daemon=True).start()  # open and warm the index
     return gr.mount_gradio_app(
         server,
         demo,

@@ -6,7 +6,7 @@ import contextlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -137,6 +137,19 @@ class LiveIndex:
             out.setdefault(str(plan_id), set()).update(self.lexical.token_sets[record_id])
         return {k: frozenset(v) for k, v in out.items()}
 
+    def warm(self) -> None:
+        """Make now what questions would otherwise make on first use: every record's token maps, the analysis
+        vocabulary, the embedder and Chroma's HNSW index. A server does this at start-up, in the background; a
+        benchmark before it times warm questions. A single `rusqa ask` does not: it makes only what it uses."""
+        self.own_tokens.make(self.by_id)
+        for values in (self.grouping_tokens, self.owner_tokens, self.grouping_parts, self.actor_tokens):
+            values.make(self.tiltak_by_id)
+        for name in ("plan_tokens", "owner_vocabulary", "word_frequencies", "abbreviations", "tiltak_by_plan"):
+            getattr(self, name)
+        if self.settings.dense:
+            self.dense_search(self.embed_query("rusplan"), 1, None)
+            self.forget_queries()
+
     def is_current(self) -> bool:
         return current_build_id(self.settings.index_dir) == self.build_id
 
@@ -206,6 +219,12 @@ class PerRecord(dict[str, V]):
     def __init__(self, make: Callable[[str], V]) -> None:
         super().__init__()
         self._make = make
+
+    def make(self, record_ids: Iterable[str]) -> None:
+        """Make the values of these records now."""
+        for record_id in record_ids:
+            if record_id not in self:
+                self[record_id] = self._make(record_id)
 
     def __missing__(self, record_id: str) -> V:
         value = self[record_id] = self._make(record_id)
