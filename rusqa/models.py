@@ -216,6 +216,10 @@ class Context(Record):
     cited: list[str] = Field(
         default_factory=list, exclude=True, description="The records the turn cited, in order («den andre»)."
     )
+    topic: str | None = Field(
+        default=None, exclude=True, description="The tiltak the conversation is about, for a field follow-up."
+    )
+    said: str = Field(default="", exclude=True, description="The turn's answer text (a clarification asks about it).")
 
 
 class Answer(Record):

@@ -75,3 +75,19 @@ def test_a_set_a_heading_decides_reads_in_the_plans_order_so_the_first_is_the_pl
     assert [c.record_id for c in listed.citations] == ["oslo-2026-14F", "oslo-2026-15F"]
     owner = chat.ask("hvem har ansvar for det første av dem?")
     assert owner.citations[0].record_id == "oslo-2026-14F" and "«HLS/UTD»" in owner.answer
+
+
+def test_a_question_about_a_word_of_the_answer_keeps_the_tiltak_the_conversation_is_about(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    owner = chat.ask("Hvem er ansvarlig for Rustelefonen i Nordre Aker?")
+    assert owner.citations[0].record_id == "nordre-aker-2020-t14" and "HM" in owner.answer
+    chat.ask("hva står forkortelsen HM for?")  # answered from the plan's list of abbreviations
+    deadline = chat.ask("og hva er fristen?")
+    assert deadline.citations[0].record_id == "nordre-aker-2020-t14"
+
+
+def test_a_field_follow_up_after_a_passage_goes_to_the_tiltak_it_cited(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    fact = chat.ask("Hva sier Grorud om naloxon?")
+    tiltak = next(c.record_id for c in fact.citations if c.tiltak_id)
+    assert chat.ask("hvem har ansvar for det?").citations[0].record_id == tiltak

@@ -102,6 +102,20 @@ class Conversation:
         self.state = Context()
         self.last = None
 
+    def _topic(self, question: Question, cited: list[str], plan_ids: list[str]) -> str | None:
+        """The tiltak the conversation is about after this turn: the first tiltak it cited — unless the turn
+        only asked about words of the last answer («hva står HM for?» after «Ansvarlig: «HM …»»). A turn that
+        cites no tiltak (a passage, or nothing) leaves the topic where it was, if it stayed in its plan."""
+        tiltak = self.assistant.live.tiltak_by_id
+        topic = self.state.topic
+        first = next((c for c in cited if c in tiltak), None)
+        last = normalise(self.state.said)
+        asked = [w for w in question.subject if len(w) > 1]
+        clarifies = bool(asked) and all(re.search(rf"\b{re.escape(w)}\b", last) for w in asked)
+        if topic and (clarifies or first is None) and (not plan_ids or tiltak[topic].plan_id in plan_ids):
+            return topic
+        return first
+
     def saved(self) -> tuple[Context, Question | None]:
         """The state to keep between requests (the app keeps it per browser session, in memory)."""
         return self.state, self.last
@@ -111,18 +125,23 @@ class Conversation:
         question = understand(live, self.assistant.clean(text))
         resolved, pinned = resolve(question, self.last, self.state)
         if resolved.field is not None and pinned is not None and pinned not in live.tiltak_by_id:
-            # a field is printed on a tiltak: «who owns it?» after an answer that cited a passage first
-            pinned = next((c for c in self.state.cited if c in live.tiltak_by_id), pinned)
+            # a field is printed on a tiltak: «who owns it?» after an answer that cited a passage first goes to
+            # the tiltak the conversation is about
+            pinned = self.state.topic or pinned
         answer = self.assistant.answer(live, resolved, record_id=pinned)
         if answer.shape != Shape.SMALLTALK:
             cited = answer.citations[0].record_id if answer.citations else None
             single = answer.shape in (Shape.VALUE, Shape.FACT)
+            cited_ids = [c.record_id for c in answer.citations]
+            plan_ids = resolved.plan_ids or ([answer.citations[0].doc_id] if single and answer.citations else [])
             self.state = Context(
-                plan_ids=resolved.plan_ids or ([answer.citations[0].doc_id] if single and answer.citations else []),
+                plan_ids=plan_ids,
                 record_id=cited if single else None,
                 field=resolved.field,
                 subject=" ".join(resolved.subject),
-                cited=[c.record_id for c in answer.citations],
+                cited=cited_ids,
+                topic=self._topic(question, cited_ids, plan_ids),
+                said=answer.answer,
             )
             # A follow-up pinned to the last tiltak keeps the subject that found it: «hva med Grorud?» after
             # «når skal det evalueres?» asks the first question's subject of Grorud, with the new field.
