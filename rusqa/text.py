@@ -106,10 +106,22 @@ def join_bullets(lines: Sequence[str]) -> str:
     return " • ".join(text for text in texts if text)
 
 
+# A question's analysis normalises and tokenises the same words and phrases many times over: short texts are
+# remembered (long ones, such as records' texts at build time, are not worth keeping).
+_SHORT = 64
+
+
 def normalise(text: str) -> str:
     """Matching form: NFKC, casefold, invisible marks dropped, hyphenation re-joined, spaces collapsed."""
+    return _normalised(text) if len(text) <= _SHORT else _normalise(text)
+
+
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", strip_invisible(text))
     return join_lines(text.splitlines()).casefold()
+
+
+_normalised = lru_cache(maxsize=16384)(_normalise)
 
 
 def _orthography(token: str) -> str:
@@ -154,8 +166,15 @@ def words(text: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """BM25 tokens: normalised words minus Norwegian stopwords, stemmed, variants unified."""
+    return list(_tokenized(text)) if len(text) <= _SHORT else list(_tokens(text))
+
+
+def _tokens(text: str) -> tuple[str, ...]:
     kept = [_orthography(w) for w in words(text) if w not in stopwords()]
-    return list(_stemmer().stemWords(kept))
+    return tuple(_stemmer().stemWords(kept))
+
+
+_tokenized = lru_cache(maxsize=16384)(_tokens)
 
 
 @lru_cache(maxsize=4)

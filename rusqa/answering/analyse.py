@@ -345,12 +345,18 @@ def _word_concept(w: str, vocab: Vocabulary, english: bool, drop: frozenset[str]
 def _with_abbreviations(group: list[str], word: str, vocab: Vocabulary) -> list[str]:
     """Add the plans' own abbreviation for a long form, or the long form for an abbreviation."""
     extra = [t for long in vocab.abbreviations.get(word, ()) for t in tokenize(long)]
-    for abbr, longs in vocab.abbreviations.items():
-        if any(
-            normalise(long).startswith(word) or word.startswith(normalise(long)) for long in longs if " " not in long
-        ):
+    for abbr, long in _one_word_long_forms(vocab):
+        if long.startswith(word) or word.startswith(long):
             extra.extend(tokenize(abbr))
     return list(dict.fromkeys(group + extra))
+
+
+@lru_cache(maxsize=4)
+def _one_word_long_forms(vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """(abbreviation, its normalised long form) for the plans' one-word long forms, made once per index."""
+    return tuple(
+        (abbr, normalise(long)) for abbr, longs in vocab.abbreviations.items() for long in longs if " " not in long
+    )
 
 
 def _segment_concepts(text: str, drop: set[str], vocab: Vocabulary, english: bool) -> list[list[str]]:
