@@ -128,3 +128,8 @@ def test_a_plans_goals_and_strategies_are_quoted_from_its_own_lists_and_cited(as
     assert "(innsatsområder): Kunnskapsbaserte forebyggingstiltak • Nye digitale virkemidler" in areas.answer
     period = assistant.ask("Hva er planperioden for Grorud?")
     assert not period.citations
+
+
+def test_who_owns_is_an_owner_question_and_eier_is_no_subject(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvem eier tiltaket om Kastanjen i Ullern?")
+    assert answer.answer.startswith("Ansvarlig: «") and answer.citations[0].record_id == "ullern-t10"
