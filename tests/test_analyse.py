@@ -190,11 +190,6 @@ def test_an_english_hyphenated_compound_is_translated_word_by_word() -> None:
     assert any("hels" in group for group in q.concepts) and not any("healthrelated" in g for g in q.concepts)
 
 
-def test_who_asks_for_the_owner_only_where_it_opens_a_clause() -> None:
-    assert ask("In Grorud, who runs the naloxone course?").field == FieldName.OWNER
-    assert ask("What do the ambassadors who teach their classmates in Grorud do?").field is None
-
-
 def test_a_compound_of_plan_words_is_not_taken_for_a_typo() -> None:
     from rusqa.answering.fuzzy import Speller
 
