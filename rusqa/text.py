@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from functools import lru_cache
 from typing import Any
 
@@ -201,3 +201,13 @@ def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = 
                 if not best or min(map(len, candidate)) > min(map(len, best)):
                     best = candidate
     return best
+
+
+def holds(tokens: Set[str], word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether a set of tokens holds a word: the word's own tokens, or every part of a compound
+    («boligutfordring»: «bolig» and «utfordring»; «snusbruken» is not held by «bruk» alone)."""
+    own = tokenize(word)
+    if own and set(own) <= tokens:
+        return True
+    parts = split_compound(word, vocabulary, keep_known=True)
+    return bool(parts) and all(tokens & set(tokenize(part)) for part in parts)

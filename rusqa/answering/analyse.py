@@ -27,7 +27,7 @@ from rusqa.lexicon import (
     word_pattern,
 )
 from rusqa.models import FieldName, Filters, Plan, Question, Shape
-from rusqa.text import normalise, split_compound, stopwords, tokenize, word_groups
+from rusqa.text import holds, normalise, split_compound, stopwords, tokenize, word_groups
 
 _CITY_PLAN = re.compile(
     r"\b(byens|byrådets|kommunens|oslo kommunes?|the city'?s?|city|municipal(?:ity)?'?s?|oslo'?s?)\b.{0,30}?"
@@ -440,7 +440,9 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     titles = {t for p in plans if p.id in plan_ids for t in tokenize(p.title.split(":")[0])}
     # «Oslo kommunes handlingsplan for rusfeltet», «Nordre Akers lokale rusplan»: the words of the named plan's
     # own title name the plan, not a subject (a word of three letters or fewer is kept: «liv» in «Tryggere liv»)
-    drop |= {w for forms in word_groups(subject_text) for w in forms[:1] if len(w) > 3 and _within(w, titles)}
+    drop |= {
+        w for forms in word_groups(subject_text) for w in forms[:1] if len(w) > 3 and holds(titles, w, vocab.words)
+    }
     if any(live_city(plans, plan_ids)):  # «Tryggere liv», «byplanen»: the plan's name is not the subject
         subject_text = _CITY_PLAN.sub(" ", subject_text)
     concepts = search_concepts(subject_text, vocab, english=english, drop=drop, either=shape == Shape.ACROSS)
@@ -455,9 +457,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     ]
     typed_words = re.findall(r"[^\W\d_]+", norm)
     anaphor = len(concepts) <= 1 and any(w in lexicon()["anaphora"] for w in typed_words)
-    lacking = shape == Shape.ACROSS and bool(_absence().search(" ".join(norm.split()[:5])))
-    plan_words = {t for w in lexicon()["plan_words"] for t in tokenize(w)}
-    if shape == Shape.PLAN and sum(not set(g) <= plan_words for g in concepts) >= PLAN_MAX_SUBJECT:
+    lacking = shape == Shape.ACROSS and bool(word_pattern("absence").search(" ".join(norm.split()[:5])))
+    if shape == Shape.PLAN and sum(not set(g) <= _plan_tokens() for g in concepts) >= PLAN_MAX_SUBJECT:
         # «Hvilket behandlingsteam skal Grorud etablere i løpet av planperioden?»: the period is a time, and the
         # question asks for a record
         shape = Shape.FACT
@@ -489,14 +490,9 @@ def _sole(norm: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _absence() -> re.Pattern[str]:
-    words = sorted(lexicon()["absence"], key=len, reverse=True)
-    return re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isalpha() else rf"{re.escape(w)}\b" for w in words))
-
-
-def _within(word: str, tokens: set[str]) -> bool:
-    own = set(tokenize(word))
-    return bool(own) and own <= tokens
+def _plan_tokens() -> frozenset[str]:
+    """The tokens of the words that ask about a plan as a whole (lexicon plan_words)."""
+    return frozenset(t for w in lexicon()["plan_words"] for t in tokenize(w))
 
 
 # A question about the plan as a whole names little else: with this many subject words of its own, it asks

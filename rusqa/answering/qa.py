@@ -25,9 +25,9 @@ from rusqa.lexicon import lexicon
 from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search.documents import Doc
 from rusqa.search.live import QUERY_CACHE, LiveIndex
-from rusqa.search.retrieve import best_per_plan, coverage, search, will_embed
+from rusqa.search.retrieve import best_per_plan, concept_weights, coverage, search, will_embed
 from rusqa.settings import Settings, get_settings
-from rusqa.text import collapse, normalise, split_compound, strip_invisible, tokenize
+from rusqa.text import collapse, holds, normalise, strip_invisible, tokenize
 
 # Chosen on evals/dev (README, «Settings»): a record answers when it holds at least half of the
 # question's search terms, or when the dense leg finds it close; a set member and a line across plans
@@ -256,19 +256,9 @@ def _not_found(live: LiveIndex, question: Question) -> Answer:
             return shapes.abstain(question, shapes.not_in_plan(plan, question.subject, [], mentioned=True))
         others = [p for p in plans if p.id != plan.id and _mentions(live, p.id, question)]
         held = live.plan_tokens.get(plan.id, frozenset())
-        missing = [w for w in question.subject if not _holds(held, w, live.lexical.vocabulary)]  # what it lacks
+        missing = [w for w in question.subject if not holds(held, w, live.lexical.vocabulary)]  # what it lacks
         return shapes.abstain(question, shapes.not_in_plan(plan, missing or question.subject, others))
     return shapes.abstain(question, shapes.abstention(plans))
-
-
-def _holds(tokens: frozenset[str], word: str, vocabulary: frozenset[str]) -> bool:
-    """Whether a plan's tokens hold a word: the word itself, or every part of a compound («boligutfordring»:
-    «bolig» and «utfordring»; «snusbruken» is not held by «bruk» alone)."""
-    own = tokenize(word)
-    if own and set(own) <= tokens:
-        return True
-    parts = split_compound(word, vocabulary, keep_known=True)
-    return bool(parts) and all(tokens.intersection(tokenize(part)) for part in parts)
 
 
 def _absent_from_named(live: LiveIndex, question: Question) -> bool:
@@ -422,7 +412,7 @@ def _subject_hits(live: LiveIndex, question: Question, members: list[Tiltak]) ->
     only = frozenset(t.id for t in members)
     hits = search(live, question, k=len(only), only=only, use_dense=False)  # membership is decided on the words
     concepts = question.known_concepts
-    weights = [live.lexical.concept_weight(group) for group in concepts]
+    weights = concept_weights(live, question)
     ranked = [
         h.model_copy(update={"coverage": coverage(concepts, live.own_tokens[h.record_id], weights)}) for h in hits
     ]
@@ -508,10 +498,11 @@ def _plan_description(live: LiveIndex, question: Question) -> Answer:
     plans = [live.plan_by_id[p] for p in question.plan_ids] or [p for p in live.plan_by_id.values() if p.is_city_plan]
     if not plans:
         return shapes.abstain(question, shapes.abstention(_plans(live)))
-    parts = [_source(live, Hit(record_id=d.id, score=1.0)) for plan in plans for d in _part_lists(live, question, plan)]
+    asked = _asked_parts(question)
+    parts = [_source(live, Hit(record_id=d.id, score=1.0)) for plan in plans for d in _part_lists(live, asked, plan)]
     texts = [shapes.plan_answer(plan, live.tiltak_by_plan.get(plan.id, [])) for plan in plans]
     if parts:  # «Hvilke mål og strategier har Ullern?»: the plan's own lists under those headings, cited
-        words = [t for name in _asked_parts(question) for t in tokenize(name)]
+        words = [t for name in asked for t in tokenize(name)]
         texts += [shapes.part_line(s, n, words) for n, s in enumerate(parts, start=1)]
     return shapes.make_answer(question, "\n".join(texts), parts, Shape.PLAN)
 
@@ -529,20 +520,16 @@ def _asked_parts(question: Question) -> list[str]:
     ]
 
 
-def _part_lists(live: LiveIndex, question: Question, plan: Plan) -> list[Doc]:
+def _part_lists(live: LiveIndex, asked: list[str], plan: Plan) -> list[Doc]:
     """The plan's passages that list a part the question asks for: a heading naming the part («Mål»,
     «Strategier», «… mål og strategier») over a bulleted list."""
-    asked = _asked_parts(question)
-    if not asked:
-        return []
     wanted = {t for part in asked for t in tokenize(part)}
+    if not wanted:
+        return []
     found = [
         d
-        for d in live.docs
-        if d.plan_id == plan.id
-        and d.kind != "tiltak"
-        and " • " in d.text
-        and wanted.intersection(tokenize(d.section.split(" / ")[-1]))
+        for d in live.passages_by_plan.get(plan.id, [])
+        if " • " in d.text and wanted.intersection(tokenize(d.section.split(" / ")[-1]))
     ]
     return found[:PART_LISTS]
 

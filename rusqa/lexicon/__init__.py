@@ -33,10 +33,17 @@ def lexicon() -> dict[str, Any]:
 
 @lru_cache(maxsize=16)
 def word_pattern(name: str) -> re.Pattern[str]:
-    """One lexicon list as a pattern of whole words and phrases (an entry ending in «*» is a prefix)."""
+    """One lexicon list as a pattern of whole words and phrases («*» marks a prefix or an ending)."""
     entries = sorted((str(e) for e in lexicon()[name]), key=len, reverse=True)
-    alternatives = [re.escape(e[:-1]) + r"\w*" if e.endswith("*") else re.escape(e) for e in entries]
-    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b")
+    return re.compile("|".join(_whole(e) for e in entries))
+
+
+def _whole(entry: str) -> str:
+    """An entry as a whole word; «*» at its end makes it a prefix («eneansvar*»), at its start an ending
+    («*n't» in «don't»)."""
+    head = r"\b\w*" if entry.startswith("*") else r"\b"
+    tail = r"\w*\b" if entry.endswith("*") else r"\b"
+    return head + re.escape(entry.strip("*")) + tail
 
 
 @lru_cache(maxsize=1)

@@ -144,7 +144,14 @@ class LiveIndex:
         self.own_tokens.make(self.by_id)
         for values in (self.grouping_tokens, self.owner_tokens, self.grouping_parts, self.actor_tokens):
             values.make(self.tiltak_by_id)
-        for name in ("plan_tokens", "owner_vocabulary", "word_frequencies", "abbreviations", "tiltak_by_plan"):
+        for name in (
+            "plan_tokens",
+            "owner_vocabulary",
+            "word_frequencies",
+            "abbreviations",
+            "tiltak_by_plan",
+            "passages_by_plan",
+        ):
             getattr(self, name)
         if self.settings.dense:
             self.dense_search(self.embed_query("rusplan"), 1, None)
@@ -172,6 +179,15 @@ class LiveIndex:
     def embed_query(self, question: str) -> np.ndarray:
         """The question's embedding; the last QUERY_CACHE are kept in memory only (never written anywhere)."""
         return self.embed_queries([question])[0]
+
+    @cached_property
+    def passages_by_plan(self) -> dict[str, list[Doc]]:
+        """Each plan's records that are not tiltak (prose passages), in plan order."""
+        out: dict[str, list[Doc]] = {}
+        for doc in self.docs:
+            if doc.kind != "tiltak":
+                out.setdefault(doc.plan_id, []).append(doc)
+        return out
 
     @cached_property
     def tiltak_by_plan(self) -> dict[str, list[Tiltak]]:

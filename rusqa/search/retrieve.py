@@ -73,34 +73,27 @@ def lexical_ranking(
     return ranked, {ids[i]: float(scores[i]) for i in order if scores[i] > 0}
 
 
-def decisive(
-    live: LiveIndex,
-    query: Question,
-    lexical: Sequence[str],
-    bm25: Mapping[str, float],
-    concepts: Sequence[Sequence[str]],
-    weights: Sequence[float],
-) -> bool:
+def decisive(live: LiveIndex, query: Question, lexical: Sequence[str], bm25: Mapping[str, float]) -> bool:
     """Whether the dense leg cannot change the answer: a Norwegian question whose lexical top record holds
     every concept and leads the runner-up clearly (English questions always use the dense leg)."""
     if query.english or not lexical or DECISIVE_LEAD <= 0:
         return False
     top = lexical[0]
-    if coverage(concepts, live.lexical.token_sets[top], weights) < 1.0:
+    if coverage(query.known_concepts, live.lexical.token_sets[top], concept_weights(live, query)) < 1.0:
         return False
     runner_up = bm25.get(lexical[1], 0.0) if len(lexical) > 1 else 0.0
     return bm25[top] >= DECISIVE_LEAD * runner_up
 
 
+def concept_weights(live: LiveIndex, query: Question) -> list[float]:
+    """How telling each of the question's concepts is (the BM25 index's IDF)."""
+    return [live.lexical.concept_weight(group) for group in query.known_concepts]
+
+
 def will_embed(live: LiveIndex, query: Question) -> bool:
     """Whether `search` over the plans a question names will embed it (the dense leg on, the words not
     decisive): what a batch of questions embeds together ahead of answering them."""
-    if not live.settings.dense:
-        return False
-    lexical, bm25 = lexical_ranking(live, query, list(query.plan_ids))
-    concepts = query.known_concepts
-    weights = [live.lexical.concept_weight(group) for group in concepts]
-    return not decisive(live, query, lexical, bm25, concepts, weights)
+    return live.settings.dense and not decisive(live, query, *lexical_ranking(live, query, list(query.plan_ids)))
 
 
 def search(
@@ -122,8 +115,8 @@ def search(
     rankings: dict[str, list[str]] = {"bm25": lexical}
     cosines: dict[str, float] = {}
     concepts = query.known_concepts
-    weights = [live.lexical.concept_weight(group) for group in concepts]
-    if use_dense and live.settings.dense and not decisive(live, query, lexical, bm25, concepts, weights):
+    weights = concept_weights(live, query)
+    if use_dense and live.settings.dense and not decisive(live, query, lexical, bm25):
         if vector is None:
             vector = live.embed_query(query.dense_text)
         dense = live.dense_search(vector, pool, within or None)
@@ -154,7 +147,7 @@ def best_per_plan(live: LiveIndex, query: Question, plan_ids: Sequence[str], k: 
     ids = live.lexical.ids
     wanted = set(plan_ids)
     concepts = query.known_concepts
-    weights = [live.lexical.concept_weight(group) for group in concepts]
+    weights = concept_weights(live, query)
     order = np.argsort(-scores, kind="stable")[: int(np.count_nonzero(scores > 0))]
     out: dict[str, list[Hit]] = {}
     for i in order:
