@@ -23,16 +23,27 @@ from rusqa.planning import coverage
 from rusqa.planning.coverage import CoverageMatrix, Row
 
 LABELS = Path(__file__).resolve().parent.parent / "evals" / "coverage" / "labels.yaml"
+SECOND_READER = LABELS.with_name("labels-second-reader.yaml")
 WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
-def load_labels() -> tuple[dict[str, dict[str, dict[str, Any]]], list[str]]:
-    raw = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+Labels = dict[str, dict[str, dict[str, Any]]]  # measure id → plan id → cell label
+
+
+def load_labels(path: Path = LABELS) -> tuple[Labels, list[str]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {row["measure_id"]: {c["plan_id"]: c for c in row["cells"]} for row in raw}, [r["measure_id"] for r in raw]
 
 
-def cells(rows: list[Row], labels: dict[str, dict[str, dict[str, Any]]], measures: set[str]) -> list[tuple[Any, Any]]:
-    return [(c, labels[r.measure.id][c.plan.id]) for r in rows if r.measure.id in measures for c in r.cells]
+def cells(rows: list[Row], labels: Labels, measures: set[str]) -> list[tuple[Any, Any]]:
+    """(suggested cell, label) for the labelled cells of these measures."""
+    return [
+        (c, labels[r.measure.id][c.plan.id])
+        for r in rows
+        if r.measure.id in measures
+        for c in r.cells
+        if c.plan.id in labels[r.measure.id]
+    ]
 
 
 def status(score: float, found_at: float, covered_at: float) -> str:
@@ -52,6 +63,31 @@ def measure(pairs: list[tuple[Any, Any]], found_at: float, covered_at: float) ->
     }
 
 
+def found(label: dict[str, Any]) -> bool:
+    return label["status"] != "none"
+
+
+def readers_agree(first: Labels, second: Labels, measures: set[str]) -> dict[str, Any]:
+    """How two readings of the same cells agree: found / not found (with Cohen's kappa), exact status, and
+    whether the cells both call covered or partial name a common tiltak."""
+    pairs = [(first[m][p], second[m][p]) for m in sorted(measures) for p in first[m]]
+    n = len(pairs)
+    agree = sum(found(a) == found(b) for a, b in pairs) / n
+    share_a, share_b = sum(found(a) for a, _ in pairs) / n, sum(found(b) for _, b in pairs) / n
+    chance = share_a * share_b + (1 - share_a) * (1 - share_b)
+    both = [(a, b) for a, b in pairs if found(a) and found(b)]
+    return {
+        "cells": n,
+        "found_agreement": round(agree, 3),
+        "found_kappa": round((agree - chance) / (1 - chance), 3) if chance < 1 else 1.0,
+        "status_agreement": round(sum(a["status"] == b["status"] for a, b in pairs) / n, 3),
+        "found_by_first": sum(found(a) for a, _ in pairs),
+        "found_by_second": sum(found(b) for _, b in pairs),
+        "both_found": len(both),
+        "both_found_sharing_a_tiltak": sum(bool(set(a["tiltak"]) & set(b["tiltak"])) for a, b in both),
+    }
+
+
 def best_thresholds(pairs: list[tuple[Any, Any]]) -> tuple[float, float]:
     """FOUND_AT with the best found / not found agreement, then COVERED_AT (≥ it) with the best exact status
     agreement; ties go to the lower threshold."""
@@ -63,7 +99,7 @@ def best_thresholds(pairs: list[tuple[Any, Any]]) -> tuple[float, float]:
     return found_at, covered_at
 
 
-def grid(live: Any, labels: dict[str, dict[str, dict[str, Any]]], dev: set[str]) -> None:
+def grid(live: Any, labels: Labels, dev: set[str]) -> None:
     for dense in (True, False):
         for weight in WEIGHTS if dense else (1.0,):
             pairs = cells(
@@ -99,6 +135,22 @@ def main() -> None:
         "lexical_only": {
             "thresholds_from_dev": list(lexical_at),
             **{name: measure(cells(lexical, labels, ids), *lexical_at) for name, ids in halves.items()},
+        },
+    }
+    second, _ = load_labels(SECOND_READER)
+    agreed = {
+        m: {p: label for p, label in cells_.items() if found(label) == found(second[m][p])}
+        for m, cells_ in labels.items()
+    }
+    report["second_reader"] = {
+        "readers_agree": {name: readers_agree(labels, second, ids) for name, ids in halves.items()},
+        "shipped_vs_second_reader": {
+            name: measure(cells(shipped, second, ids), coverage.FOUND_AT, coverage.COVERED_AT)
+            for name, ids in halves.items()
+        },
+        "shipped_on_cells_the_readers_agree_on": {
+            name: measure(cells(shipped, agreed, ids), coverage.FOUND_AT, coverage.COVERED_AT)
+            for name, ids in halves.items()
         },
     }
     Path("reports").mkdir(exist_ok=True)

@@ -180,7 +180,25 @@ def coverage_table(report: dict[str, Any]) -> str:
             f"{r['found_agreement']:.2f} | {r['status_agreement']:.2f} | {r['top3_recall']:.2f} | "
             f"{lex['found_agreement']:.2f} / {lex['top3_recall']:.2f} |"
         )
-    return "\n".join(rows) + f"\n\nSuggestions: {report['method']}."
+    rows.append(f"\nSuggestions: {report['method']}.")
+    second = report.get("second_reader")
+    if second:
+        rows += [
+            "",
+            "| cells | two readers: found / not found (κ) | two readers: exact status | suggestions vs the second reader:"
+            " found / top 3 | suggestions on the cells both readers agree on: found / top 3 |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name in ("dev", "test", "all"):
+            both = second["readers_agree"][name]
+            vs, agreed = second["shipped_vs_second_reader"][name], second["shipped_on_cells_the_readers_agree_on"][name]
+            rows.append(
+                f"| {name} ({both['cells']}; covered or partial: {both['found_by_first']} first, "
+                f"{both['found_by_second']} second) | {both['found_agreement']:.2f} ({both['found_kappa']:.2f}) | "
+                f"{both['status_agreement']:.2f} | {vs['found_agreement']:.2f} / {vs['top3_recall']:.2f} | "
+                f"{agreed['found_agreement']:.2f} / {agreed['top3_recall']:.2f} ({agreed['cells']} cells) |"
+            )
+    return "\n".join(rows)
 
 
 @from_report("english-legs.json", "python -m tools.english_legs")
