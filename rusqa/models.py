@@ -239,6 +239,9 @@ class Filters(Record):
 
     owner: str | None = Field(default=None, description="A unit named as owner, matched in owner, expansion or actor.")
     owner_only: bool = Field(default=False, description="The unit is the only owner printed («NAV alene»).")
+    besides: list[str] = Field(
+        default_factory=list, description="Tiltak left out: the one a «samme ansvarlig» follow-up compares with."
+    )
     status: str | None = Field(default=None, description="A normalised status facet (lexicon/facets.yaml).")
     risk: str | None = Field(default=None, description="A normalised risk facet.")
     status_excluded: bool = Field(default=False, description="The status facet is excluded («annen status enn …»).")
@@ -271,6 +274,7 @@ class Question(Record):
     subject: list[str] = Field(default_factory=list, description="The subject words as typed (after typo repair).")
     unknown: list[int] = Field(default_factory=list, description="Indexes of concepts no plan contains.")
     quantity: bool = Field(default=False, description="The question asks for a number («hvor mange»).")
+    counted: list[str] = Field(default_factory=list, description="Tokens of what a number counts («hvor mye penger»).")
     corrected: dict[str, str] = Field(default_factory=dict, description="Typos repaired: typed → corpus word.")
     anaphor: bool = Field(default=False, description="It points back («det», «it», «den»): a follow-up.")
     lacking: bool = Field(default=False, description="Across plans: it asks which plans do not have it.")

@@ -140,6 +140,25 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("norwegian")
 
 
+_VOWELS = frozenset("aeiouyæøå")
+
+
+def undouble(stem: str) -> str:
+    """A stem ending in a doubled consonant in its R1 region loses one («ungdomm» → «ungdom»): Norwegian doubles
+    a final consonant before an ending (ungdom → ungdommer, program → programmet), which the Snowball Norwegian
+    stemmer leaves in place; its Danish sibling has this step («undouble»), with the same R1 (the part after the
+    first consonant that follows a vowel, at least three letters in), so «takk» keeps its «kk»."""
+    if len(stem) < 4 or stem[-1] != stem[-2] or stem[-1] in _VOWELS or not stem[-1].isalpha():
+        return stem
+    r1 = next((i + 1 for i in range(1, len(stem)) if stem[i] not in _VOWELS and stem[i - 1] in _VOWELS), len(stem))
+    return stem[:-1] if len(stem) - 2 >= max(r1, 3) else stem
+
+
+def stems(words: Sequence[str]) -> list[str]:
+    """Snowball's Norwegian stems, undoubled."""
+    return [undouble(s) for s in _stemmer().stemWords(list(words))]
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_NORWEGIAN
@@ -171,7 +190,7 @@ def tokenize(text: str) -> list[str]:
 
 def _tokens(text: str) -> tuple[str, ...]:
     kept = [_orthography(w) for w in words(text) if w not in stopwords()]
-    return tuple(_stemmer().stemWords(kept))
+    return tuple(stems(kept))
 
 
 _tokenized = lru_cache(maxsize=16384)(_tokens)
@@ -179,7 +198,7 @@ _tokenized = lru_cache(maxsize=16384)(_tokens)
 
 @lru_cache(maxsize=4)
 def _vocabulary_stems(vocabulary: frozenset[str]) -> frozenset[str]:
-    return frozenset(_stemmer().stemWords(sorted(vocabulary)))
+    return frozenset(stems(sorted(vocabulary)))
 
 
 def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = False) -> list[str]:
@@ -189,12 +208,12 @@ def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = 
     """
     if (word in vocabulary and not keep_known) or len(word) < 7 or not word.isalpha():
         return []
-    stems = _vocabulary_stems(vocabulary)
+    known_stems = _vocabulary_stems(vocabulary)
     best: list[str] = []
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
         # the tail may be inflected as the plans never print it («familieavdelingen» ← «avdeling»)
-        tail_known = tail in vocabulary or _stemmer().stemWord(tail) in stems
+        tail_known = tail in vocabulary or stems([tail])[0] in known_stems
         for h in (head, head[:-1] if head.endswith(("s", "e")) and len(head) > 4 else None):
             if h and len(h) >= 3 and h in vocabulary and tail_known:
                 candidate = [h, tail]

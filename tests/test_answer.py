@@ -220,3 +220,11 @@ def test_a_sentence_that_introduces_a_list_is_quoted_with_the_whole_list() -> No
     assert quoted == (
         "Bydelen prioriterer disse satsingsområdene: Tidlig innsats i skolen • Bolig med oppfølging • Aktivitet for eldre."
     )
+
+
+def test_a_number_in_words_beside_what_is_counted_is_a_stated_number() -> None:
+    from rusqa.answering.shapes import number_near_term
+
+    assert number_near_term("Utdanningsetaten piloterer i tre bydeler et tilbud", {"bydel"})
+    assert number_near_term("Bydelen har 34 000 innbyggere", {"innbygger"})
+    assert not number_near_term("Bydelen har mange innbyggere", {"innbygger"})

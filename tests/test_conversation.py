@@ -91,3 +91,17 @@ def test_a_field_follow_up_after_a_passage_goes_to_the_tiltak_it_cited(assistant
     fact = chat.ask("Hva sier Grorud om naloxon?")
     tiltak = next(c.record_id for c in fact.citations if c.tiltak_id)
     assert chat.ask("hvem har ansvar for det?").citations[0].record_id == tiltak
+
+
+def test_which_other_tiltak_share_the_owner_or_the_risk(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    first = chat.ask("Hvem har ansvar for erfaringskonsulenter i Ullern?")
+    same = chat.ask("hvilke andre tiltak har samme ansvarlig?")
+    ids = [c.record_id for c in same.citations]
+    assert first.citations[0].record_id == "ullern-t17" and "ullern-t17" not in ids
+    assert len(ids) == 10 and all(i.startswith("ullern-") for i in ids)
+    assert "Avdelingsleder NAV med ansvar for rus" in same.answer.splitlines()[0]
+    chat = Conversation(assistant)
+    chat.ask("Hvilken risiko har HAP i Grorud?")  # «Høy»
+    counted = chat.ask("hvor mange andre tiltak har samme risiko?")
+    assert counted.answer.startswith("4 av 21") and "grorud-2023-t11" not in {c.record_id for c in counted.citations}

@@ -133,3 +133,26 @@ def test_a_plans_goals_and_strategies_are_quoted_from_its_own_lists_and_cited(as
 def test_who_owns_is_an_owner_question_and_eier_is_no_subject(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("Hvem eier tiltaket om Kastanjen i Ullern?")
     assert answer.answer.startswith("Ansvarlig: «") and answer.citations[0].record_id == "ullern-t10"
+
+
+def test_general_words_the_plan_lacks_do_not_stop_an_answer(assistant) -> None:  # type: ignore[no-untyped-def]
+    # «få på plass» is not in Ullern's plan; it is general Norwegian, not what the question is about
+    answer = assistant.ask("Hvem har ansvaret for å få på plass tilrettelagte boliger i Ullern?")
+    assert not answer.abstained and answer.citations[0].tiltak_id == "ullern-t14"
+    assert "boligbygg" in answer.answer.splitlines()[0]
+
+
+def test_general_words_do_not_make_a_missing_topic_look_answered(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvordan skal Grorud få på plass noe mot snusbruken?")
+    assert answer.abstained and not answer.citations
+
+
+def test_a_not_found_answer_quotes_the_telling_words_the_plan_lacks(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hva gjør Ullern i stedet for snusbruken?")
+    assert answer.abstained and "«snusbruken»" in answer.answer and "stedet" not in answer.answer
+
+
+def test_a_number_beside_another_thing_does_not_answer_how_much_money(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the city plan gives the consumption room's visits (52 000), not its money
+    answer = assistant.ask("Hvor mye penger får brukerrommet i Tryggere liv?")
+    assert answer.abstained and "52 000" not in answer.answer

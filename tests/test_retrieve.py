@@ -111,3 +111,21 @@ def test_a_warmed_index_has_made_every_records_token_maps(assistant) -> None:  #
     live.warm()
     assert set(live.own_tokens) == set(live.by_id)
     assert set(live.grouping_parts) == set(live.owner_tokens) == set(live.tiltak_by_id)
+
+
+def test_keyness_is_the_share_of_records_over_what_general_frequency_would_give() -> None:
+    from rusqa.search.lexical import LexicalIndex
+
+    texts = ["ungdom ruskontrakt", "ungdom bolig", "bolig oppfølging", "få ungdom til skolen"]
+    index = LexicalIndex.build([f"r{i}" for i in range(len(texts))], texts)
+    assert index.mean_length == pytest.approx(9 / 4)  # «til» is a stopword
+    assert index.keyness("ungdom", 0.1) == pytest.approx((3 / 4) / (0.1 * 9 / 4))
+    assert index.keyness("vold", 0.1) == 0.0
+
+
+def test_general_words_weigh_less_than_the_plans_own(assistant) -> None:  # type: ignore[no-untyped-def]
+    from rusqa.search.retrieve import is_general
+
+    live = assistant.live
+    assert is_general(live, "få") and is_general(live, "folk")
+    assert not is_general(live, "ungdom") and not is_general(live, "bolig") and not is_general(live, "ruskontrakt")

@@ -39,3 +39,12 @@ def test_a_plans_own_abbreviation_is_found_in_its_text() -> None:
 
 def test_stopwords_go_and_words_are_stemmed() -> None:
     assert tokenize("Hvem har ansvaret for tiltakene?") == ["ansvar", "tiltak"]
+
+
+def test_a_consonant_doubled_before_an_ending_meets_the_bare_word() -> None:
+    from rusqa.text import tokenize
+
+    assert tokenize("ungdommer") == tokenize("ungdom") == tokenize("ungdommene")
+    assert tokenize("programmet") == tokenize("program")
+    assert tokenize("brukerrommet") == tokenize("brukerrom")
+    assert tokenize("takk") == ["takk"]  # the double consonant of a short word is its own, not an ending's

@@ -141,6 +141,8 @@ SWEEP_NOTES = {
     "ACROSS_MIN_COVERAGE": "a plan gets a line across plans when its best record holds this share",
     "ENGLISH_DENSE_WEIGHT": "English: the dense leg's weight in the fusion (BM25 1.0; Norwegian 0.5)",
     "DECISIVE_LEAD": "skip the query embedding when the lexical top record leads by (0 = never)",
+    "GENERAL_WEIGHT": "the share of its IDF a general-Norwegian word keeps (1 = no discount)",
+    "GENERAL_KEYNESS": "a frequent general word is discounted when the plans use it less than this many times as often (0 = never)",
 }
 
 

@@ -49,6 +49,8 @@ _QUANTITY = re.compile(
     r"\b(hvor mange|hvor mye|hvor stor\w*|hvor høy\w*|antall\w*|andel\w*|prosent\w*|how many|how much|number of|"
     r"population|percentage|share of)\b"
 )
+# «hvor mye penger», «hvor mange ungdommer», «how many residents»: the word after the quantity asks what is counted
+_COUNTED = re.compile(r"\b(?:hvor mange|hvor mye|antall|how many|how much|number of)\s+([^\W\d_]+)")
 _COUNTED_RECORDS = re.compile(r"\b(\w*tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
 # «Hva har NAV ansvar for», «which measures is Velferdsetaten responsible for», «tiltak der OF er ansvarlig»
 _INVERSE_OWNER = (
@@ -474,11 +476,21 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         subject=subject,
         unknown=[i for i, group in enumerate(concepts) if not any(t in vocab.terms for t in group)],
         quantity=bool(_QUANTITY.search(norm)) and shape == Shape.FACT,
+        counted=counted_terms(norm, english) if shape == Shape.FACT else [],
         corrected=corrected,
         anaphor=anaphor,
         lacking=lacking,
         dense_text=question,
     )
+
+
+def counted_terms(norm: str, english: bool) -> list[str]:
+    """The tokens of what a quantity question counts («hvor mye penger» → «peng»), in Norwegian; [] when the
+    word after the quantity is not a subject word («hvor mange er det …»)."""
+    match = _COUNTED.search(norm)
+    if not match or english:
+        return []
+    return tokenize(match.group(1))
 
 
 def _sole(norm: str) -> bool:

@@ -5,7 +5,9 @@ no subject of its own is a follow-up: «og hva er fristen?» asks a new field of
 Stovner?» asks the last question of another plan, «hvem har ansvaret for det?» points back to the last
 tiltak (the first tiltak it cited, when a passage came first), «hvem har ansvar for den andre?» asks of the
 second record of the last list, «hva med 12S?» asks the same field of another code, «hvor mange av dem har
-høy risiko?» narrows the last set. A question with a subject of its own starts afresh. The state lives in
+høy risiko?» narrows the last set, «hvilke andre tiltak har samme ansvarlig?» lists the other tiltak of the plan
+that share the owner (status, risk) of the tiltak the conversation is about. A question with a subject of its
+own starts afresh. The state lives in
 memory only.
 """
 
@@ -13,10 +15,12 @@ from __future__ import annotations
 
 import re
 
+from rusqa.answering.analyse import detect_field
 from rusqa.answering.qa import Assistant, understand
-from rusqa.lexicon import lexicon
-from rusqa.models import Answer, Context, Question, Shape
-from rusqa.text import normalise
+from rusqa.facets import facet
+from rusqa.lexicon import cue_patterns, lexicon, word_pattern
+from rusqa.models import Answer, Context, FieldName, Question, Shape, Tiltak
+from rusqa.text import normalise, tokenize
 
 _SET_SHAPES = (Shape.SET, Shape.COUNT)
 
@@ -90,6 +94,38 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
     return question, None
 
 
+def same_as(question: Question, topic: Tiltak | None) -> Question | None:
+    """«hvilke andre tiltak har samme ansvarlig?»: the set of the topic's plan whose owner (status, risk) is the
+    topic's, the topic left out; None when the question does not ask that or the topic prints no such field."""
+    if topic is None:
+        return None
+    norm = normalise(question.text)
+    field = detect_field(norm)
+    if field is None or not word_pattern("same").search(norm):
+        return None
+    other = " ".join(m.group(0) for m in word_pattern("exclusion").finditer(norm))  # «andre», «other»
+    if any(not set(group) & set(tokenize(other)) for group in question.concepts):
+        return None  # a subject of its own: not a follow-up
+    if field == FieldName.OWNER and topic.owner:
+        update: dict[str, object] = {"owner": topic.owner}
+    elif field in (FieldName.STATUS, FieldName.RISK) and facet(field.value, getattr(topic, field.value)):
+        update = {field.value: facet(field.value, getattr(topic, field.value))}
+    else:
+        return None
+    filters = question.filters.model_copy(update={**update, "besides": [topic.id]})
+    shape = Shape.COUNT if cue_patterns("shapes")["count"].search(norm) else Shape.SET
+    return question.model_copy(
+        update={
+            "filters": filters,
+            "plan_ids": [topic.plan_id],
+            "shape": shape,
+            "field": None,
+            "concepts": [],
+            "subject": [],
+        }
+    )
+
+
 class Conversation:
     """One conversation with the assistant; `ask` answers a turn and records the state it left."""
 
@@ -123,7 +159,8 @@ class Conversation:
     def ask(self, text: str) -> Answer:
         live = self.assistant.live
         question = understand(live, self.assistant.clean(text))
-        resolved, pinned = resolve(question, self.last, self.state)
+        same = same_as(question, live.tiltak_by_id.get(self.state.topic or ""))
+        resolved, pinned = (same, None) if same is not None else resolve(question, self.last, self.state)
         if resolved.field is not None and pinned is not None and pinned not in live.tiltak_by_id:
             # a field is printed on a tiltak: «who owns it?» after an answer that cited a passage first goes to
             # the tiltak the conversation is about
@@ -140,7 +177,7 @@ class Conversation:
                 field=resolved.field,
                 subject=" ".join(resolved.subject),
                 cited=cited_ids,
-                topic=self._topic(question, cited_ids, plan_ids),
+                topic=self.state.topic if same is not None else self._topic(question, cited_ids, plan_ids),
                 said=answer.answer,
             )
             # A follow-up pinned to the last tiltak keeps the subject that found it: «hva med Grorud?» after

@@ -23,6 +23,7 @@ from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet
 from rusqa.lexicon import lexicon
 from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
+from rusqa.search import retrieve
 from rusqa.search.documents import Doc
 from rusqa.search.live import QUERY_CACHE, LiveIndex
 from rusqa.search.retrieve import best_per_plan, concept_weights, coverage, search, will_embed
@@ -212,15 +213,16 @@ _NUMBER_IN = re.compile(r"\d+")
 
 
 def states_the_number(question: Question, text: str) -> bool:
-    """Whether a sentence of the record puts a number beside the question's terms — not a number the question
-    typed itself («Brukerrom 2»), and in the year the question names, if it names one."""
+    """Whether a sentence of the record puts a number beside what the question counts («hvor mye penger»: beside
+    «penger»), or else beside its terms — not a number the question typed itself («Brukerrom 2»), and in the year
+    the question names, if it names one."""
     years = shapes.question_years(question)
     typed = set(_NUMBER_IN.findall(question.text))
     for sentence in shapes.sentences(text):
         if years and not years & set(shapes.YEAR.findall(sentence)):
             continue
         stripped = _NUMBER_IN.sub(lambda m: m.group(0) if m.group(0) not in typed else "", sentence)
-        if shapes.number_near_term(stripped, set(question.terms)):
+        if shapes.number_near_term(stripped, set(question.counted or question.terms)):
             return True
     return False
 
@@ -257,7 +259,8 @@ def _not_found(live: LiveIndex, question: Question) -> Answer:
         others = [p for p in plans if p.id != plan.id and _mentions(live, p.id, question)]
         held = live.plan_tokens.get(plan.id, frozenset())
         missing = [w for w in question.subject if not holds(held, w, live.lexical.vocabulary)]  # what it lacks
-        return shapes.abstain(question, shapes.not_in_plan(plan, missing or question.subject, others))
+        telling = [w for w in missing if not all(retrieve.is_general(live, t) for t in tokenize(w))]  # not «stedet»
+        return shapes.abstain(question, shapes.not_in_plan(plan, telling or missing or question.subject, others))
     return shapes.abstain(question, shapes.abstention(plans))
 
 
@@ -267,7 +270,7 @@ def _absent_from_named(live: LiveIndex, question: Question) -> bool:
     if not question.plan_ids or not question.known_concepts or question.english:
         return False
     tokens = frozenset().union(*(live.plan_tokens.get(p, frozenset()) for p in question.plan_ids))
-    weights = {i: live.lexical.concept_weight(g) for i, g in enumerate(question.known_concepts)}
+    weights = dict(enumerate(concept_weights(live, question)))
     absent = sum(w for i, w in weights.items() if not tokens.intersection(question.known_concepts[i]))
     return absent >= MIN_COVERAGE * sum(weights.values()) > 0
 
@@ -371,6 +374,8 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
         if f.owner and not owner_matches(live, t, f.owner):
             continue
         if f.owner_only and len(owner_parts(t.owner)) != 1:
+            continue
+        if t.id in f.besides:
             continue
         out.append(t)
     return out

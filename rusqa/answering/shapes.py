@@ -111,9 +111,11 @@ _NUMBER_OR_WORD = re.compile(r"\d[\d .,]*\d|\d|[^\W\d_]+")
 
 
 def number_near_term(sentence: str, terms: set[str], window: int = 3) -> bool:
-    """Whether a number stands within `window` words of a search term («34 000 innbyggere»)."""
+    """Whether a number, in digits or words, stands within `window` words of a search term («34 000 innbyggere»,
+    «i tre bydeler»)."""
     tokens = _NUMBER_OR_WORD.findall(sentence)
-    numbers = [i for i, t in enumerate(tokens) if t[0].isdigit()]
+    cardinals = frozenset(lexicon()["cardinals"])
+    numbers = [i for i, t in enumerate(tokens) if t[0].isdigit() or t.casefold() in cardinals]
     if not numbers:
         return False
     hits = [i for i, t in enumerate(tokens) if not t[0].isdigit() and terms.intersection(tokenize(t))]

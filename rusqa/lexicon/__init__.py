@@ -23,6 +23,7 @@ ENGLISH_STOPWORDS_FILES = (
     SOURCES_DIR / "english_stopwords.txt",  # NLTK's stopword corpus (from Snowball)
     SOURCES_DIR / "english_stopwords_glasgow.txt",  # the Glasgow IR group's list, as scikit-learn ships it
 )
+GENERAL_WORDS_FILE = SOURCES_DIR / "general_words_nb.txt"  # wordfreq's most frequent bokmål words
 _ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
@@ -50,6 +51,14 @@ def _whole(entry: str) -> str:
 def english_stopwords() -> frozenset[str]:
     """General English stopword lists (NLTK's and the Glasgow IR group's)."""
     return frozenset(w.strip() for f in ENGLISH_STOPWORDS_FILES for w in f.read_text(encoding="utf-8").split())
+
+
+@lru_cache(maxsize=1)
+def general_frequencies() -> dict[str, float]:
+    """How often each of the most frequent words of general Norwegian bokmål occurs: its share of all running
+    words (sources/general_words_nb.txt, from wordfreq)."""
+    rows = (line.split("\t") for line in GENERAL_WORDS_FILE.read_text(encoding="utf-8").splitlines())
+    return {row[0]: float(row[1]) for row in rows if len(row) == 2 and not row[0].startswith("#")}
 
 
 @lru_cache(maxsize=1)

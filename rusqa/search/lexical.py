@@ -42,8 +42,17 @@ class LexicalIndex:
             for token in tokens:
                 df[token] = df.get(token, 0) + 1
         n = len(ids)
+        self.df = df
+        self.mean_length = sum(len(t) for t in doc_tokens) / n if n else 0.0
         self._last: tuple[tuple[tuple[str, ...], ...], np.ndarray] | None = None
         self.idf: dict[str, float] = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+    def keyness(self, token: str, general_share: float) -> float:
+        """How much more often the records use a token than general language does (Ahmad et al.'s «weirdness»):
+        the share of records holding it over the share a record of the mean length would hold at the token's
+        general frequency. Far above 1 for the domain's words («ungdom», «bolig»), below ~1 for general ones."""
+        expected = general_share * self.mean_length
+        return (self.df.get(token, 0) / len(self.ids)) / expected if expected > 0 and self.ids else math.inf
 
     def concept_weight(self, group: Sequence[str]) -> float:
         """How telling a concept is: the highest IDF among its tokens (0 if the plans lack them all)."""
