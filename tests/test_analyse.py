@@ -261,3 +261,10 @@ def test_a_unit_that_owns_alone() -> None:
     q = ask("Hvor mange tiltak har Helse- og mestringsavdelingen alene ansvaret for i Nordre Aker?")
     assert q.filters.owner_only and "alene" not in q.filters.owner and not q.concepts
     assert not ask("Hvilke tiltak har NAV ansvar for, alene eller delt med andre?").filters.owner_only
+
+
+def test_a_typo_in_an_inflected_form_is_repaired_on_the_bare_form_the_plans_print() -> None:
+    from rusqa.answering.fuzzy import Speller
+
+    speller = Speller({"fastlegeplan": 2, "plan": 40}, [])  # the plans print «Fastlegeplan», never «…planen»
+    assert speller.repair("frist for fastlegplanen")[1] == {"fastlegplanen": "fastlegeplanen"}

@@ -3,8 +3,9 @@ written without æøå («ostensjo», «grunerlokka»).
 
 A word is repaired only when it is unknown (not a plan word, not a stopword, not a lexicon word, not a
 compound of plan words), at least five letters long, and exactly one corpus word lies within one edit (two for words of ten letters or more)
-— the most frequent when several do. English questions are left alone: an English word is not a Norwegian
-typo.
+— the most frequent when several do; an inflected word the plans never print in that form is repaired on its
+bare form («fastlegplanen» → «fastlegeplan» + «en»). English questions are left alone: an English word is not a
+Norwegian typo.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from rusqa.text import split_compound
 
 MIN_LENGTH = 5
 LONG_WORD = 10
+# The endings of Norwegian nouns' definite and plural forms (bokmål grammar), longest first: a typo in an
+# inflected form is repaired on its bare form, which the plans may print where the inflected one is not.
+INFLECTIONS = ("ene", "en", "et", "er", "a")
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ü": "u", "é": "e", "ö": "o", "ä": "a"})
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -74,6 +78,15 @@ class Speller:
             return self._folded[ascii_key(word)]
         if len(word) < MIN_LENGTH or split_compound(word, self._words):
             return None  # «snusbruken» is «snus» + «bruken», not a typo for «rusbruken»
+        fixed = self._nearest(word)
+        if fixed is None:  # «fastlegplanen»: the bare form may be the plans' word though the inflected one is not
+            ending = next((e for e in INFLECTIONS if word.endswith(e) and len(word) - len(e) >= MIN_LENGTH), None)
+            bare = self._nearest(word[: -len(ending)]) if ending else None
+            fixed = bare + ending if bare and ending else None
+        return fixed
+
+    def _nearest(self, word: str) -> str | None:
+        """The most frequent corpus word within the edit limit, or None."""
         limit = 2 if len(word) >= LONG_WORD else 1
         found = process.extract(word, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
         if not found:
