@@ -89,6 +89,8 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Hvor lenge gjelder Grorud-planen?", Shape.PLAN, None),
         ("Hvilket botilbud skal Ullern bygge ut sammen med NAV i løpet av planperioden?", Shape.FACT, None),
         ("Hvor mange innbyggere har Ullern?", Shape.FACT, None),
+        ("Hvem lager oversikten over gratis aktiviteter for unge i byplanen?", Shape.VALUE, FieldName.OWNER),
+        ("Gi meg en oversikt over tiltakene om bolig i Grorud", Shape.SET, None),
         ("takk!", Shape.SMALLTALK, None),
         ("Hei", Shape.SMALLTALK, None),
     ],

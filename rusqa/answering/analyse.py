@@ -51,6 +51,8 @@ _QUANTITY = re.compile(
 )
 # «hvor mye penger», «hvor mange ungdommer», «how many residents»: the word after the quantity asks what is counted
 _COUNTED = re.compile(r"\b(?:hvor mange|hvor mye|antall|how many|how much|number of)\s+([^\W\d_]+)")
+# A question that opens with the interrogative of a field asks for that field («hvem …», «når …», «who …»).
+_FIELD_QUESTION = re.compile(r"\W*(?:hvem|når|who|whom|when)\b")
 _COUNTED_RECORDS = re.compile(r"\b(\w*tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
 # «Hva har NAV ansvar for», «which measures is Velferdsetaten responsible for», «tiltak der OF er ansvarlig»
 _INVERSE_OWNER = (
@@ -206,6 +208,10 @@ def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
     if shapes["across"].search(norm):
         return Shape.ACROSS
     asks_which = filters.any and not filters.codes and re.search(r"\b(hvilke|which)\b", norm)
+    if field is not None and _FIELD_QUESTION.match(norm) and not asks_which:
+        return (
+            Shape.VALUE
+        )  # «hvem lager oversikten over …»: the interrogative asks a field; «oversikten» is its subject
     if shapes["set"].search(norm) or asks_which or _KEYWORD_SET.search(norm):
         return Shape.SET
     if shapes["plan"].search(norm) and field is None:
