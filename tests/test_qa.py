@@ -156,3 +156,9 @@ def test_a_number_beside_another_thing_does_not_answer_how_much_money(assistant)
     # the city plan gives the consumption room's visits (52 000), not its money
     answer = assistant.ask("Hvor mye penger får brukerrommet i Tryggere liv?")
     assert answer.abstained and "52 000" not in answer.answer
+
+
+def test_tiltak_under_a_goal_named_in_other_words_are_counted_under_that_goal(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvor mange tiltak i Ullern hører til målet om at færre utvikler rusproblemer?")
+    assert answer.answer.startswith("5 av 17 tiltak i Ullern-planen")
+    assert "under målet «Færre innbyggere utvikler rusproblemer»" in answer.answer.splitlines()[0]

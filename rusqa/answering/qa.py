@@ -393,7 +393,7 @@ def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) 
     under = [t for t in members if numbered and all(_heading_has(t.section, x) for x in numbered)]
     if under:
         members = under
-    wanted = {t for t in tokenize(text) if t in live.lexical.idf}  # a word the plans never use names no heading
+    wanted = {t for t in tokenize(text) if t in live.lexical.idf} - _grouping_frame()  # «målet», «under» name none
     if len(wanted) < 2:
         return under
     out = []
@@ -406,6 +406,14 @@ def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) 
         if named or len(wanted & held) >= GROUPING_SHARE * len(wanted):
             out.append(t)
     return out or under
+
+
+@lru_cache(maxsize=1)
+def _grouping_frame() -> frozenset[str]:
+    """The tokens of the words that name a part of a plan or place a tiltak under one (lexicon plan_parts,
+    grouping_frame): a question's «under målet om færre …» names its goal by the other words."""
+    words = [w for forms in lexicon()["plan_parts"].values() for w in forms] + lexicon()["grouping_frame"]
+    return frozenset(t for w in words for t in tokenize(w))
 
 
 def _heading_has(section: str, numbered: str) -> bool:
@@ -491,9 +499,19 @@ def _set_or_count(live: LiveIndex, question: Question) -> Answer:
         if len(question.plan_ids) == 1 and question.concepts:
             return _not_found(live, question)
         return shapes.abstain(question, shapes.abstention(plans, "Ingen tiltak passer til dette."))
+    under = _grouping_name(grouped) if grouped and len(sources) == len(grouped) else None
     if question.shape == Shape.COUNT:
-        return shapes.make_answer(question, shapes.count_answer(question, sources, total), sources, Shape.COUNT)
-    return shapes.make_answer(question, shapes.set_answer(question, sources, total), sources, Shape.SET)
+        return shapes.make_answer(question, shapes.count_answer(question, sources, total, under), sources, Shape.COUNT)
+    return shapes.make_answer(question, shapes.set_answer(question, sources, total, under), sources, Shape.SET)
+
+
+def _grouping_name(members: list[Tiltak]) -> str | None:
+    """The goal or heading all the members of a set decided by grouping share, as the answer names it."""
+    goals = {t.goal for t in members}
+    if len(goals) == 1 and None not in goals:
+        return f"målet «{goals.pop()}»"
+    headings = {t.section.split(" / ")[-1] for t in members}
+    return f"«{headings.pop()}»" if len(headings) == 1 else None
 
 
 # ── a plan as a whole, and across plans ────────────────────────────────────────────────────────

@@ -225,8 +225,9 @@ def _gist(source: Source, question: Question) -> str:
 # ── set and count: the tiltak matching filters ─────────────────────────────────────────────────
 
 
-def describe_filters(filters: Filters, subject: Sequence[str]) -> str:
-    """The filter in words: «med risiko «middels» og ansvarlig «nav»»."""
+def describe_filters(filters: Filters, subject: Sequence[str], under: str | None = None) -> str:
+    """The filter in words: «med risiko «middels» og ansvarlig «nav»»; `under` names the goal or heading that
+    decided the set, in place of the subject's words."""
     parts = []
     if filters.codes:
         parts.append("med kode " + ", ".join(filters.codes))
@@ -242,7 +243,9 @@ def describe_filters(filters: Filters, subject: Sequence[str]) -> str:
         parts.append(f"med {'en annen risiko enn' if filters.risk_excluded else 'risiko'} «{filters.risk}»")
     if filters.year:
         parts.append(f"med frist i {filters.year}")
-    if subject:
+    if under:
+        parts.append(f"under {under}")
+    elif subject:
         parts.append(f"om «{' '.join(subject)}»")
     return " og ".join(parts)
 
@@ -269,9 +272,9 @@ def _plans_phrase(sources: Sequence[Source]) -> str:
     return names[plans[0]] if len(plans) == 1 else f"{len(plans)} planer"
 
 
-def set_answer(question: Question, sources: Sequence[Source], total: int) -> str:
+def set_answer(question: Question, sources: Sequence[Source], total: int, under: str | None = None) -> str:
     """The count first, then one cited line per tiltak (code or id, short text, the printed fields)."""
-    what = describe_filters(question.filters, question.subject)
+    what = describe_filters(question.filters, question.subject, under)
     where = _plans_phrase(sources)
     head = f"{len(sources)} tiltak i {where}" + (f" {what}" if what else "") + ":"
     if not what:
@@ -279,9 +282,9 @@ def set_answer(question: Question, sources: Sequence[Source], total: int) -> str
     return "\n".join([head, *set_lines(sources, what)])
 
 
-def count_answer(question: Question, sources: Sequence[Source], total: int) -> str:
+def count_answer(question: Question, sources: Sequence[Source], total: int, under: str | None = None) -> str:
     """«8 av 21 tiltak …»: the number first, how it was counted, then the tiltak counted."""
-    what = describe_filters(question.filters, question.subject)
+    what = describe_filters(question.filters, question.subject, under)
     where = _plans_phrase(sources)
     if what:
         head = f"{len(sources)} av {total} tiltak i {where} er {what}."
