@@ -270,3 +270,8 @@ def test_a_typo_in_an_inflected_form_is_repaired_on_the_bare_form_the_plans_prin
 
     speller = Speller({"fastlegeplan": 2, "plan": 40}, [])  # the plans print «Fastlegeplan», never «…planen»
     assert speller.repair("frist for fastlegplanen")[1] == {"fastlegplanen": "fastlegeplanen"}
+
+
+def test_a_word_of_general_norwegian_is_not_a_typo_for_a_plan_word() -> None:
+    q = ask("Hvor mye penger får brukerrommet?")  # not «lenger», which the plans use
+    assert q.corrected == {} and "penger" in q.subject

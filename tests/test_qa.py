@@ -162,3 +162,8 @@ def test_tiltak_under_a_goal_named_in_other_words_are_counted_under_that_goal(as
     answer = assistant.ask("Hvor mange tiltak i Ullern hører til målet om at færre utvikler rusproblemer?")
     assert answer.answer.startswith("5 av 17 tiltak i Ullern-planen")
     assert "under målet «Færre innbyggere utvikler rusproblemer»" in answer.answer.splitlines()[0]
+
+
+def test_a_number_the_plans_do_not_give_says_what_was_looked_for(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvor mange ansatte har NAV Grorud?")
+    assert answer.abstained and not answer.citations and "setter et tall ved «ansatte»" in answer.answer

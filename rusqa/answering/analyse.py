@@ -21,6 +21,7 @@ from rusqa.lexicon import (
     english_stopwords,
     field_words,
     frame_words,
+    general_frequencies,
     glossary,
     glossary_phrases,
     lexicon,
@@ -103,7 +104,7 @@ def _speller(vocab: Vocabulary) -> Speller:
     frequencies = dict(vocab.frequencies) or dict.fromkeys(vocab.words, 1)
     for place in places:
         frequencies.setdefault(place, 1)
-    return Speller(frequencies, known)
+    return Speller(frequencies, known, general_frequencies())  # «penger» is Norwegian, not a typo for «lenger»
 
 
 def is_english(norm: str) -> bool:

@@ -54,9 +54,14 @@ def fold_places(norm: str, places: Iterable[str]) -> str:
 class Speller:
     """Repairs unknown words against a vocabulary with frequencies (the plans' words and the place names)."""
 
-    def __init__(self, frequencies: Mapping[str, int], known: Iterable[str]) -> None:
+    def __init__(
+        self, frequencies: Mapping[str, int], known: Iterable[str], general: Mapping[str, float] | None = None
+    ) -> None:
+        """`frequencies`: the plans' words; `known`: other words that are not typos; `general`: words of general
+        Norwegian with their frequency — not typos either, and the tie-break among words typed without æøå."""
         self.frequencies = dict(frequencies)
-        self.known = frozenset(known) | frozenset(self.frequencies)
+        self.general = dict(general or {})
+        self.known = frozenset(known) | frozenset(self.frequencies) | frozenset(self.general)
         self._choices = [w for w in self.frequencies if len(w) >= MIN_LENGTH - 1]
         self._words = frozenset(self.frequencies)
 
@@ -65,7 +70,7 @@ class Speller:
         """Words with æøå by the key they share with their spelling without («nivaa» → «nivå»); made on the
         first unknown word, not at start-up."""
         folded: dict[str, str] = {}
-        for word in sorted(self.known, key=lambda w: -self.frequencies.get(w, 0)):
+        for word in sorted(self.known, key=lambda w: (-self.frequencies.get(w, 0), -self.general.get(w, 0.0), w)):
             if word != fold(word):
                 folded.setdefault(ascii_key(word), word)
         return folded

@@ -205,11 +205,21 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
     if not sources:
         return _not_found(live, question)
     if question.quantity and not states_the_number(question, sources[0].doc.text):
-        return shapes.abstain(question, shapes.abstention(plans, "Planene oppgir ikke dette tallet."))
+        return shapes.abstain(question, shapes.abstention(plans, _no_number_near(question)))
     return _answer_from(question, sources)
 
 
 _NUMBER_IN = re.compile(r"\d+")
+
+
+def _no_number_near(question: Question) -> str:
+    """What the plans were searched for, said plainly: «Ingen setning i planene setter et tall ved «innbyggere».»
+    — the plans may give the number in other words («befolkning»), so it says what it looked for, not that the
+    plans lack it."""
+    counted = set(question.counted)
+    words = [w for w in question.subject if counted & set(tokenize(w))] if counted else question.subject
+    shown = " ".join(words or question.subject)
+    return f"Ingen setning i planene setter et tall ved «{shown}»." if shown else "Planene oppgir ikke dette tallet."
 
 
 def states_the_number(question: Question, text: str) -> bool:
