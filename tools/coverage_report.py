@@ -50,8 +50,17 @@ def status(score: float, found_at: float, covered_at: float) -> str:
     return "covered" if score >= covered_at else "partial" if score >= found_at else "none"
 
 
-def measure(pairs: list[tuple[Any, Any]], found_at: float, covered_at: float) -> dict[str, Any]:
-    graded = [(status(c.score, found_at, covered_at) if c.candidates else "none", lab) for c, lab in pairs]
+def measure(
+    pairs: list[tuple[Any, Any]], found_at: float | None = None, covered_at: float | None = None
+) -> dict[str, Any]:
+    """Agreement of the cells with the labels: the cells' own status, or (given thresholds, as the grid tries
+    them) their score graded against those thresholds."""
+    graded = [
+        (c.status if found_at is None or covered_at is None else status(c.score, found_at, covered_at), lab)
+        if c.candidates
+        else ("none", lab)
+        for c, lab in pairs
+    ]
     labelled = [(c, lab) for c, lab in pairs if lab["status"] != "none"]
     top3 = sum(bool(set(lab["tiltak"]) & {x.tiltak.id for x in c.candidates}) for c, lab in labelled)
     return {
@@ -126,12 +135,10 @@ def main() -> None:
     report = {
         "method": (
             f"dense (best clause, standardised) + {coverage.LEXICAL_WEIGHT} × words (top-{coverage.TELLING_WORDS} "
-            f"shared IDF); found from {coverage.FOUND_AT}, covered from {coverage.COVERED_AT}"
+            f"shared IDF); found from {coverage.FOUND_AT}, covered from {coverage.COVERED_AT}; none where the measure "
+            "names a programme in quotation marks the plan never names"
         ),
-        "shipped": {
-            name: measure(cells(shipped, labels, ids), coverage.FOUND_AT, coverage.COVERED_AT)
-            for name, ids in halves.items()
-        },
+        "shipped": {name: measure(cells(shipped, labels, ids)) for name, ids in halves.items()},
         "lexical_only": {
             "thresholds_from_dev": list(lexical_at),
             **{name: measure(cells(lexical, labels, ids), *lexical_at) for name, ids in halves.items()},
@@ -144,13 +151,9 @@ def main() -> None:
     }
     report["second_reader"] = {
         "readers_agree": {name: readers_agree(labels, second, ids) for name, ids in halves.items()},
-        "shipped_vs_second_reader": {
-            name: measure(cells(shipped, second, ids), coverage.FOUND_AT, coverage.COVERED_AT)
-            for name, ids in halves.items()
-        },
+        "shipped_vs_second_reader": {name: measure(cells(shipped, second, ids)) for name, ids in halves.items()},
         "shipped_on_cells_the_readers_agree_on": {
-            name: measure(cells(shipped, agreed, ids), coverage.FOUND_AT, coverage.COVERED_AT)
-            for name, ids in halves.items()
+            name: measure(cells(shipped, agreed, ids)) for name, ids in halves.items()
         },
     }
     Path("reports").mkdir(exist_ok=True)

@@ -15,7 +15,8 @@ plan's tiltak are ranked by a match of two legs:
 
 `match = dense + LEXICAL_WEIGHT × words`. The three best tiltak of a plan are its candidates, shown with the
 words they share and the clause they are closest to. The cell's suggestion comes from its best match:
-**covered** from COVERED_AT, **partial** from FOUND_AT, **none** below. The weight and the two thresholds
+**covered** from COVERED_AT, **partial** from FOUND_AT, **none** below — and **none** when the measure names a
+programme or tool in quotation marks («Play it right») that the district plan never names. The weight and the two thresholds
 were chosen on the dev half of the labelled matrix (evals/coverage/labels.yaml, measures alternating
 between dev and test in plan order) with `python -m tools.coverage_report --grid`; the test half is only
 reported (README, «Coverage»). `score` is the best candidate's match. Without the dense leg the match is the
@@ -42,7 +43,7 @@ from rusqa.planning.verdicts import Decision, Verdict
 from rusqa.search.embed import EmbeddingCache
 from rusqa.search.lexical import document_tokens
 from rusqa.search.live import LiveIndex
-from rusqa.text import words
+from rusqa.text import normalise, words
 
 Status = Literal["covered", "partial", "none"]
 
@@ -135,6 +136,17 @@ def measure_text(measure: Tiltak) -> str:
     return " ".join([items[0], *(item for item in items[1:] if re.search(r"\bbydelene\b", item.casefold()))])
 
 
+# A programme or tool a measure names in quotation marks («Play it right», «Aldring, alkohol og legemidler»).
+_NAMED = re.compile(r"[«“]([^»”]{3,80})[»”]")
+
+
+def named_programmes(measure: Tiltak) -> list[str]:
+    """The programmes or tools the districts' part of a measure names in quotation marks, as proper names (with a
+    capital; “kasteballer” is a figure of speech), normalised: a district plan carries the measure out only if
+    it names one of them."""
+    return [normalise(name) for name in _NAMED.findall(measure_text(measure)) if name[:1].isupper()]
+
+
 _CLAUSE_BREAK = re.compile(r" • |(?<=[.;:])\s+(?=[A-ZÆØÅ])|,? samt ")
 
 
@@ -163,6 +175,7 @@ class CoverageMatrix:
             (FOUND_AT, COVERED_AT) if self.use_dense else (WORDS_ONLY_FOUND_AT, WORDS_ONLY_COVERED_AT)
         )
         self.plans = [p for p in district_plans(live) if plan_ids is None or p.id in plan_ids]
+        self._plan_texts: dict[str, str] = {}
 
     @cached_property
     def tiltak(self) -> list[Tiltak]:
@@ -176,6 +189,15 @@ class CoverageMatrix:
         against, so that a district's scores do not depend on which other districts are loaded (`rusqa index`
         embeds their subjects into the cache)."""
         return [t for p in self.live.plans if p.plan.is_city_plan for t in p.tiltak]
+
+    def plan_text(self, plan_id: str) -> str:
+        """A district plan's records, normalised, as one text (made once per plan)."""
+        if plan_id not in self._plan_texts:
+            docs = self.live.passages_by_plan.get(plan_id, []) + [
+                self.live.by_id[t.id] for t in self.live.tiltak_by_plan.get(plan_id, [])
+            ]
+            self._plan_texts[plan_id] = normalise(" ".join(d.text for d in docs))
+        return self._plan_texts[plan_id]
 
     @cached_property
     def tokens(self) -> dict[str, frozenset[str]]:
@@ -252,10 +274,13 @@ class CoverageMatrix:
             cosine = round(float(cosines[i]), 3) if self.vectors is not None else None
             by_plan.setdefault(t.plan_id, []).append(Candidate(t, score, cosine, shared, closest[i]))
         cells = []
+        named = named_programmes(measure)
         for plan in self.plans:
             ranked = sorted(by_plan.get(plan.id, []), key=lambda c: -c.score)[:CANDIDATES]
             best = ranked[0].score if ranked else 0.0
             status = grade(best, self.found_at, self.covered_at) if ranked else "none"
+            if named and not any(name in self.plan_text(plan.id) for name in named):
+                status = "none"  # «Play it right»: a plan that never names the programme does not run it
             cells.append(Cell(plan=plan, status=status, score=best, candidates=ranked))
         return Row(measure=measure, cells=cells, role=measure_role(measure) or Role.LEAD)
 
