@@ -90,12 +90,13 @@ def decisive(live: LiveIndex, query: Question, lexical: Sequence[str], bm25: Map
     return bm25[top] >= DECISIVE_LEAD * runner_up
 
 
-def concept_weights(live: LiveIndex, query: Question) -> list[float]:
-    """How telling each of the question's concepts is: the BM25 index's IDF, discounted for a word of general
-    Norwegian the plans use no more than general language does («få på plass», «i stedet for», «folk»), which a
-    few hundred records make look rarer than it is."""
+def concept_weights(live: LiveIndex, query: Question, *, general: bool = True) -> list[float]:
+    """How telling each of the question's concepts is: the BM25 index's IDF, discounted (`general`) for a word of
+    general Norwegian the plans use no more than general language does («få på plass», «i stedet for», «folk»),
+    which a few hundred records make look rarer than it is. Lines across plans weigh every word at its IDF: with
+    the discount a plan passed on fewer of the question's words (dev: one across question fewer right)."""
     return [
-        live.lexical.concept_weight(group) * (GENERAL_WEIGHT if is_general(live, group[0]) else 1.0)
+        live.lexical.concept_weight(group) * (GENERAL_WEIGHT if general and is_general(live, group[0]) else 1.0)
         for group in query.known_concepts
     ]
 
@@ -175,7 +176,7 @@ def best_per_plan(live: LiveIndex, query: Question, plan_ids: Sequence[str], k: 
     ids = live.lexical.ids
     wanted = set(plan_ids)
     concepts = query.known_concepts
-    weights = concept_weights(live, query)
+    weights = concept_weights(live, query, general=False)  # whether a plan has it: every word counts (dev)
     order = np.argsort(-scores, kind="stable")[: int(np.count_nonzero(scores > 0))]
     out: dict[str, list[Hit]] = {}
     for i in order:
