@@ -278,6 +278,9 @@ class Question(Record):
     corrected: dict[str, str] = Field(default_factory=dict, description="Typos repaired: typed → corpus word.")
     anaphor: bool = Field(default=False, description="It points back («det», «it», «den»): a follow-up.")
     lacking: bool = Field(default=False, description="Across plans: it asks which plans do not have it.")
+    besides_plans: list[str] = Field(
+        default_factory=list, description="Across plans: plans left out («hvilke andre planer …» in a chat)."
+    )
     dense_text: str = Field(default="", description="The question as embedded for the dense leg.")
 
     @property

@@ -105,3 +105,19 @@ def test_which_other_tiltak_share_the_owner_or_the_risk(assistant) -> None:  # t
     chat.ask("Hvilken risiko har HAP i Grorud?")  # «Høy»
     counted = chat.ask("hvor mange andre tiltak har samme risiko?")
     assert counted.answer.startswith("4 av 21") and "grorud-2023-t11" not in {c.record_id for c in counted.citations}
+
+
+def test_an_across_follow_up_asks_the_last_subject_in_every_plan(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem skal lage rutiner for å evaluere alvorlige hendelser og dødsfall i Stovner?")
+    across = chat.ask("Hvilke planer har en rutine for dette?")
+    assert {c.record_id for c in across.citations} == {"ullern-t7", "stovner-2021-t9"}
+
+
+def test_the_other_plans_leave_out_the_plan_the_chat_was_about(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvar for HAP i Grorud?")
+    others = chat.ask("hvilke andre bydelsplaner har noe om hasjavvenning?")
+    assert others.answer.startswith("3 av 3 planer")
+    assert "ullern-t2" in {c.record_id for c in others.citations}
+    assert not any(c.record_id.startswith("grorud-") for c in others.citations) and "Grorud" not in others.answer

@@ -5,7 +5,8 @@ no subject of its own is a follow-up: «og hva er fristen?» asks a new field of
 Stovner?» asks the last question of another plan, «hvem har ansvaret for det?» points back to the last
 tiltak (the first tiltak it cited, when a passage came first), «hvem har ansvar for den andre?» asks of the
 second record of the last list, «hva med 12S?» asks the same field of another code, «hvor mange av dem har
-høy risiko?» narrows the last set, «hvilke andre tiltak har samme ansvarlig?» lists the other tiltak of the plan
+høy risiko?» narrows the last set, «which plans have a routine like that?» asks the last subject across plans
+(«hvilke andre planer …» without the plan the chat was about), «hvilke andre tiltak har samme ansvarlig?» lists the other tiltak of the plan
 that share the owner (status, risk) of the tiltak the conversation is about. A question with a subject of its
 own starts afresh. The state lives in
 memory only.
@@ -37,10 +38,34 @@ def ordinal_reference(text: str) -> int | None:
     return int(match.group(1)) if match.group(1) else int(ordinals[match.group(2)])
 
 
+# «hvilke andre planer», «do the other district plans»: the plans other than the one the chat was about
+_OTHER_PLANS = re.compile(r"\b(?:andre|other)\s+(?:bydel|plan|rusplan|distrikt|district|borough)\w*")
+
+
+def across_follow_up(question: Question, last: Question, state: Context) -> Question:
+    """An across-plans question in a chat: «… like that?», «… noe sånt?» asks the last question's subject (with
+    its own words) in every plan; «the other plans» leaves out the plan the conversation was about."""
+    update: dict[str, object] = {}
+    if _OTHER_PLANS.search(normalise(question.text)) and state.plan_ids:
+        update["besides_plans"] = list(state.plan_ids)
+    points_back = any(w in lexicon()["anaphora"] for w in re.findall(r"\w+", normalise(question.text)))
+    if points_back and last.concepts:
+        unknown = [last.concepts[i] for i in last.unknown] + [question.concepts[i] for i in question.unknown]
+        concepts = [*last.concepts, *(g for g in question.concepts if g not in last.concepts)]
+        update |= {
+            "concepts": concepts,
+            "unknown": [i for i, g in enumerate(concepts) if g in unknown],
+            "subject": list(dict.fromkeys([*last.subject, *question.subject])),
+        }
+    return question.model_copy(update=update)
+
+
 def resolve(question: Question, last: Question | None, state: Context) -> tuple[Question, str | None]:
     """The question to answer in this state, and the record it is pinned to (None: search afresh)."""
     if last is None or question.shape == Shape.SMALLTALK:
         return question, None
+    if question.shape == Shape.ACROSS:
+        return across_follow_up(question, last, state), None
     place = ordinal_reference(question.text)
     if place and state.cited and (place <= len(state.cited)) and not question.plan_ids:
         # «hvem har ansvar for den første?»: one record of the last answer's list

@@ -577,6 +577,7 @@ def _across(live: LiveIndex, question: Question) -> Answer:
         candidates = [p for p in plans if not p.is_city_plan]
     else:
         candidates = plans
+    candidates = [p for p in candidates if p.id not in question.besides_plans]
     tiltak_only = bool(_TILTAK_WORDS.search(norm))
     found: list[Source] = []
     without: list[Plan] = []
