@@ -63,7 +63,7 @@ def eval_table(report: dict[str, Any]) -> str:
     sets = report["sets"]
     base = (baseline or {}).get("sets", {})
     lines = [
-        "| kind | dev (tuned on) | test (never tuned on) | v0.1 on test, same scorer |",
+        "| kind | dev (tuned on) | test (never tuned on) | v0.1 on test.yaml, the first test file, same scorer |",
         "|---|---|---|---|",
     ]
     for kind, label in KIND_NAMES.items():
