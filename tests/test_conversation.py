@@ -121,3 +121,11 @@ def test_the_other_plans_leave_out_the_plan_the_chat_was_about(assistant) -> Non
     assert others.answer.startswith("3 av 3 planer")
     assert "ullern-t2" in {c.record_id for c in others.citations}
     assert not any(c.record_id.startswith("grorud-") for c in others.citations) and "Grorud" not in others.answer
+
+
+def test_no_other_tiltak_with_the_same_owner_is_said_so(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvar for HAP i Grorud?")
+    none = chat.ask("hvilke andre tiltak har samme ansvarlig?")
+    assert none.abstained and not none.citations
+    assert none.answer.startswith("Ingen andre tiltak i Grorud-planen") and "Ruskonsulent Ung" in none.answer
