@@ -43,8 +43,9 @@ _OTHER_PLANS = re.compile(r"\b(?:andre|other)\s+(?:bydel|plan|rusplan|distrikt|d
 
 
 def across_follow_up(question: Question, last: Question, state: Context) -> Question:
-    """An across-plans question in a chat: «… like that?», «… noe sånt?» asks the last question's subject (with
-    its own words) in every plan; «the other plans» leaves out the plan the conversation was about."""
+    """An across-plans question in a chat: one that points back («… like that?», «… en rutine for dette?») asks the
+    last question's subject (with its own words) in every plan; «the other plans» leaves out the plan the
+    conversation was about."""
     update: dict[str, object] = {}
     if _OTHER_PLANS.search(normalise(question.text)) and state.plan_ids:
         update["besides_plans"] = list(state.plan_ids)
@@ -76,11 +77,7 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
         if state.record_id and question.shape in (Shape.VALUE, Shape.FACT):  # «når skal det evalueres?»
             return question.model_copy(update={"plan_ids": state.plan_ids}), state.record_id
         narrows_a_set = question.shape in _SET_SHAPES and last.shape in _SET_SHAPES  # handled below
-        if (
-            question.shape in (Shape.PLAN, Shape.SET, Shape.COUNT, Shape.ACROSS)
-            and state.plan_ids
-            and not narrows_a_set
-        ):
+        if question.shape in (Shape.PLAN, Shape.SET, Shape.COUNT) and state.plan_ids and not narrows_a_set:
             return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «is that plan still in force?»
     if question.concepts:
         return question, None
