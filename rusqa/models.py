@@ -220,6 +220,11 @@ class Context(Record):
         default=None, exclude=True, description="The tiltak the conversation is about, for a field follow-up."
     )
     said: str = Field(default="", exclude=True, description="The turn's answer text (a clarification asks about it).")
+    listed: list[str] = Field(
+        default_factory=list,
+        exclude=True,
+        description="The last list's members, kept through the turns about them («den siste», «hvor mange av dem»).",
+    )
 
 
 class Answer(Record):
@@ -241,6 +246,9 @@ class Filters(Record):
     owner_only: bool = Field(default=False, description="The unit is the only owner printed («NAV alene»).")
     besides: list[str] = Field(
         default_factory=list, description="Tiltak left out: the one a «samme ansvarlig» follow-up compares with."
+    )
+    among: list[str] = Field(
+        default_factory=list, description="Only these tiltak: the last list, narrowed («hvor mange av dem …»)."
     )
     status: str | None = Field(default=None, description="A normalised status facet (lexicon/facets.yaml).")
     risk: str | None = Field(default=None, description="A normalised risk facet.")

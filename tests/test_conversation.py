@@ -129,3 +129,21 @@ def test_no_other_tiltak_with_the_same_owner_is_said_so(assistant) -> None:  # t
     none = chat.ask("hvilke andre tiltak har samme ansvarlig?")
     assert none.abstained and not none.citations
     assert none.answer.startswith("Ingen andre tiltak i Grorud-planen") and "Ruskonsulent Ung" in none.answer
+
+
+def test_the_last_of_a_list_after_a_turn_about_its_first(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    listed = chat.ask("Hvilke tiltak i Grorud har høy risiko?")
+    first = chat.ask("hvem har ansvaret for den første?")
+    last = chat.ask("og den siste?")
+    ids = [c.record_id for c in listed.citations]
+    assert first.citations[0].record_id == ids[0] and last.citations[0].record_id == ids[-1]
+
+
+def test_a_list_narrowed_by_subject_then_by_status(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvilke tiltak i Grorud har høy risiko?")  # 5
+    youth = chat.ask("hvor mange av dem gjelder ungdom?")
+    assert youth.answer.startswith("1 av 5 tiltak") and [c.record_id for c in youth.citations] == ["grorud-2023-t11"]
+    started = chat.ask("hvilke av dem er påbegynt?")
+    assert [c.record_id for c in started.citations] == ["grorud-2023-t11"]

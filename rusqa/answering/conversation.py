@@ -68,15 +68,19 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
     if question.shape == Shape.ACROSS:
         return across_follow_up(question, last, state), None
     place = ordinal_reference(question.text)
-    if place and state.cited and (place <= len(state.cited)) and not question.plan_ids:
-        # «hvem har ansvar for den første?»: one record of the last answer's list
-        record_id = state.cited[place - 1 if place > 0 else -1]
+    pool = state.listed or state.cited  # the last list, also after turns about one of its members
+    if place and pool and (place <= len(pool)) and not question.plan_ids:
+        # «hvem har ansvar for den første?», «og den siste?»: one record of the last list
+        record_id = pool[place - 1 if place > 0 else -1]
         field = question.field or last.field
         return question.model_copy(update={"field": field, "shape": Shape.VALUE if field else Shape.FACT}), record_id
     if question.anaphor and not question.plan_ids and not question.filters.codes:
         if state.record_id and question.shape in (Shape.VALUE, Shape.FACT):  # «når skal det evalueres?»
             return question.model_copy(update={"plan_ids": state.plan_ids}), state.record_id
         narrows_a_set = question.shape in _SET_SHAPES and last.shape in _SET_SHAPES  # handled below
+        if narrows_a_set and question.concepts and state.listed:  # «hvor mange av dem gjelder bolig?»
+            among = question.filters.model_copy(update={"among": list(state.listed)})
+            return question.model_copy(update={"filters": among, "plan_ids": question.plan_ids or last.plan_ids}), None
         if question.shape in (Shape.PLAN, Shape.SET, Shape.COUNT) and state.plan_ids and not narrows_a_set:
             return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «is that plan still in force?»
     if question.concepts:
@@ -89,6 +93,8 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
     if question.shape in _SET_SHAPES and (f.any or question.shape != last.shape):
         if last.shape in _SET_SHAPES:  # «hvor mange av dem har høy risiko?»: narrow the last set
             merged = last.filters.model_copy(update={k: v for k, v in f.model_dump().items() if v not in (None, [])})
+            if state.listed:  # the members shown, so a list narrowed by its subject narrows further
+                merged = merged.model_copy(update={"among": list(state.listed)})
             return last.model_copy(
                 update={
                     "text": question.text,
@@ -201,6 +207,7 @@ class Conversation:
                 cited=cited_ids,
                 topic=self.state.topic if same is not None else self._topic(question, cited_ids, plan_ids),
                 said=answer.answer,
+                listed=cited_ids if answer.shape in _SET_SHAPES else self.state.listed,
             )
             # A follow-up pinned to the last tiltak keeps the subject that found it: «hva med Grorud?» after
             # «når skal det evalueres?» asks the first question's subject of Grorud, with the new field.

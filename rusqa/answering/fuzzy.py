@@ -2,7 +2,9 @@
 written without æøå («ostensjo», «grunerlokka»).
 
 A word is repaired only when it is unknown (not a plan word, not a stopword, not a lexicon word, not a
-compound of plan words), at least five letters long, and exactly one corpus word lies within one edit (two for words of ten letters or more)
+compound of plan words), at least five letters long, and exactly one corpus word lies within one edit (two for words of ten letters or more;
+an edit is an insertion, a deletion, a substitution or two neighbouring letters swapped — Damerau's four kinds
+of single-letter typo, «stovenr» → «stovner»)
 — the most frequent when several do; an inflected word the plans never print in that form is repaired on its
 bare form («fastlegplanen» → «fastlegeplan» + «en»). English questions are left alone: an English word is not a
 Norwegian typo.
@@ -15,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from rusqa.text import split_compound
 
@@ -93,7 +95,7 @@ class Speller:
     def _nearest(self, word: str) -> str | None:
         """The most frequent corpus word within the edit limit, or None."""
         limit = 2 if len(word) >= LONG_WORD else 1
-        found = process.extract(word, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
+        found = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8)
         if not found:
             return None
         best = min(found, key=lambda item: (item[1], -self.frequencies.get(item[0], 0)))

@@ -385,7 +385,7 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
             continue
         if f.owner_only and len(owner_parts(t.owner)) != 1:
             continue
-        if t.id in f.besides:
+        if t.id in f.besides or (f.among and t.id not in f.among):
             continue
         out.append(t)
     return out
@@ -479,7 +479,7 @@ def _set_or_count(live: LiveIndex, question: Question) -> Answer:
     field filter, the subject itself defines the set."""
     plans = _plans(live)
     unprinted = _unprinted_filters(live, question)
-    total = len(live.tiltak_of(question.plan_ids))
+    total = len(question.filters.among) or len(live.tiltak_of(question.plan_ids))  # «av dem»: of the last list
     if unprinted:  # «Hvilke tiltak i Stovner er fullført?»: the plan prints no status at all
         why = shapes.field_not_printed(unprinted, _printing(live, unprinted))
         if question.shape == Shape.COUNT:  # a count is still a number: none of them, and why
@@ -489,7 +489,8 @@ def _set_or_count(live: LiveIndex, question: Question) -> Answer:
     grouped = by_grouping(live, members, question.subject)
     if grouped:
         members = grouped
-    field_filtered = question.filters.any or bool(grouped)
+    # «hvor mange av dem gjelder bolig?»: membership in the last list is no field; the subject still narrows it
+    field_filtered = question.filters.model_copy(update={"among": []}).any or bool(grouped)
     if question.known_concepts and members:
         hits = _subject_hits(live, question, members)
         if not field_filtered:
