@@ -72,3 +72,8 @@ def deadline_years(printed: str | None) -> set[int]:
     for full, short in _YEAR.findall(printed):
         years.add(int(full) if full else 2000 + int(short))
     return years
+
+
+def printed_alike(a: str | None, b: str | None) -> bool:
+    """Two printed values that differ only in case, spacing and punctuation («1.Kvartal -22», «1.kvartal-22»)."""
+    return bool(a) and bool(b) and re.sub(r"\W+", "", normalise(a or "")) == re.sub(r"\W+", "", normalise(b or ""))

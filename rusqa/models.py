@@ -255,6 +255,9 @@ class Filters(Record):
     status_excluded: bool = Field(default=False, description="The status facet is excluded («annen status enn …»).")
     risk_excluded: bool = Field(default=False, description="The risk facet is excluded («ikke lav risiko»).")
     year: int | None = Field(default=None, description="A year the deadline must name.")
+    deadline: str | None = Field(
+        default=None, description="A deadline printed the same, case, spacing and punctuation aside («samme frist»)."
+    )
     for_bydelene: bool | None = Field(default=None, description="City measures addressed to the districts.")
     codes: list[str] = Field(default_factory=list, description="The city plan's codes named («11S»).")
     code_group: str | None = Field(default=None, description="«F» or «S»: a whole group of the city plan's codes.")

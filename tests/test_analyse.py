@@ -275,3 +275,10 @@ def test_a_typo_in_an_inflected_form_is_repaired_on_the_bare_form_the_plans_prin
 def test_a_word_of_general_norwegian_is_not_a_typo_for_a_plan_word() -> None:
     q = ask("Hvor mye penger får brukerrommet?")  # not «lenger», which the plans use
     assert q.corrected == {} and "penger" in q.subject
+
+
+def test_two_swapped_letters_are_one_typo() -> None:
+    from rusqa.answering.fuzzy import Speller
+
+    speller = Speller({"stovner": 5, "grorud": 5}, [])
+    assert speller.repair("hvem har ansvaret på stovenr")[1] == {"stovenr": "stovner"}

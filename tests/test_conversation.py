@@ -147,3 +147,23 @@ def test_a_list_narrowed_by_subject_then_by_status(assistant) -> None:  # type: 
     assert youth.answer.startswith("1 av 5 tiltak") and [c.record_id for c in youth.citations] == ["grorud-2023-t11"]
     started = chat.ask("hvilke av dem er påbegynt?")
     assert [c.record_id for c in started.citations] == ["grorud-2023-t11"]
+
+
+def test_the_same_deadline_as_printed_and_the_same_as_the_field_just_asked(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvaret for kontaktpunktet for bekymring i Ullern?")  # t5, «1.kvartal-22»
+    chat.ask("og fristen?")
+    same = chat.ask("er det andre tiltak i ullern med samme frist?")
+    assert [c.record_id for c in same.citations] == ["ullern-t7"]  # printed «1.Kvartal -22»
+    chat = Conversation(assistant)
+    chat.ask("Hvilken risiko har HAP i Grorud?")  # «Høy»
+    alike = chat.ask("hvilke andre har det samme?")
+    assert {c.record_id for c in alike.citations} == {"grorud-2023-t4", "grorud-2023-t10", "grorud-2023-t15", "grorud-2023-t19"}
+
+
+def test_how_many_of_them_narrows_the_list_just_shown(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hva har NAV ansvar for i Ullern?")  # 11
+    part = chat.ask("hvor mange av dem handler om bolig og bo-oppfølging?")
+    assert part.answer.split()[:3] == [part.answer.split()[0], "av", "11"]
+    assert all(c.record_id.startswith("ullern-") for c in part.citations)

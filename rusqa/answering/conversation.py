@@ -38,6 +38,8 @@ def ordinal_reference(text: str) -> int | None:
     return int(match.group(1)) if match.group(1) else int(ordinals[match.group(2)])
 
 
+# «av dem», «blant disse», «of those»: a part of the last list
+_OF_THEM = re.compile(r"\b(?:av|blant) (?:dem|disse|de)\b|\bof (?:them|those|these)\b")
 # «hvilke andre planer», «do the other district plans»: the plans other than the one the chat was about
 _OTHER_PLANS = re.compile(r"\b(?:andre|other)\s+(?:bydel|plan|rusplan|distrikt|district|borough)\w*")
 
@@ -74,6 +76,11 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
         record_id = pool[place - 1 if place > 0 else -1]
         field = question.field or last.field
         return question.model_copy(update={"field": field, "shape": Shape.VALUE if field else Shape.FACT}), record_id
+    of_them = question.shape in _SET_SHAPES and bool(_OF_THEM.search(normalise(question.text)))
+    if of_them and question.concepts and state.listed and not question.plan_ids:
+        # «hvor mange av dem evalueres to ganger i året?»: the last list, narrowed by this subject
+        among = question.filters.model_copy(update={"among": list(state.listed)})
+        return question.model_copy(update={"filters": among, "plan_ids": last.plan_ids}), None
     if question.anaphor and not question.plan_ids and not question.filters.codes:
         if state.record_id and question.shape in (Shape.VALUE, Shape.FACT):  # «når skal det evalueres?»
             return question.model_copy(update={"plan_ids": state.plan_ids}), state.record_id
@@ -122,25 +129,42 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
     return question, None
 
 
-def same_as(question: Question, topic: Tiltak | None) -> Question | None:
-    """«hvilke andre tiltak har samme ansvarlig?»: the set of the topic's plan whose owner (status, risk) is the
-    topic's, the topic left out; None when the question does not ask that or the topic prints no such field."""
+def same_as(
+    question: Question, topic: Tiltak | None, asked: FieldName | None = None, owner_tokens: frozenset[str] = frozenset()
+) -> Question | None:
+    """«hvilke andre tiltak har samme ansvarlig?»: the set of the topic's plan whose owner (status, risk, frist) is
+    the topic's, the topic left out; «which others are rated the same?» compares the field the last turn asked
+    (`asked`). None when the question does not ask that or the topic prints no such field. `owner_tokens`: the
+    tokens of the topic's owner (their words name it, they are no subject)."""
     if topic is None:
         return None
     norm = normalise(question.text)
-    field = detect_field(norm)
+    field = detect_field(norm) or asked
     if field is None or not word_pattern("same").search(norm):
         return None
-    other = " ".join(m.group(0) for m in word_pattern("exclusion").finditer(norm))  # «andre», «other»
-    if any(not set(group) & set(tokenize(other)) for group in question.concepts):
-        return None  # a subject of its own: not a follow-up
-    if field == FieldName.OWNER and topic.owner:
-        update: dict[str, object] = {"owner": topic.owner}
-    elif field in (FieldName.STATUS, FieldName.RISK) and facet(field.value, getattr(topic, field.value)):
-        update = {field.value: facet(field.value, getattr(topic, field.value))}
+    # «andre», «other», «alene», a word no plan uses («rated») and the words that name the topic's owner («den
+    # samme lederen» for «Avdelingsleder …») are no subject of their own
+    framing = set(
+        tokenize(" ".join(m.group(0) for name in ("exclusion", "sole") for m in word_pattern(name).finditer(norm)))
+    )
+    owner = {o for o in owner_tokens if len(o) >= 3}
+    for i, group in enumerate(question.concepts):
+        names_owner = any(t.startswith(o) or o.startswith(t) for t in group for o in owner)
+        if i not in question.unknown and not set(group) & framing and not names_owner:
+            return None  # a subject of its own: not a follow-up
+    printed = getattr(topic, field.value)
+    if not printed:
+        return None
+    update: dict[str, object] = {"besides": [topic.id]}
+    if field == FieldName.OWNER:
+        update |= {"owner": printed, "owner_only": bool(word_pattern("sole").search(norm))}
+    elif field == FieldName.DEADLINE:  # «1.Kvartal -22» is «1.kvartal-22»: the printed words, spacing aside
+        update["deadline"] = printed
+    elif facet(field.value, printed):
+        update[field.value] = facet(field.value, printed)
     else:
         return None
-    filters = question.filters.model_copy(update={**update, "besides": [topic.id]})
+    filters = question.filters.model_copy(update=update)
     shape = Shape.COUNT if cue_patterns("shapes")["count"].search(norm) else Shape.SET
     return question.model_copy(
         update={
@@ -187,7 +211,8 @@ class Conversation:
     def ask(self, text: str) -> Answer:
         live = self.assistant.live
         question = understand(live, self.assistant.clean(text))
-        same = same_as(question, live.tiltak_by_id.get(self.state.topic or ""))
+        topic = live.tiltak_by_id.get(self.state.topic or "")
+        same = same_as(question, topic, self.state.field, live.owner_tokens[topic.id] if topic else frozenset())
         resolved, pinned = (same, None) if same is not None else resolve(question, self.last, self.state)
         if resolved.field is not None and pinned is not None and pinned not in live.tiltak_by_id:
             # a field is printed on a tiltak: «who owns it?» after an answer that cited a passage first goes to

@@ -20,7 +20,7 @@ from rusqa.answering.analyse import Vocabulary, analyse
 from rusqa.answering.llm import with_generated_answer
 from rusqa.answering.shapes import Source
 from rusqa.errors import InputError
-from rusqa.facets import deadline_years, facet
+from rusqa.facets import deadline_years, facet, printed_alike
 from rusqa.lexicon import lexicon
 from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search import retrieve
@@ -380,6 +380,8 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
         if f.risk and (facet("risk", t.risk) == f.risk) == f.risk_excluded:
             continue
         if f.year and f.year not in deadline_years(t.deadline):
+            continue
+        if f.deadline and not printed_alike(t.deadline, f.deadline):
             continue
         if f.owner and not owner_matches(live, t, f.owner):
             continue

@@ -243,6 +243,8 @@ def describe_filters(filters: Filters, subject: Sequence[str], under: str | None
         parts.append(f"med {'en annen risiko enn' if filters.risk_excluded else 'risiko'} «{filters.risk}»")
     if filters.year:
         parts.append(f"med frist i {filters.year}")
+    if filters.deadline:
+        parts.append(f"med frist «{filters.deadline}»")
     if under:
         parts.append(f"under {under}")
     elif subject:
