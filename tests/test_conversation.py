@@ -167,3 +167,10 @@ def test_how_many_of_them_narrows_the_list_just_shown(assistant) -> None:  # typ
     part = chat.ask("hvor mange av dem handler om bolig og bo-oppfølging?")
     assert part.answer.split()[:3] == [part.answer.split()[0], "av", "11"]
     assert all(c.record_id.startswith("ullern-") for c in part.citations)
+
+
+def test_do_the_other_districts_have_something_similar(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvaret for HAP i Stovner?")
+    similar = chat.ask("har de andre bydelene noe lignende?")
+    assert {c.record_id for c in similar.citations} == {"grorud-2023-t11", "ullern-t2", "nordre-aker-2020-t24"}

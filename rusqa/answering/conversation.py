@@ -51,10 +51,13 @@ def across_follow_up(question: Question, last: Question, state: Context) -> Ques
     update: dict[str, object] = {}
     if _OTHER_PLANS.search(normalise(question.text)) and state.plan_ids:
         update["besides_plans"] = list(state.plan_ids)
-    points_back = any(w in lexicon()["anaphora"] for w in re.findall(r"\w+", normalise(question.text)))
+    back = {*lexicon()["anaphora"], *lexicon()["similar"]}  # «like that», «noe lignende»
+    points_back = any(w in back for w in re.findall(r"\w+", normalise(question.text)))
     if points_back and last.concepts:
+        framing = set(tokenize(" ".join([*lexicon()["similar"], *lexicon()["exclusion"]])))  # «andre», «lignende»
+        own = [g for g in question.concepts if not set(g) & framing and g not in last.concepts]
         unknown = [last.concepts[i] for i in last.unknown] + [question.concepts[i] for i in question.unknown]
-        concepts = [*last.concepts, *(g for g in question.concepts if g not in last.concepts)]
+        concepts = [*last.concepts, *own]
         update |= {
             "concepts": concepts,
             "unknown": [i for i, g in enumerate(concepts) if g in unknown],
