@@ -65,6 +65,7 @@ def test_a_field_follow_up_after_a_passage_asks_the_tiltak_that_was_cited_too(as
 def test_an_ordinal_is_read_after_a_determiner_or_number_only() -> None:
     assert ordinal_reference("hvem har ansvar for den første?") == 1
     assert ordinal_reference("og nummer 3?") == 3
+    assert ordinal_reference("hvem deler ansvaret på nummer to i lista?") == 2  # a number written as a word
     assert ordinal_reference("what about the last one?") == -1
     assert ordinal_reference("hva med de andre planene?") is None
 

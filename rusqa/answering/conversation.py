@@ -30,7 +30,7 @@ def ordinal_reference(text: str) -> int | None:
     """«den andre», «nummer 3», «the last one»: the place (from 1; -1 = the last) of a record in the last
     answer's list, or None."""
     norm = normalise(text)
-    ordinals = lexicon()["ordinals"]
+    ordinals = {**lexicon()["cardinals"], **lexicon()["ordinals"]}  # «nummer to», «den andre»
     words = "|".join(sorted(map(re.escape, ordinals), key=len, reverse=True))
     match = re.search(rf"\b(?:den|det|the|nummer|nr|number|no)\.?\s+(?:(\d{{1,2}})\b|({words})\b)", norm)
     if not match:
