@@ -228,3 +228,17 @@ def test_a_number_in_words_beside_what_is_counted_is_a_stated_number() -> None:
     assert number_near_term("Utdanningsetaten piloterer i tre bydeler et tilbud", {"bydel"})
     assert number_near_term("Bydelen har 34 000 innbyggere", {"innbygger"})
     assert not number_near_term("Bydelen har mange innbyggere", {"innbygger"})
+
+
+def test_an_abbreviation_is_spelled_out_in_a_list_beside_an_owner_code_or_by_a_known_long_form() -> None:
+    from rusqa.answering.shapes import spelled_out
+
+    assert spelled_out("HM: Helse- og mestringsavdelingen FMS: Avdeling folkehelse", "HM")[0] == (
+        "Helse- og mestringsavdelingen"
+    )
+    owner = "OF/HM (Oppvekst- og familieavdelingen / Helse- og mestringsavdelingen)"
+    assert spelled_out(owner, "OF")[1] == "Oppvekst- og familieavdelingen"
+    assert spelled_out("Tilbud om Hasjavvenningsprogram (HAP)", "HAP", ["hasjavvenningsprogram"])[2] == (
+        "Hasjavvenningsprogram"
+    )
+    assert spelled_out("Ansvarlig: AVL", "AVL") == (None, None, None)

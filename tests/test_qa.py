@@ -167,3 +167,12 @@ def test_tiltak_under_a_goal_named_in_other_words_are_counted_under_that_goal(as
 def test_a_number_the_plans_do_not_give_says_what_was_looked_for(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("Hvor mange ansatte har NAV Grorud?")
     assert answer.abstained and not answer.citations and "setter et tall ved «ansatte»" in answer.answer
+
+
+def test_what_an_abbreviation_stands_for_comes_from_where_a_plan_spells_it_out(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("hva står HM for?")
+    assert answer.answer.startswith("«HM» står for «Helse- og mestringsavdelingen». [1]")
+    assert answer.citations[0].section == "Forkortelser"
+    unexplained = assistant.ask("hva står AVL for?")  # Stovner's owner code, never spelled out
+    assert unexplained.abstained and not unexplained.citations
+    assert "forklarer ikke forkortelsen «AVL»" in unexplained.answer and "Stovner" in unexplained.answer

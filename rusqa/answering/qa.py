@@ -181,6 +181,9 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
     if record_id is not None and pinned_ok and record_id in live.by_id:
         source = _source(live, Hit(record_id=record_id, score=1.0, coverage=1.0))
         return _answer_from(question, [source])
+    asked = asked_abbreviation(question.text)
+    if asked is not None:
+        return _abbreviation(live, question, asked)
     missing = [c for c in question.filters.codes if _code_id(live, c) is None]
     if missing:
         reason = f"Byplanen har ikke noe tiltak med kode {', '.join(missing)}."
@@ -255,6 +258,37 @@ def _answer_from(question: Question, sources: list[Source]) -> Answer:
     close = [s for s in sources[1:2] if s.hit.score >= ALTERNATIVE_RATIO * top.score and s.hit.coverage >= top.coverage]
     chosen = [sources[0], *close]
     return shapes.make_answer(question, shapes.fact_answer(question, chosen), chosen, Shape.FACT)
+
+
+def asked_abbreviation(text: str) -> str | None:
+    """«hva står AVL for?», «what does SET stand for?»: the abbreviation asked about, as typed, or None."""
+    for cue in lexicon()["abbreviation_asked"]:
+        match = re.search(cue, text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _abbreviation(live: LiveIndex, question: Question, abbr: str) -> Answer:
+    """What an abbreviation stands for, from a record that spells it out («HM: Helse- og mestringsavdelingen»,
+    «OF/HM (Oppvekst- og familieavdelingen / Helse- og mestringsavdelingen)», «… (HAP)»); where no record does,
+    say so — and which plans use it — rather than quote a record that only uses it."""
+    token = abbr.casefold()
+    using = [d for d in live.docs if token in live.lexical.token_sets[d.id]]
+    if question.plan_ids:
+        using = sorted(using, key=lambda d: d.plan_id not in question.plan_ids)  # the named plan's first
+    known = live.abbreviations.get(token, ())
+    found = {doc.id: shapes.spelled_out(doc.text, abbr, known) for doc in using}
+    for how in range(3):  # a list of abbreviations first, then an owner's expansion, then a known long form
+        for doc in using:
+            spelled = found[doc.id][how]
+            if spelled:
+                source = _source(live, Hit(record_id=doc.id, score=1.0, coverage=1.0))
+                text = shapes.abbreviation_answer(abbr, spelled, source)
+                return shapes.make_answer(question, text, [source], Shape.FACT)
+    where = [p for p in _plans(live) if any(d.plan_id == p.id for d in using)]
+    used = f" Den brukes i: {', '.join(shapes.plan_short(p) for p in where)}." if where else ""
+    return shapes.abstain(question, f"Planene forklarer ikke forkortelsen «{abbr}».{used}")
 
 
 def _not_found(live: LiveIndex, question: Question) -> Answer:

@@ -194,6 +194,26 @@ def question_years(question: Question) -> set[str]:
     return set(YEAR.findall(question.text))
 
 
+def spelled_out(text: str, abbr: str, known: Sequence[str] = ()) -> tuple[str | None, str | None, str | None]:
+    """The long form a text gives an abbreviation, by how it gives it: in a list of abbreviations («HM: Helse- og
+    mestringsavdelingen»), beside an owner code («OF/HM (Oppvekst- og familieavdelingen / Helse- og
+    mestringsavdelingen)»), or as one of the plans' known long forms it holds («Hasjavvenningsprogram (HAP)»)."""
+    a = re.escape(abbr)
+    listed = re.search(rf"(?<![\w/-]){a}\s*[:=–]\s*(.+?)(?=\s+[A-ZÆØÅ]{{2,8}}\s*[:=–]|\s+•|[.;\n]|$)", text)
+    paired = re.search(rf"((?:[A-ZÆØÅ]{{2,8}}/)*{a}(?:/[A-ZÆØÅ]{{2,8}})*)\s*\(([^)]+)\)", text)
+    pair = None
+    if paired:
+        codes, longs = paired.group(1).split("/"), [p.strip() for p in paired.group(2).split(" / ")]
+        pair = longs[codes.index(abbr)] if len(codes) == len(longs) else None
+    held = next((m.group(0) for long in known if (m := re.search(re.escape(long), text, re.IGNORECASE))), None)
+    return (listed.group(1).strip() if listed else None), pair, held
+
+
+def abbreviation_answer(abbr: str, spelled: str, source: Source) -> str:
+    """«HM står for «Helse- og mestringsavdelingen».» with where the plan says so."""
+    return f"«{abbr}» står for «{spelled}». [1]\nKilde: {plan_short(source.plan)}, {shorten(source.doc.section, 80)}."
+
+
 def fact_answer(question: Question, sources: Sequence[Source]) -> str:
     best = sources[0]
     if best.tiltak is not None:
