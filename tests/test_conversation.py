@@ -175,3 +175,10 @@ def test_do_the_other_districts_have_something_similar(assistant) -> None:  # ty
     chat.ask("Hvem har ansvaret for HAP i Stovner?")
     similar = chat.ask("har de andre bydelene noe lignende?")
     assert {c.record_id for c in similar.citations} == {"grorud-2023-t11", "ullern-t2", "nordre-aker-2020-t24"}
+
+
+def test_is_the_plan_still_valid_asks_about_the_plan_of_the_chat(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("hvor mange tiltak er det i stovner-planen?")
+    valid = chat.ask("er planen fortsatt gyldig?")
+    assert valid.answer.startswith("Stovner") and "utløpt" in valid.answer

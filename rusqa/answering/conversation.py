@@ -93,6 +93,8 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
             return question.model_copy(update={"filters": among, "plan_ids": question.plan_ids or last.plan_ids}), None
         if question.shape in (Shape.PLAN, Shape.SET, Shape.COUNT) and state.plan_ids and not narrows_a_set:
             return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «is that plan still in force?»
+    if question.shape == Shape.PLAN and not question.plan_ids and not question.unknown_place and state.plan_ids:
+        return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «er planen fortsatt gyldig?»
     if question.concepts:
         return question, None
     f = question.filters
