@@ -176,3 +176,8 @@ def test_what_an_abbreviation_stands_for_comes_from_where_a_plan_spells_it_out(a
     unexplained = assistant.ask("hva står AVL for?")  # Stovner's owner code, never spelled out
     assert unexplained.abstained and not unexplained.citations
     assert "forklarer ikke forkortelsen «AVL»" in unexplained.answer and "Stovner" in unexplained.answer
+
+
+def test_general_words_the_plans_never_use_do_not_make_a_question_unanswerable(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("helt annet spm: hvor mange besøk hadde brukerrommet i 2024?")  # «helt», not the plans'
+    assert not answer.abstained and "52 000" in answer.answer

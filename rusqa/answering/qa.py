@@ -129,7 +129,7 @@ class Assistant:
                 continue
             if (
                 question.shape in (Shape.VALUE, Shape.FACT)
-                and has_basis(question)
+                and has_basis(live, question)
                 and not question.filters.codes
                 and will_embed(live, question)
             ):
@@ -162,12 +162,14 @@ def answer_question(live: LiveIndex, text: str) -> Answer:
     return execute(live, understand(live, text))
 
 
-def has_basis(question: Question) -> bool:
-    """Whether the plans could hold an answer: some search term occurs in them, and (in Norwegian,
-    where every subject word should be the plans' own) most of the terms do."""
+def has_basis(live: LiveIndex, question: Question) -> bool:
+    """Whether the plans could hold an answer: some search term occurs in them, and (in Norwegian, where every
+    subject word should be the plans' own) most of the terms do — a word of general Norwegian the plans happen
+    not to use («helt annet spørsmål») is no subject word they lack."""
     if not question.known_concepts:
         return False
-    return question.english or len(question.unknown) / len(question.concepts) < MAX_UNKNOWN_SHARE
+    lacking = [i for i in question.unknown if not retrieve.is_general(live, question.concepts[i][0])]
+    return question.english or len(lacking) / len(question.concepts) < MAX_UNKNOWN_SHARE
 
 
 def execute(live: LiveIndex, question: Question, *, record_id: str | None = None) -> Answer:
@@ -196,7 +198,7 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
         ids = [_code_id(live, c) for c in question.filters.codes]
         sources = [_source(live, Hit(record_id=i, score=1.0, coverage=1.0)) for i in ids if i]
         return _answer_from(question, sources[:1])
-    if not has_basis(question):
+    if not has_basis(live, question):
         return shapes.abstain(question, shapes.abstention(plans))
     if question.shape == Shape.ACROSS:
         return _across(live, question)
