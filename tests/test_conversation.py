@@ -182,3 +182,12 @@ def test_is_the_plan_still_valid_asks_about_the_plan_of_the_chat(assistant) -> N
     chat.ask("hvor mange tiltak er det i stovner-planen?")
     valid = chat.ask("er planen fortsatt gyldig?")
     assert valid.answer.startswith("Stovner") and "utløpt" in valid.answer
+
+
+def test_the_same_question_for_another_plan_is_a_place_switch_not_a_same_field_list(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvar for HAP i Grorud?")
+    chat.ask("og risikoen?")
+    moved = chat.ask("samme spørsmål for Stovner")
+    assert moved.citations and moved.citations[0].record_id.startswith("stovner-2021-")
+    assert not moved.answer.startswith(("1 ", "2 ", "3 ", "4 ", "5 "))  # not a list of Grorud's «Høy» tiltak

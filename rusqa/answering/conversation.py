@@ -141,8 +141,8 @@ def same_as(
     the topic's, the topic left out; «which others are rated the same?» compares the field the last turn asked
     (`asked`). None when the question does not ask that or the topic prints no such field. `owner_tokens`: the
     tokens of the topic's owner (their words name it, they are no subject)."""
-    if topic is None:
-        return None
+    if topic is None or any(p != topic.plan_id for p in question.plan_ids):
+        return None  # «samme spørsmål for Nordre Aker»: the same question of another plan
     norm = normalise(question.text)
     field = detect_field(norm) or asked
     if field is None or not word_pattern("same").search(norm):
