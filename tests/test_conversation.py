@@ -159,7 +159,12 @@ def test_the_same_deadline_as_printed_and_the_same_as_the_field_just_asked(assis
     chat = Conversation(assistant)
     chat.ask("Hvilken risiko har HAP i Grorud?")  # «Høy»
     alike = chat.ask("hvilke andre har det samme?")
-    assert {c.record_id for c in alike.citations} == {"grorud-2023-t4", "grorud-2023-t10", "grorud-2023-t15", "grorud-2023-t19"}
+    assert {c.record_id for c in alike.citations} == {
+        "grorud-2023-t4",
+        "grorud-2023-t10",
+        "grorud-2023-t15",
+        "grorud-2023-t19",
+    }
 
 
 def test_how_many_of_them_narrows_the_list_just_shown(assistant) -> None:  # type: ignore[no-untyped-def]
