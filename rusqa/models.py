@@ -244,6 +244,9 @@ class Filters(Record):
 
     owner: str | None = Field(default=None, description="A unit named as owner, matched in owner, expansion or actor.")
     owner_only: bool = Field(default=False, description="The unit is the only owner printed («NAV alene»).")
+    owner_printed: str | None = Field(
+        default=None, description="An owner printed the same, case and spacing aside («Alle»: names no unit)."
+    )
     besides: list[str] = Field(
         default_factory=list, description="Tiltak left out: the one a «samme ansvarlig» follow-up compares with."
     )

@@ -196,3 +196,11 @@ def test_the_same_question_for_another_plan_is_a_place_switch_not_a_same_field_l
     moved = chat.ask("samme spørsmål for Stovner")
     assert moved.citations and moved.citations[0].record_id.startswith("stovner-2021-")
     assert not moved.answer.startswith(("1 ", "2 ", "3 ", "4 ", "5 "))  # not a list of Grorud's «Høy» tiltak
+
+
+def test_the_same_owner_printed_as_a_word_that_names_no_unit(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvar for erfaringskonsulenter i Grorud?")  # «Alle»
+    same = chat.ask("hvilke andre tiltak har samme ansvarlig?")
+    ids = {c.record_id for c in same.citations}
+    assert ids == {f"grorud-2023-t{n}" for n in (3, 6, 9, 10, 19, 20)}  # not t21 «Alle/Kriseteam»

@@ -161,7 +161,9 @@ def same_as(
     if not printed:
         return None
     update: dict[str, object] = {"besides": [topic.id]}
-    if field == FieldName.OWNER:
+    if field == FieldName.OWNER and not tokenize(printed):  # «Alle»: no unit to look for, the printed words
+        update["owner_printed"] = printed
+    elif field == FieldName.OWNER:
         update |= {"owner": printed, "owner_only": bool(word_pattern("sole").search(norm))}
     elif field == FieldName.DEADLINE:  # «1.Kvartal -22» is «1.kvartal-22»: the printed words, spacing aside
         update["deadline"] = printed

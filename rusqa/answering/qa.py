@@ -419,6 +419,8 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
             continue
         if f.deadline and not printed_alike(t.deadline, f.deadline):
             continue
+        if f.owner_printed and not printed_alike(t.owner, f.owner_printed):
+            continue
         if f.owner and not owner_matches(live, t, f.owner):
             continue
         if f.owner_only and len(owner_parts(t.owner)) != 1:

@@ -255,8 +255,9 @@ def describe_filters(filters: Filters, subject: Sequence[str], under: str | None
         parts.append(f"i gruppen {filters.code_group} (kodene …{filters.code_group})")
     if filters.for_bydelene:
         parts.append("som byplanen retter til bydelene")
-    if filters.owner:
-        parts.append(f"der {'eneste ' if filters.owner_only else ''}ansvarlig er «{filters.owner}»")
+    if filters.owner or filters.owner_printed:
+        owner = filters.owner or filters.owner_printed
+        parts.append(f"der {'eneste ' if filters.owner_only else ''}ansvarlig er «{owner}»")
     if filters.status:
         parts.append(f"med {'en annen status enn' if filters.status_excluded else 'status'} «{filters.status}»")
     if filters.risk:
