@@ -181,3 +181,9 @@ def test_what_an_abbreviation_stands_for_comes_from_where_a_plan_spells_it_out(a
 def test_general_words_the_plans_never_use_do_not_make_a_question_unanswerable(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("helt annet spm: hvor mange besøk hadde brukerrommet i 2024?")  # «helt», not the plans'
     assert not answer.abstained and "52 000" in answer.answer
+
+
+def test_a_compound_whose_first_part_the_plans_write_only_inside_a_longer_word(assistant) -> None:  # type: ignore[no-untyped-def]
+    # the plans write «hasjavvenningsprogram» (HAP), never «hasjavvenning» alone nor «…kurs»
+    answer = assistant.ask("Hvem har ansvaret for hasjavvenningskurset i Stovner?")
+    assert not answer.abstained and answer.citations[0].tiltak_id == "stovner-2021-t3"

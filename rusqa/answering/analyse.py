@@ -342,6 +342,10 @@ def _word_concept(w: str, vocab: Vocabulary, english: bool, drop: frozenset[str]
     if parts:  # each part, or the whole compound where a plan writes it as one word
         whole = tokenize(w) if w in vocab.words else []
         return [_with_abbreviations(list(dict.fromkeys(tokenize(part) + whole)), part, vocab) for part in parts]
+    if not english and w not in vocab.words:
+        prefixed = _prefix_compound(w, vocab)
+        if prefixed:
+            return prefixed
     renderings = glossary().get(w, ()) if (english or w not in vocab.words) else ()
     own = tokenize(w) if (w in vocab.words or not renderings) else []
     group = list(dict.fromkeys(own + [t for r in renderings for t in tokenize(r)]))
@@ -349,6 +353,21 @@ def _word_concept(w: str, vocab: Vocabulary, english: bool, drop: frozenset[str]
         longer = sorted(x for x in vocab.words if x.startswith(w) and len(x) > len(w))[:12]
         group = list(dict.fromkeys(group + [t for x in longer for t in tokenize(x)]))
     return [_with_abbreviations(group, w, vocab)]
+
+
+def _prefix_compound(w: str, vocab: Vocabulary) -> list[list[str]]:
+    """«hasjavvenningskurset»: a compound whose first part the plans write only inside longer words
+    («hasjavvenningsprogram», and its abbreviation «HAP») and whose last part is a plan word («kurs»): the longer
+    words stand for it."""
+    for i in range(len(w) - 4, 5, -1):
+        head, tail = w[:i], w[i:]
+        if tail not in vocab.words and not set(tokenize(tail)) & vocab.terms:
+            continue
+        longer = sorted(x for x in vocab.words if x.startswith(head) and len(x) > len(head) + 2)[:12]
+        if longer:
+            # the last part names what kind of thing it is («kurs» for the plans' «program»): the first part says which
+            return [list(dict.fromkeys(t for x in longer for t in _with_abbreviations(tokenize(x), x, vocab)))]
+    return []
 
 
 def _with_abbreviations(group: list[str], word: str, vocab: Vocabulary) -> list[str]:
