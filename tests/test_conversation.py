@@ -204,3 +204,10 @@ def test_the_same_owner_printed_as_a_word_that_names_no_unit(assistant) -> None:
     same = chat.ask("hvilke andre tiltak har samme ansvarlig?")
     ids = {c.record_id for c in same.citations}
     assert ids == {f"grorud-2023-t{n}" for n in (3, 6, 9, 10, 19, 20)}  # not t21 «Alle/Kriseteam»
+
+
+def test_a_code_the_plans_print_only_as_an_owner_filters_the_list(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("hvor mange tiltak er det i stovner-planen?")
+    counted = chat.ask("hvor mange av dem har AVL alene?")  # «AVL» is printed only in the Ansvarlig column
+    assert counted.answer.startswith("6 av 9 tiltak") and "eneste ansvarlig er «avl»" in counted.answer

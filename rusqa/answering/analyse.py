@@ -52,6 +52,8 @@ _QUANTITY = re.compile(
 )
 # «hvor mye penger», «hvor mange ungdommer», «how many residents»: the word after the quantity asks what is counted
 _COUNTED = re.compile(r"\b(?:hvor mange|hvor mye|antall|how many|how much|number of)\s+([^\W\d_]+)")
+# A code typed in capitals («AVL», «HM»): an owner when the plans print it only as one (LiveIndex.owner_codes)
+_CAPITALS = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
 # A question that opens with the interrogative of a field asks for that field («hvem …», «når …», «who …»).
 _FIELD_QUESTION = re.compile(r"\W*(?:hvem|når|who|whom|when)\b")
 _COUNTED_RECORDS = re.compile(r"\b(\w*tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
@@ -82,6 +84,7 @@ class Vocabulary:
     terms: frozenset[str]
     frequencies: Mapping[str, int] = field(default_factory=dict)
     abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    owner_codes: frozenset[str] = frozenset()
 
     @property
     def speller(self) -> Speller:
@@ -447,6 +450,10 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     shape = detect_shape(norm, field, filters)
     if shape not in (Shape.SET, Shape.COUNT):
         filters = Filters(codes=filters.codes)
+    elif not filters.owner:  # «hvor mange av dem har AVL alene?»: a code the plans print only as an owner
+        code = next((c for c in _CAPITALS.findall(question) if c.casefold() in vocab.owner_codes), None)
+        if code:
+            filters = filters.model_copy(update={"owner": code.casefold(), "owner_only": _sole(norm)})
     if filters.codes or filters.code_group or filters.for_bydelene:
         plan_ids = plan_ids or [p.id for p in plans if p.is_city_plan]
     named = [p.bydel for p in plans if p.id in plan_ids and not p.is_city_plan]

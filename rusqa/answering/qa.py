@@ -83,6 +83,7 @@ def vocabulary(live: LiveIndex) -> Vocabulary:
         terms=live.lexical.terms,
         frequencies=live.word_frequencies,
         abbreviations=live.abbreviations,
+        owner_codes=live.owner_codes,
     )
 
 

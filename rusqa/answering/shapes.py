@@ -309,8 +309,8 @@ def count_answer(question: Question, sources: Sequence[Source], total: int, unde
     """«8 av 21 tiltak …»: the number first, how it was counted, then the tiltak counted."""
     what = describe_filters(question.filters, question.subject, under)
     where = _plans_phrase(sources)
-    if what:
-        head = f"{len(sources)} av {total} tiltak i {where} er {what}."
+    if what:  # «… er med risiko «høy»», «… der ansvarlig er «nav»»
+        head = f"{len(sources)} av {total} tiltak i {where} {'' if what.startswith('der ') else 'er '}{what}."
     else:
         head = f"{len(sources)} tiltak i {where}."
     how = "Talt: tiltakene i planens tiltakstabeller" + (f" {what}" if what else "") + "."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -77,6 +78,15 @@ class LiveIndex:
     def abbreviations(self) -> dict[str, tuple[str, ...]]:
         """Short forms the plans define in brackets («HAP» → «hasjavvenningsprogram»)."""
         return {k: tuple(v) for k, v in self._derived["abbreviations"].items()}
+
+    @cached_property
+    def owner_codes(self) -> frozenset[str]:
+        """The codes in capitals the plans print only as owners («AVL», «HM», «SET»), never in a tiltak's goal or
+        text, casefolded: typed in a question, such a code can only name the owner."""
+        printed = {c for t in self.tiltak_by_id.values() for c in _CAPITAL_CODE.findall(t.owner or "")}
+        texts = (f"{t.goal or ''} {t.text}" for t in self.tiltak_by_id.values())
+        used = {c for text in texts for c in _CAPITAL_CODE.findall(text) if c in printed}
+        return frozenset(c.casefold() for c in printed - used)
 
     @cached_property
     def own_tokens(self) -> PerRecord[frozenset[str]]:
@@ -226,6 +236,9 @@ class LiveIndex:
 
     def info(self) -> dict[str, Any]:
         return {"build_id": self.build_id, **self.manifest}
+
+
+_CAPITAL_CODE = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
 
 
 class PerRecord(dict[str, V]):
