@@ -7,6 +7,7 @@ rusqa/lexicon/ (each list with its source). No retrieval here.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -353,9 +354,28 @@ def _word_concept(w: str, vocab: Vocabulary, english: bool, drop: frozenset[str]
     own = tokenize(w) if (w in vocab.words or not renderings) else []
     group = list(dict.fromkeys(own + [t for r in renderings for t in tokenize(r)]))
     if w not in vocab.words and not renderings and len(w) >= 6:
-        longer = sorted(x for x in vocab.words if x.startswith(w) and len(x) > len(w))[:12]
+        longer = words_beginning(vocab, w, len(w) + 1)
         group = list(dict.fromkeys(group + [t for x in longer for t in tokenize(x)]))
     return [_with_abbreviations(group, w, vocab)]
+
+
+@lru_cache(maxsize=4)
+def _sorted_words(vocab: Vocabulary) -> tuple[str, ...]:
+    return tuple(sorted(vocab.words))
+
+
+def words_beginning(vocab: Vocabulary, prefix: str, min_length: int, limit: int = 12) -> list[str]:
+    """The plans' words (at most `limit`, in order) that begin with prefix and have at least min_length letters:
+    a range of the sorted word list, found by bisection instead of a pass over every word."""
+    words = _sorted_words(vocab)
+    start = bisect.bisect_left(words, prefix)
+    out: list[str] = []
+    for word in words[start:]:
+        if not word.startswith(prefix) or len(out) >= limit:
+            break
+        if len(word) >= min_length:
+            out.append(word)
+    return out
 
 
 def _prefix_compound(w: str, vocab: Vocabulary) -> list[list[str]]:
@@ -366,7 +386,7 @@ def _prefix_compound(w: str, vocab: Vocabulary) -> list[list[str]]:
         head, tail = w[:i], w[i:]
         if tail not in vocab.words and not set(tokenize(tail)) & vocab.terms:
             continue
-        longer = sorted(x for x in vocab.words if x.startswith(head) and len(x) > len(head) + 2)[:12]
+        longer = words_beginning(vocab, head, len(head) + 3)
         if longer:
             # the last part names what kind of thing it is («kurs» for the plans' «program»): the first part says which
             return [list(dict.fromkeys(t for x in longer for t in _with_abbreviations(tokenize(x), x, vocab)))]

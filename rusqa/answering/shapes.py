@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from rusqa.lexicon import lexicon
 from rusqa.models import FIELD_LABELS, Answer, Citation, FieldName, Filters, Hit, Plan, Question, Shape, Tiltak
@@ -110,11 +111,16 @@ _SEPARATED = re.compile(f"({_SENTENCE_END.pattern})")
 _NUMBER_OR_WORD = re.compile(r"\d[\d .,]*\d|\d|[^\W\d_]+")
 
 
+@lru_cache(maxsize=1)
+def _cardinals() -> frozenset[str]:
+    return frozenset(lexicon()["cardinals"])
+
+
 def number_near_term(sentence: str, terms: set[str], window: int = 3) -> bool:
     """Whether a number, in digits or words, stands within `window` words of a search term («34 000 innbyggere»,
     «i tre bydeler»)."""
     tokens = _NUMBER_OR_WORD.findall(sentence)
-    cardinals = frozenset(lexicon()["cardinals"])
+    cardinals = _cardinals()
     numbers = [i for i, t in enumerate(tokens) if t[0].isdigit() or t.casefold() in cardinals]
     if not numbers:
         return False

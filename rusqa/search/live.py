@@ -161,6 +161,7 @@ class LiveIndex:
             "abbreviations",
             "tiltak_by_plan",
             "passages_by_plan",
+            "owner_codes",
         ):
             getattr(self, name)
         if self.settings.dense:
