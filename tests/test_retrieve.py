@@ -70,8 +70,11 @@ def test_a_question_its_words_decide_is_answered_without_embedding_it(assistant,
     answer = assistant.ask("Hva er fristen for kontaktpunkt i Ullern?")
     assert answer.citations and answer.citations[0].record_id.startswith("ullern-")
     assert embedded == []
-    assistant.ask("Who is responsible for the contact point in Ullern?")
-    assert embedded == ["Who is responsible for the contact point in Ullern?"]
+    assistant.ask("Who is responsible for the contact point in Ullern?")  # the glossary's words decide it too
+    assert embedded == []
+    paraphrase = "who runs the course on the overdose-reversal spray in Grorud?"
+    assistant.ask(paraphrase)
+    assert embedded == [paraphrase]
 
 
 def test_a_cold_ask_decided_on_the_words_never_imports_chromadb(live_settings) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +84,7 @@ def test_a_cold_ask_decided_on_the_words_never_imports_chromadb(live_settings) -
     script = (
         "import sys; from rusqa.answering.qa import Assistant; "
         "a = Assistant(); a.ask('Hva er fristen for kontaktpunkt i Ullern?'); print('chromadb' in sys.modules); "
-        "a.ask('Who is responsible for the contact point in Ullern?'); print('chromadb' in sys.modules)"
+        "a.ask('who runs the course on the overdose-reversal spray in Grorud?'); print('chromadb' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
@@ -98,7 +101,7 @@ def test_a_batch_embeds_together_only_the_questions_whose_words_do_not_decide(as
     )
     decided, english = (
         "Hva er fristen for kontaktpunkt i Ullern?",
-        "Who is responsible for the contact point in Ullern?",
+        "who runs the course on the overdose-reversal spray in Grorud?",
     )
     assistant.prepare([decided, english, "Hvor mange tiltak har Grorud?"])
     assert batches == [[english]]

@@ -140,7 +140,10 @@ SWEEP_NOTES = {
     "MAX_UNKNOWN_SHARE": "Norwegian: largest share of subject words the plans may lack",
     "ACROSS_MIN_COVERAGE": "a plan gets a line across plans when its best record holds this share",
     "ENGLISH_DENSE_WEIGHT": "English: the dense leg's weight in the fusion (BM25 1.0; Norwegian 0.5)",
-    "DECISIVE_LEAD": "skip the query embedding when the lexical top record leads by (0 = never)",
+    "DECISIVE_LEAD": "skip the query embedding only when the lexical top record's BM25 also leads the runner-up's"
+    " by this factor (1 = any lead, 0 = never skip)",
+    "DECISIVE_COVERAGE": "skip the query embedding when the lexical top record holds this share of the question's"
+    " concept weight",
     "GENERAL_WEIGHT": "the share of its IDF a general-Norwegian word keeps (1 = no discount)",
     "GENERAL_KEYNESS": "a frequent general word is discounted when the plans use it less than this many times as often (0 = never)",
 }
@@ -157,14 +160,15 @@ def sweeps_table() -> str:
     """Each setting swept on dev (reports/sweep-NAME.json): overall strict accuracy at each value tried."""
     rows = ["| setting | dev overall accuracy at each value tried | chosen |", "|---|---|---|"]
     for path in sorted(REPORTS.glob("sweep-*.json")):
-        name = path.stem.removeprefix("sweep-")
+        name, *held = path.stem.removeprefix("sweep-").split("-")  # a grid: sweep-NAME-OTHER=VALUE.json
         values = json.loads(path.read_text(encoding="utf-8"))
         tried = " · ".join(f"{v}: {r['overall']:.3f}{_cost(r)}" for v, r in values.items())
         from rusqa.answering import qa
         from rusqa.search import retrieve
 
         chosen = getattr(qa, name, getattr(retrieve, name, "?"))
-        rows.append(f"| `{name}` — {SWEEP_NOTES.get(name, '')} | {tried} | **{chosen}** |")
+        at = f" (with {', '.join(held)})" if held else ""
+        rows.append(f"| `{name}`{at} — {SWEEP_NOTES.get(name, '')} | {tried} | **{chosen}** |")
     return "\n".join(rows)
 
 

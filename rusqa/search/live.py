@@ -17,7 +17,7 @@ from rusqa.errors import IndexMismatchError, IndexMissingError
 from rusqa.models import ParsedPlan, Plan, Tiltak
 from rusqa.search.build import compatibility, current_build_id, read_manifest
 from rusqa.search.documents import DERIVED_FILE, Doc, derived
-from rusqa.search.embed import Embedder, load_embedder
+from rusqa.search.embed import Embedder, expected_embedder_dim, expected_embedder_name, load_embedder
 from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
@@ -37,6 +37,14 @@ class LiveIndex:
         self.dir = settings.index_dir / "builds" / build_id
         self.manifest = read_manifest(settings.index_dir, build_id)
         check_compatible(self.manifest, settings)
+        # refused at opening, not at the first question that embeds (a question its words decide never does)
+        _check_dimension(
+            self.manifest, build_id, expected_embedder_name(settings.embedder), expected_embedder_dim(settings.embedder)
+        )
+        if not settings.chroma_url and not (self.dir / "chroma").is_dir():
+            raise IndexMismatchError(
+                f"the index {build_id} is damaged (its Chroma store is missing) — run `rusqa index --force`"
+            )
         try:
             records = json.loads((self.dir / "records.json").read_text(encoding="utf-8"))
             self.plans: list[ParsedPlan] = [ParsedPlan.model_validate(p) for p in records["plans"]]
@@ -174,12 +182,7 @@ class LiveIndex:
     @cached_property
     def embedder(self) -> Embedder:
         embedder = load_embedder(self.settings.embedder, for_queries=True)
-        built_dim = self.manifest.get("embedder", {}).get("dim")
-        if built_dim != embedder.dim:
-            raise IndexMismatchError(
-                f"the index {self.build_id} holds {built_dim}-dimensional embeddings, the embedder "
-                f"{embedder.name} makes {embedder.dim} — run `rusqa index`"
-            )
+        _check_dimension(self.manifest, self.build_id, embedder.name, embedder.dim)
         return embedder
 
     @cached_property
@@ -259,6 +262,15 @@ class PerRecord(dict[str, V]):
     def __missing__(self, record_id: str) -> V:
         value = self[record_id] = self._make(record_id)
         return value
+
+
+def _check_dimension(manifest: dict[str, Any], build_id: str, embedder: str, dim: int | None) -> None:
+    built_dim = manifest.get("embedder", {}).get("dim")
+    if dim is not None and built_dim != dim:
+        raise IndexMismatchError(
+            f"the index {build_id} holds {built_dim}-dimensional embeddings, the embedder {embedder} makes {dim} "
+            "— run `rusqa index`"
+        )
 
 
 def check_compatible(manifest: dict[str, Any], settings: Settings) -> None:

@@ -23,12 +23,13 @@ WEIGHTS = {"bm25": 1.0, "dense": 0.5}
 # plans' words; the multilingual dense leg ranks them better (README, «English questions»), so it weighs more.
 ENGLISH_DENSE_WEIGHT = 2.0
 CANDIDATES = 30
-# The dense leg is skipped when the lexical ranking is decisive: the top record holds every concept of a
-# Norwegian question and its BM25 score leads the next by this factor. Swept on evals/dev (reports/sweep-
-# DECISIVE_LEAD.json): 1.2–2.0 lost a casual question; 3.0 is the smallest lead that loses nothing and embeds
-# 109 of 268 questions instead of 131 (p50 4.6 → 2.4 ms). A question decided on its words also spares a cold
-# `rusqa ask` the import of chromadb (0.56 s instead of 1.1–1.3 s).
-DECISIVE_LEAD = 3.0
+# The dense leg is skipped when the lexical ranking is decisive: the top record holds DECISIVE_COVERAGE of the
+# question's concept weight and leads the runner-up's BM25 by DECISIVE_LEAD (1.0 = any lead). Swept on evals/dev
+# (reports/sweep-DECISIVE_*.json, README «When a value or fact question skips the dense leg»): 0.7 with any lead
+# embeds 57 of 476 dev questions at the accuracy of never skipping (246 embedded); the v0.2 rule (every
+# concept, a lead of 3.0, English always embedded) embedded 216. English questions follow the same rule.
+DECISIVE_COVERAGE = 0.7
+DECISIVE_LEAD = 1.0
 GENERAL_WEIGHT = 0.25
 GENERAL_KEYNESS = 2.0
 
@@ -79,12 +80,12 @@ def lexical_ranking(
 
 
 def decisive(live: LiveIndex, query: Question, lexical: Sequence[str], bm25: Mapping[str, float]) -> bool:
-    """Whether the dense leg cannot change the answer: a Norwegian question whose lexical top record holds
-    every concept and leads the runner-up clearly (English questions always use the dense leg)."""
-    if query.english or not lexical or DECISIVE_LEAD <= 0:
+    """Whether the dense leg cannot change the answer: the lexical top record holds DECISIVE_COVERAGE of the
+    question's concept weight (and leads the runner-up by DECISIVE_LEAD)."""
+    if not lexical or DECISIVE_LEAD <= 0:
         return False
     top = lexical[0]
-    if coverage(query.known_concepts, live.lexical.token_sets[top], concept_weights(live, query)) < 1.0:
+    if coverage(query.known_concepts, live.lexical.token_sets[top], concept_weights(live, query)) < DECISIVE_COVERAGE:
         return False
     runner_up = bm25.get(lexical[1], 0.0) if len(lexical) > 1 else 0.0
     return bm25[top] >= DECISIVE_LEAD * runner_up
