@@ -177,6 +177,15 @@ def test_english_words_become_the_plans_norwegian_terms() -> None:
     assert "who" not in q.terms and "grorud" not in q.terms
 
 
+def test_the_head_of_a_glossary_phrase_renders_the_plan_word_only_where_the_head_renders_none_itself() -> None:
+    from rusqa.lexicon import glossary
+
+    assert "nesespray" in glossary()["spray"]  # «nasal spray»: a spray
+    assert "barnevern" not in glossary()["welfare"]  # «child welfare»: «welfare» renders «velferd» itself
+    q = ask("who runs the course on the overdose-reversal spray in Grorud?")
+    assert any("nesespray" in group for group in q.concepts)
+
+
 def test_a_typo_in_a_place_and_in_a_plan_word_is_repaired() -> None:
     q = ask("hvem har ansvar for kontakpunkt i grorudd")
     assert q.plan_ids == ["grorud-2023"]

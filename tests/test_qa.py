@@ -21,6 +21,12 @@ def test_english_question_gets_a_norwegian_answer(assistant) -> None:
     assert "Ansvarlig" in answer.answer and "Regnbuen" in answer.answer
 
 
+def test_an_english_paraphrase_of_naloxone_reaches_grorud_s_overdose_measure(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("who runs the course on the overdose-reversal spray")
+    assert answer.citations[0].record_id == "grorud-2023-t20"
+    assert answer.answer.startswith("Ansvarlig: «Alle»")
+
+
 def test_a_bydel_without_a_plan_is_told_so(assistant) -> None:
     answer = assistant.ask("Hvem har ansvar for naloxon i bydel Frogner?")
     assert answer.abstained and not answer.citations

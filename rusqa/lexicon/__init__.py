@@ -79,13 +79,21 @@ def _content_words(phrase: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, tuple[str, ...]]:
-    """English word → the plan words it renders; a rendering of several content words is left out."""
+    """English word → the plan words it renders. A rendering of several content words is left out, except that
+    its head — the last word of an English noun phrase, which names what the whole is («nasal spray» is a
+    spray) — renders the plan word when the head renders no plan word by itself: «who runs the course on the
+    overdose-reversal spray» reaches «nesespray» (dev: one question more, none fewer)."""
     out: dict[str, list[str]] = {}
+    heads: dict[str, list[str]] = {}
     for norwegian, english in renderings().items():
         for phrase in english:
             content = _content_words(phrase)
             if len(content) == 1:
                 out.setdefault(content[0], []).append(norwegian)
+            elif content:
+                heads.setdefault(content[-1], []).append(norwegian)
+    for head, words in heads.items():
+        out.setdefault(head, words)
     return {english: tuple(dict.fromkeys(words)) for english, words in out.items()}
 
 
