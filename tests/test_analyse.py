@@ -186,6 +186,11 @@ def test_the_head_of_a_glossary_phrase_renders_the_plan_word_only_where_the_head
     assert any("nesespray" in group for group in q.concepts)
 
 
+def test_a_public_body_named_in_english_is_the_name_the_plans_print() -> None:
+    assert ["nav"] in ask("what keeps young people from dreading the welfare office").concepts
+    assert any("velferdsetat" in g for g in ask("What does the Welfare Agency do for young people?").concepts)
+
+
 def test_a_typo_in_a_place_and_in_a_plan_word_is_repaired() -> None:
     q = ask("hvem har ansvar for kontakpunkt i grorudd")
     assert q.plan_ids == ["grorud-2023"]
