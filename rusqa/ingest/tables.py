@@ -19,15 +19,43 @@ from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import collapse, is_bullet, join_bullets, join_lines
 
-# Column headers as Norwegian plans print them (first word of the header cell, casefolded).
+# Column headers as Norwegian plans print them (first word of the header cell, casefolded): the labels of the five
+# plans, their synonyms in a general Norwegian thesaurus (handling/oppgave/virkemiddel for tiltak; tidsramme for
+# frist; fremdrift for status; risikonivå for risiko), and the «Hva · Hvem · Når» layout of simple action plans.
 COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
-    "code": ("nr", "nr.", "nummer", "id", "kode", "tiltaksnr", "tiltaksnummer"),
-    "goal": ("mål", "delmål", "resultatmål", "hovedmål", "målsetting", "effektmål"),
-    "text": ("tiltak", "tiltaksbeskrivelse", "beskrivelse", "aktivitet", "aktiviteter", "tiltakene"),
-    "owner": ("ansvarlig", "ansvar", "hovedansvar", "ansvarlige", "ansvarsenhet", "eier"),
-    "deadline": ("frist", "tidsfrist", "tidsplan", "tidspunkt", "periode", "når", "gjennomføring"),
-    "status": ("status",),
-    "risk": ("risiko", "risikovurdering"),
+    "code": ("nr", "nr.", "nummer", "id", "kode", "tiltaksnr", "tiltaksnummer", "løpenr", "løpenummer"),
+    "goal": ("mål", "delmål", "resultatmål", "hovedmål", "målsetting", "målsettinger", "effektmål", "formål"),
+    "text": (
+        "tiltak",
+        "tiltaksbeskrivelse",
+        "beskrivelse",
+        "aktivitet",
+        "aktiviteter",
+        "tiltakene",
+        "handling",
+        "handlinger",
+        "oppgave",
+        "oppgaver",
+        "virkemiddel",
+        "virkemidler",
+        "hva",
+    ),
+    "owner": ("ansvarlig", "ansvar", "hovedansvar", "ansvarlige", "ansvarsenhet", "eier", "hvem", "utføres"),
+    "deadline": (
+        "frist",
+        "tidsfrist",
+        "tidsplan",
+        "tidspunkt",
+        "periode",
+        "når",
+        "gjennomføring",
+        "tidsramme",
+        "tidsperspektiv",
+        "tid",
+        "dato",
+    ),
+    "status": ("status", "fremdrift", "framdrift", "statusvurdering"),
+    "risk": ("risiko", "risikovurdering", "risikonivå"),
 }
 _HEADER_WORD = re.compile(r"[^\wæøåÆØÅ.]+")
 ROW_FIELDS = ("owner", "deadline", "status", "risk")

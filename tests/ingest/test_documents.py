@@ -147,3 +147,50 @@ def test_the_generic_text_reader_finds_six_in_ten_tiltak_with_their_owner_in_the
 def read_as_text(path: Path, like: Plan) -> ParsedPlan:
     plan = like.model_copy(update={"layout": "generic", "file": path.name, "sha256": Source.read(path).sha256})
     return parse_plan(plan, path.parent)
+
+
+def test_a_word_plan_whose_columns_are_named_by_synonyms_or_hva_hvem_naar_reads_every_row(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Rusmiddelpolitisk handlingsplan for bydel Alna 2025–2028", 0)
+    tables = [
+        (
+            ["Nr", "Handling", "Delmål", "Ansvar", "Tidsfrist", "Fremdrift"],
+            [
+                [
+                    "1.1",
+                    "Samtaletilbud for ungdom som bruker cannabis",
+                    "Færre unge debuterer",
+                    "Helsestasjon for ungdom",
+                    "2. kvartal 2025",
+                    "Igangsatt",
+                ]
+            ],
+        ),
+        (["Hva", "Hvem", "Når"], [["Opplæring i nalokson nesespray", "Seksjon rus og psykisk helse", "Desember 2025"]]),
+    ]
+    for header, rows in tables:
+        table = document.add_table(rows=1, cols=len(header))
+        for cell, label in zip(table.rows[0].cells, header, strict=True):
+            cell.text = label
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = value
+    path = tmp_path / "alna-2025.docx"
+    document.save(str(path))
+    like = Plan(
+        id="alna-2025",
+        bydel="Alna",
+        title="Rusmiddelpolitisk handlingsplan for bydel Alna 2025–2028",
+        period="2025–2028",
+        file=path.name,
+        layout="docx",
+        sha256="",
+    )
+    got = read_as(path, like)
+    assert [(t.text, t.owner, t.deadline, t.status) for t in got.tiltak] == [
+        ("Samtaletilbud for ungdom som bruker cannabis", "Helsestasjon for ungdom", "2. kvartal 2025", "Igangsatt"),
+        ("Opplæring i nalokson nesespray", "Seksjon rus og psykisk helse", "Desember 2025", None),
+    ]
+    assert got.tiltak[0].goal == "Færre unge debuterer"
