@@ -19,8 +19,9 @@ from typing import Any
 
 from rusqa.errors import CorpusError
 from rusqa.ingest.document import Document, Row, Table
+from rusqa.ingest.headers import ROW_FIELDS, column_field
 from rusqa.ingest.source import PAGE_NUMBER
-from rusqa.ingest.tables import ROW_FIELDS, column_field, header_fields, is_tiltak_header
+from rusqa.ingest.tables import header_fields, is_tiltak_header
 from rusqa.text import collapse
 
 MAX_PAGES = 1000

@@ -12,70 +12,15 @@ from __future__ import annotations
 import re
 
 from rusqa.errors import CorpusError
+from rusqa.ingest import labelled
 from rusqa.ingest.abbreviations import abbreviation_lines, abbreviation_table, expand_owner
 from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.document import Document, Heading, Prose, Table
+from rusqa.ingest.headers import ROW_FIELDS, column_field
+from rusqa.ingest.labelled import Item
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
 from rusqa.models import ParsedPlan, Plan
-from rusqa.text import collapse, is_bullet, join_bullets, join_lines
-
-# Column headers as Norwegian plans print them (first word of the header cell, casefolded): the labels of the five
-# plans, their synonyms in a general Norwegian thesaurus (handling/oppgave/virkemiddel for tiltak; tidsramme for
-# frist; fremdrift for status; risikonivå for risiko), and the «Hva · Hvem · Når» layout of simple action plans.
-COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
-    "code": ("nr", "nr.", "nummer", "id", "kode", "tiltaksnr", "tiltaksnummer", "løpenr", "løpenummer"),
-    "goal": ("mål", "delmål", "resultatmål", "hovedmål", "målsetting", "målsettinger", "effektmål", "formål"),
-    "text": (
-        "tiltak",
-        "tiltaksbeskrivelse",
-        "beskrivelse",
-        "aktivitet",
-        "aktiviteter",
-        "tiltakene",
-        "handling",
-        "handlinger",
-        "oppgave",
-        "oppgaver",
-        "virkemiddel",
-        "virkemidler",
-        "hva",
-    ),
-    "owner": ("ansvarlig", "ansvar", "hovedansvar", "ansvarlige", "ansvarsenhet", "eier", "hvem", "utføres"),
-    "deadline": (
-        "frist",
-        "tidsfrist",
-        "tidsplan",
-        "tidspunkt",
-        "periode",
-        "når",
-        "gjennomføring",
-        "tidsramme",
-        "tidsperspektiv",
-        "tid",
-        "dato",
-    ),
-    "status": ("status", "fremdrift", "framdrift", "statusvurdering"),
-    "risk": ("risiko", "risikovurdering", "risikonivå"),
-}
-_HEADER_WORD = re.compile(r"[^\wæøåÆØÅ.]+")
-ROW_FIELDS = ("owner", "deadline", "status", "risk")
-
-
-def column_field(header: str) -> str | None:
-    """«Tiltaksbeskrivelse» → text, «Frist/Status» → deadline, «Ansvarlig enhet» → owner."""
-    words = [w for w in _HEADER_WORD.split(collapse(header).casefold()) if w]
-    if not words:
-        return None
-    first = words[0].rstrip(".") if words[0] != "nr." else "nr."
-    for name, labels in COLUMN_HEADERS.items():
-        if first in labels or words[0] in labels:
-            return name
-    return None
-
-
-def column_name(field: str) -> str:
-    """The header a field's column is given where a reader must name it: «Tiltak», «Ansvarlig», «Nr» …"""
-    return COLUMN_HEADERS[field][0].capitalize()
+from rusqa.text import is_bullet, join_bullets, join_lines
 
 
 def header_fields(header: list[str]) -> list[str | None]:
@@ -113,6 +58,12 @@ def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
     builder.warnings.extend(document.warnings)
     builder.abbreviations = _abbreviations(document, source)
     words = PlanWords(source.lines) if source.document is None else None  # a text export's broken words
+    if not any(isinstance(b, Table) and is_tiltak_header(b.header) for b in document.blocks):
+        # no tiltak table: the plan may print its tiltak as labelled blocks
+        labelled.add_to(
+            builder, source, _items(document, source), lambda block, section: _other_table(builder, block, section)
+        )
+        return builder.build()
     path: list[str] = []
     section = plan.title
     for block in document.blocks:
@@ -124,11 +75,32 @@ def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
             add_prose(builder, source, section, *block.lines)
         elif is_tiltak_header(block.header):
             _read_tiltak(builder, block, section, words)
-        elif not abbreviation_table(block):
-            for row in block.rows:
-                text = " · ".join(cell_text(c) for c in row.cells if c.strip())
-                builder.add_passage(section, text, row.lines)
+        else:
+            _other_table(builder, block, section)
     return builder.build()
+
+
+def _other_table(builder: PlanBuilder, table: Table, section: str) -> None:
+    """A table that holds no tiltak: its rows are passages (an abbreviation list is read elsewhere)."""
+    if abbreviation_table(table):
+        return
+    for row in table.rows:
+        text = " · ".join(cell_text(c) for c in row.cells if c.strip())
+        builder.add_passage(section, text, row.lines)
+
+
+def _items(document: Document, source: Source) -> list[Item]:
+    """The document as labelled.Items: headings, each prose line (grouped by its block), tables as they are."""
+    items: list[Item] = []
+    for group, block in enumerate(document.blocks):
+        if isinstance(block, Heading):
+            items.append(Item(block.lines, block.title, block.level))
+        elif isinstance(block, Prose):
+            start = block.lines[0]
+            items += [Item((n, n), line, group=group) for n, line in enumerate(source.span(*block.lines), start=start)]
+        else:
+            items.append(Item((0, 0), "", table=block))
+    return items
 
 
 def _abbreviations(document: Document, source: Source) -> dict[str, str]:

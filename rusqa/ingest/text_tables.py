@@ -18,8 +18,8 @@ import re
 
 from rusqa.facets import facet, facet_table
 from rusqa.ingest.document import Document, Heading, Prose, Row, Table
+from rusqa.ingest.headers import ROW_FIELDS, column_field, column_name
 from rusqa.ingest.source import NUMBERED_LINE, PAGE_NUMBER, Source, heading_level, is_blank, paragraphs
-from rusqa.ingest.tables import ROW_FIELDS, column_field, column_name
 from rusqa.text import collapse, normalise
 
 _GAP = re.compile(r"\S+(?: \S+)*")  # cells of a layout line: runs separated by two or more spaces

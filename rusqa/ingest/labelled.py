@@ -1,0 +1,161 @@
+"""Labelled tiltak blocks: plans that print each tiltak not in a table but as a line or heading
+«Tiltak 3: Etablere …» followed by «Ansvarlig: …», «Frist: …», «Status: …» lines.
+
+The labels are the column headers of the table reader (`tables.COLUMN_HEADERS`), so a word that names a column
+also names a label. A block becomes a tiltak when it names a row field (owner, frist, status or risiko);
+otherwise its lines stay what they were. A «Mål: …» line outside a block is the goal of the blocks after it,
+until the next heading. Both the text reader and the PDF / Word reader walk their lines through `read`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rusqa.ingest.abbreviations import expand_owner
+from rusqa.ingest.document import Table
+from rusqa.ingest.headers import ROW_FIELDS, column_field
+from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
+from rusqa.models import LineRange
+from rusqa.text import join_lines
+
+# «Tiltak 3: …», «Tiltak 2.1 – …», «Ansvarlig: …»: a label word, a code after a tiltak label only, a colon (a dash
+# after a coded tiltak label), the value.
+_LABEL = re.compile(r"^\s*([^\W\d_]+)(?:\s+(\d[\w.\-]{0,9}|[A-ZÆØÅ]{1,3}[.\-]?\d[\w.\-]{0,6}))?\s*(:|\s[–-]\s)\s*(.*)$")
+
+
+@dataclass
+class Item:
+    """One line of the plan (or a heading, with its level; or a table that holds no tiltak). Lines of one
+    `group` (a paragraph block of a PDF or Word file) that stay prose become passages together."""
+
+    lines: LineRange
+    text: str
+    level: int | None = None
+    table: Table | None = None
+    group: int = 0
+
+
+@dataclass
+class LabelledTiltak:
+    lines: LineRange
+    code: str | None
+    values: dict[str, str]
+
+
+@dataclass
+class _Block:
+    items: list[Item]
+    code: str | None
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    current: str = "text"
+    blanks: int = 0
+
+    def is_tiltak(self) -> bool:
+        return bool(self.fields.get("text")) and any(f in self.fields for f in ROW_FIELDS)
+
+
+def label(line: str) -> tuple[str, str | None, str] | None:
+    """(field, code, value) of a labelled line; None for any other line."""
+    match = _LABEL.match(line)
+    if not match:
+        return None
+    name = column_field(match.group(1))
+    code, separator, value = match.group(2), match.group(3), match.group(4).strip()
+    if name is None or (name != "text" and (code or separator != ":")) or (separator != ":" and not code):
+        return None
+    return name, code, value
+
+
+def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
+    """The items in order, each labelled tiltak block given as one `LabelledTiltak` in place of its items."""
+    block: _Block | None = None
+    goal: str | None = None
+
+    def close() -> Iterator[Item | LabelledTiltak]:
+        if block is None:
+            return
+        if block.is_tiltak():
+            values = {name: join_lines(lines) for name, lines in block.fields.items() if join_lines(lines)}
+            if goal and "goal" not in values:
+                values["goal"] = goal
+            yield LabelledTiltak((block.items[0].lines[0], block.items[-1].lines[1]), block.code, values)
+        else:
+            yield from block.items
+
+    for item in items:
+        found = label(item.text) if item.table is None else None
+        if found and found[0] == "text":
+            yield from close()
+            block = _Block([item], found[1], {"text": [found[2]]})
+            continue
+        if block is not None and item.level is None and item.table is None:
+            if found:
+                block.fields.setdefault(found[0], []).append(found[2])
+                block.current = found[0]
+                block.items.append(item)
+                continue
+            blank = not item.text.strip()
+            block.blanks += blank
+            # a value wrapped onto the next line; a blank line ends a tiltak, two end a block that named no field
+            if not (blank and (block.is_tiltak() or block.blanks >= 2)):
+                if not blank:
+                    block.fields.setdefault(block.current, []).append(item.text)
+                block.items.append(item)
+                continue
+        yield from close()
+        block = None
+        if item.level is not None:
+            goal = None
+        elif found and found[0] == "goal":
+            goal = found[2]
+        yield item
+    yield from close()
+
+
+def add_to(
+    builder: PlanBuilder,
+    source: Source,
+    items: Iterable[Item],
+    on_table: Callable[[Table, str], None] = lambda table, section: None,
+) -> None:
+    """Sections, labelled tiltak and prose passages from the items (headings by their level)."""
+    path: list[str] = []
+    section = builder.plan.title
+    prose: list[Item] = []
+
+    def flush() -> None:
+        if prose:
+            add_prose(builder, source, section, prose[0].lines[0], prose[-1].lines[1])
+            prose.clear()
+
+    for out in read(items):
+        if isinstance(out, LabelledTiltak):
+            flush()
+            values = out.values
+            builder.add_tiltak(
+                section=section,
+                lines=out.lines,
+                text=values["text"],
+                code=out.code,
+                goal=values.get("goal"),
+                owner=values.get("owner"),
+                owner_expanded=expand_owner(values.get("owner"), builder.abbreviations),
+                deadline=values.get("deadline"),
+                status=values.get("status"),
+                risk=values.get("risk"),
+            )
+        elif out.level is not None:
+            flush()
+            path = [*path[: out.level - 1], out.text]
+            builder.add_section(out.text, path, out.lines)
+            section = SECTION_SEP.join(path)
+        elif out.table is not None:
+            flush()
+            on_table(out.table, section)
+        else:
+            if prose and (out.group != prose[-1].group or out.lines[0] != prose[-1].lines[1] + 1):
+                flush()
+            prose.append(out)
+    flush()
