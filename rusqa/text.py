@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence, Set
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
@@ -130,6 +131,7 @@ def _orthography(token: str) -> str:
     return token.replace("x", "ks") if "x" in token else token
 
 
+NORWEGIAN_STOPWORDS_FILE = Path(__file__).parent / "lexicon" / "sources" / "norwegian_stopwords.txt"
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 
@@ -161,9 +163,9 @@ def stems(words: Sequence[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_NORWEGIAN
-
-    return frozenset(STOPWORDS_NORWEGIAN) | {"bydel", "bydelen"}
+    """Norwegian stopwords (lexicon/sources/norwegian_stopwords.txt: bm25s's list, NLTK's), and «bydel(en)»."""
+    lines = NORWEGIAN_STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#")) | {"bydel", "bydelen"}
 
 
 def word_groups(text: str) -> list[list[str]]:

@@ -132,3 +132,26 @@ def test_general_words_weigh_less_than_the_plans_own(assistant) -> None:  # type
     live = assistant.live
     assert is_general(live, "få") and is_general(live, "folk")
     assert not is_general(live, "ungdom") and not is_general(live, "bolig") and not is_general(live, "ruskontrakt")
+
+
+def test_the_saved_score_matrix_gives_bm25s_own_scores_without_importing_bm25s(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    import bm25s
+    import numpy as np
+
+    from rusqa.search.lexical import LexicalIndex
+
+    texts = ["ungdom ruskontrakt ungdom", "bolig oppfølging", "nalokson opplæring ungdom", "bolig bolig ruskontrakt"]
+    built = LexicalIndex.build([f"r{i}" for i in range(len(texts))], texts)
+    built.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    reference = bm25s.BM25.load(str(tmp_path))
+    for query in [["ungdom"], ["bolig", "ruskontrakt"], ["ungdom", "ungdom"], ["ukjent"], ["ukjent", "bolig"]]:
+        known = [t for t in query if t in reference.vocab_dict]
+        expected = reference.get_scores(known) if known else np.zeros(len(texts))
+        assert np.allclose(loaded.scores(query), expected) and np.allclose(built.scores(query), expected)
+    script = f"import sys; from rusqa.search.lexical import LexicalIndex; LexicalIndex.load(__import__('pathlib').Path({str(tmp_path)!r})).scores(['bolig']); print('bm25s' in sys.modules, 'scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -48,3 +48,11 @@ def test_a_consonant_doubled_before_an_ending_meets_the_bare_word() -> None:
     assert tokenize("programmet") == tokenize("program")
     assert tokenize("brukerrommet") == tokenize("brukerrom")
     assert tokenize("takk") == ["takk"]  # the double consonant of a short word is its own, not an ending's
+
+
+def test_the_norwegian_stopwords_are_bm25s_list_read_without_importing_bm25s() -> None:
+    from bm25s.stopwords import STOPWORDS_NORWEGIAN
+
+    from rusqa.text import stopwords
+
+    assert stopwords() == frozenset(STOPWORDS_NORWEGIAN) | {"bydel", "bydelen"}

@@ -26,17 +26,54 @@ def document_tokens(text: str, vocabulary: frozenset[str]) -> list[str]:
     return tokens + tokenize(" ".join(parts)) if parts else tokens
 
 
+class ScoreMatrix:
+    """bm25s's precomputed BM25 scores, as it saves them: a sparse matrix with one column per token (CSC:
+    `data`, `indices`, `indptr`) and the token → column map. A question's scores are read from it directly, as
+    bm25s's own `get_scores` does, so that answering never imports bm25s and scipy (27 MB, 80 ms)."""
+
+    FILES = ("data", "indices", "indptr")
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, vocab: dict[str, int], docs: int):
+        self.data, self.indices, self.indptr, self.vocab, self.docs = data, indices, indptr, vocab, docs
+
+    @classmethod
+    def of(cls, retriever: object) -> ScoreMatrix:
+        """The matrix of a bm25s retriever just built."""
+        scores = retriever.scores  # type: ignore[attr-defined]
+        vocab = retriever.vocab_dict  # type: ignore[attr-defined]
+        return cls(scores["data"], scores["indices"], scores["indptr"], dict(vocab), int(scores["num_docs"]))
+
+    @classmethod
+    def load(cls, directory: Path) -> ScoreMatrix:
+        """The matrix bm25s saved in directory (`BM25.save`: *.csc.index.npy, vocab.index.json, params.index.json)."""
+        data, indices, indptr = (np.load(directory / f"{name}.csc.index.npy") for name in cls.FILES)
+        vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+        params = json.loads((directory / "params.index.json").read_text(encoding="utf-8"))
+        return cls(data, indices, indptr, vocab, int(params["num_docs"]))
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Each document's BM25 score for the tokens (the index's unknown tokens left out)."""
+        out = np.zeros(self.docs, dtype=np.float32)
+        for token in tokens:
+            column = self.vocab.get(token)
+            if column is not None:
+                start, end = self.indptr[column], self.indptr[column + 1]
+                np.add.at(out, self.indices[start:end], self.data[start:end])
+        return out
+
+
 class LexicalIndex:
     """BM25 scores for every document, in the order of `ids`; `vocabulary` is the corpus's word set."""
 
     def __init__(
-        self, retriever: object, ids: list[str], vocabulary: frozenset[str], doc_tokens: Sequence[Sequence[str]]
+        self, matrix: ScoreMatrix, ids: list[str], vocabulary: frozenset[str], doc_tokens: Sequence[Sequence[str]]
     ) -> None:
-        self._retriever = retriever
+        self._matrix = matrix
+        self._retriever: object | None = None  # the bm25s retriever of a build, for `save`
         self.ids = ids
         self.vocabulary = vocabulary
         self.token_sets: dict[str, frozenset[str]] = {i: frozenset(t) for i, t in zip(ids, doc_tokens, strict=True)}
-        self.terms: frozenset[str] = frozenset(self._retriever.vocab_dict)  # type: ignore[attr-defined]
+        self.terms: frozenset[str] = frozenset(matrix.vocab)
         df: dict[str, int] = {}
         for tokens in self.token_sets.values():
             for token in tokens:
@@ -66,13 +103,13 @@ class LexicalIndex:
         doc_tokens = [document_tokens(t, vocabulary) or ["∅"] for t in texts]
         retriever = bm25s.BM25(k1=K1, b=B)
         retriever.index([list(t) for t in doc_tokens], show_progress=False)
-        return cls(retriever, ids, vocabulary, doc_tokens)
+        index = cls(ScoreMatrix.of(retriever), ids, vocabulary, doc_tokens)
+        index._retriever = retriever
+        return index
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of each document for the query tokens (zeros when no token is known)."""
-        if not tokens:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
+        return self._matrix.scores(tokens)
 
     def concept_scores(self, concepts: list[list[str]]) -> np.ndarray:
         """Σ over concepts of the best BM25 score among the concept's tokens: synonyms don't add up.
@@ -97,6 +134,8 @@ class LexicalIndex:
         return total
 
     def save(self, directory: Path) -> None:
+        if self._retriever is None:
+            raise ValueError("only a lexical index just built can be saved")
         directory.mkdir(parents=True, exist_ok=True)
         self._retriever.save(str(directory))  # type: ignore[attr-defined]
         meta = {
@@ -108,8 +147,5 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        import bm25s
-
         meta = json.loads((directory / "rusqa.json").read_text(encoding="utf-8"))
-        retriever = bm25s.BM25.load(str(directory))
-        return cls(retriever, meta["ids"], frozenset(meta["vocabulary"]), meta["tokens"])
+        return cls(ScoreMatrix.load(directory), meta["ids"], frozenset(meta["vocabulary"]), meta["tokens"])
