@@ -78,6 +78,12 @@ def test_an_english_question_one_plan_cannot_answer_quotes_no_english_words_as_i
     assert answer.abstained and answer.answer == "Jeg finner ikke dette i rusplanene. Jeg har søkt i: Ullern."
 
 
+def test_a_set_shown_whole_reads_in_the_plans_order_so_the_first_is_the_plans_first(assistant) -> None:  # type: ignore[no-untyped-def]
+    listed = [c.record_id for c in assistant.ask("Hvilke tiltak i Grorud handler om ungdom?").citations]
+    order = [t.id for t in assistant.live.tiltak_of(["grorud-2023"])]
+    assert len(listed) >= 3 and listed == sorted(listed, key=order.index)
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

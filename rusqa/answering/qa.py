@@ -536,7 +536,9 @@ def _set_or_count(live: LiveIndex, question: Question) -> Answer:
         hits = _subject_hits(live, question, members)
         if not field_filtered:
             hits = [h for h in hits if h.coverage >= SET_MIN_COVERAGE]
-        else:  # the fields and headings decided the set: it reads in the plan's order («den første» is 14F)
+        if field_filtered or len(hits) <= shapes.CHAT_LINES:
+            # the fields and headings decided the set, or every member is shown: it reads in the plan's order
+            # («den første» is 14F); a longer set decided by its subject shows its best members first
             order = {t.id: i for i, t in enumerate(members)}
             hits = sorted(hits, key=lambda h: order.get(h.record_id, len(order)))
         sources = [_source(live, h) for h in hits]
