@@ -299,3 +299,16 @@ def test_two_swapped_letters_are_one_typo() -> None:
 
     speller = Speller({"stovner": 5, "grorud": 5}, [])
     assert speller.repair("hvem har ansvaret på stovenr")[1] == {"stovenr": "stovner"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvor mange tiltak har Grorud totalt?",
+        "Hvor mange tiltak er det til sammen i Ullern?",
+        "How many measures does Grorud have in total?",
+    ],
+)
+def test_a_count_in_total_has_no_subject(question: str) -> None:
+    q = ask(question)
+    assert q.shape in (Shape.COUNT, Shape.PLAN) and q.concepts == []

@@ -445,6 +445,7 @@ def _dropped(norm: str, english: bool, field: FieldName | None, shape: Shape, pl
     if shape in (Shape.SET, Shape.COUNT, Shape.ACROSS, Shape.PLAN):
         for f in FieldName:
             drop |= field_words(f.value)
+        drop |= {w for entry in lexicon()["totality"] for w in entry.split()} - {"i", "in"}
         if re.search(r"risi[kc]", norm):  # «middels risiko»: the facet words are a filter, not a subject
             drop |= {w for facet in facet_table()["risk"] for w in lexicon_facet_words("risk", facet)}
     if english:
