@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from rusqa.lexicon import general_frequencies
-from rusqa.models import Hit, Question
+from rusqa.models import Hit, Question, Shape
 from rusqa.search.live import LiveIndex
 from rusqa.text import tokenize
 
@@ -23,11 +23,9 @@ WEIGHTS = {"bm25": 1.0, "dense": 0.5}
 # plans' words; the multilingual dense leg ranks them better (README, «English questions»), so it weighs more.
 ENGLISH_DENSE_WEIGHT = 2.0
 CANDIDATES = 30
-# The dense leg is skipped when the lexical ranking is decisive: the top record holds DECISIVE_COVERAGE of the
-# question's concept weight and leads the runner-up's BM25 by DECISIVE_LEAD (1.0 = any lead). Swept on evals/dev
-# (reports/sweep-DECISIVE_*.json, README «When a value or fact question skips the dense leg»): 0.7 with any lead
-# embeds 57 of 476 dev questions at the accuracy of never skipping (246 embedded); the v0.2 rule (every
-# concept, a lead of 3.0, English always embedded) embedded 216. English questions follow the same rule.
+# The dense leg is skipped when the lexical ranking is decisive (`decisive`): a Norwegian field question whose top
+# record holds DECISIVE_COVERAGE of its concept weight and leads the runner-up's BM25 by DECISIVE_LEAD (1.0 = any
+# lead). Swept on evals/dev (reports/sweep-DECISIVE_*.json; README «When a value question skips the dense leg»).
 DECISIVE_COVERAGE = 0.7
 DECISIVE_LEAD = 1.0
 GENERAL_WEIGHT = 0.25
@@ -80,9 +78,11 @@ def lexical_ranking(
 
 
 def decisive(live: LiveIndex, query: Question, lexical: Sequence[str], bm25: Mapping[str, float]) -> bool:
-    """Whether the dense leg cannot change the answer: the lexical top record holds DECISIVE_COVERAGE of the
-    question's concept weight (and leads the runner-up by DECISIVE_LEAD)."""
-    if not lexical or DECISIVE_LEAD <= 0:
+    """Whether the dense leg cannot change the answer: a Norwegian field question (its answer is a field of the
+    top record) whose lexical top record holds DECISIVE_COVERAGE of the question's concept weight and leads the
+    runner-up by DECISIVE_LEAD. A fact question quotes sentences the dense leg finds in other words, and an
+    English question meets the plans through a glossary: they always embed."""
+    if query.english or query.shape != Shape.VALUE or not lexical or DECISIVE_LEAD <= 0:
         return False
     top = lexical[0]
     if coverage(query.known_concepts, live.lexical.token_sets[top], concept_weights(live, query)) < DECISIVE_COVERAGE:
