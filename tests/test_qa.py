@@ -84,6 +84,12 @@ def test_a_set_shown_whole_reads_in_the_plans_order_so_the_first_is_the_plans_fi
     assert len(listed) >= 3 and listed == sorted(listed, key=order.index)
 
 
+def test_a_line_across_plans_cites_a_plans_tiltak_before_a_passage_that_only_describes_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvilke planer nevner IPS?")
+    cited = {c.doc_id: c.tiltak_id for c in answer.citations}
+    assert cited["nordre-aker-2020"] == "nordre-aker-2020-t32"  # «… (IPS prosjekter)»: a tiltak, not background
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

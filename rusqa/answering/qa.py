@@ -633,8 +633,11 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     best_of: dict[str, Hit] = {}
     for plan in candidates:  # a plan's line is decided on the words: the dense leg could not change it
         hits = [h for h in per_plan.get(plan.id, []) if not tiltak_only or h.record_id in live.tiltak_by_id]
-        if hits:  # the record that holds most of the question; the BM25 order among equals
-            best_of[plan.id] = max(hits, key=lambda h: h.coverage)
+        # the record that holds most of the question (the BM25 order among equals); a tiltak that holds enough of it
+        # before a passage that holds more: what a plan does about it is what the line is for (dev +1)
+        tiltak = [h for h in hits if h.record_id in live.tiltak_by_id and h.coverage >= ACROSS_MIN_COVERAGE]
+        if tiltak or hits:
+            best_of[plan.id] = max(tiltak or hits, key=lambda h: h.coverage)
     for plan in candidates:
         best = best_of.get(plan.id)
         if best is None or best.coverage < ACROSS_MIN_COVERAGE:
