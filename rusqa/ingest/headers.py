@@ -44,15 +44,20 @@ COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
     "status": ("status", "fremdrift", "framdrift", "statusvurdering"),
     "risk": ("risiko", "risikovurdering", "risikonivå"),
 }
+_HYPHENATED = re.compile(r"(\w)-\s*\n\s*([a-zæøå])")
 _HEADER_WORD = re.compile(r"[^\wæøåÆØÅ.]+")
 ROW_FIELDS = ("owner", "deadline", "status", "risk")
 
 
 def column_field(header: str) -> str | None:
-    """«Tiltaksbeskrivelse» → text, «Frist/Status» → deadline, «Ansvarlig enhet» → owner."""
-    words = [w for w in _HEADER_WORD.split(collapse(header).casefold()) if w]
+    """«Tiltaksbeskrivelse» → text, «Frist/Status» → deadline, «Ansvarlig enhet» → owner, «Tiltak nr.» → code; a
+    header hyphenated over two lines («Tiltaks-⏎beskrivelse») is one word."""
+    joined = _HYPHENATED.sub(r"\1\2", header)
+    words = [w for w in _HEADER_WORD.split(collapse(joined).casefold()) if w]
     if not words:
         return None
+    if len(words) > 1 and words[1].rstrip(".") in ("nr", "nummer"):  # «Tiltak nr.»: the tiltak's number
+        return "code"
     first = words[0].rstrip(".") if words[0] != "nr." else "nr."
     for name, labels in COLUMN_HEADERS.items():
         if first in labels or words[0] in labels:

@@ -104,3 +104,24 @@ def test_a_plan_of_labelled_blocks_gives_its_tiltak_with_their_fields(tmp_path: 
     assert {t.goal for t in parsed.tiltak} == {"Færre unge debuterer med rusmidler"}
     passages = " ".join(p.text for p in parsed.passages)
     assert "Se vedlegg 2" in passages and "frivillige organisasjoner" in passages
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Tiltaks-\nbeskrivelse", "text"),  # hyphenated over two lines in a narrow header cell
+        ("Tiltak nr.", "code"),
+        ("Handling", "text"),
+        ("Ansvarlig\nenhet", "owner"),
+        ("Hvem", "owner"),
+        ("Tidsramme", "deadline"),
+        ("Fremdrift", "status"),
+        ("Risikonivå", "risk"),
+        ("Samarbeidspartnere", None),  # partners are not the owner
+        ("Målgruppe", None),
+    ],
+)
+def test_a_column_header_names_its_field(header: str, field: str | None) -> None:
+    from rusqa.ingest.headers import column_field
+
+    assert column_field(header) == field
