@@ -1,7 +1,7 @@
 """Labelled tiltak blocks: plans that print each tiltak not in a table but as a line or heading
 «Tiltak 3: Etablere …» followed by «Ansvarlig: …», «Frist: …», «Status: …» lines.
 
-The labels are the column headers of the table reader (`tables.COLUMN_HEADERS`), so a word that names a column
+The labels are the column headers of the table reader (`headers.COLUMN_HEADERS`), so a word that names a column
 also names a label. A block becomes a tiltak when it names a row field (owner, frist, status or risiko);
 otherwise its lines stay what they were. A «Mål: …» line outside a block is the goal of the blocks after it,
 until the next heading. Both the text reader and the PDF / Word reader walk their lines through `read`.

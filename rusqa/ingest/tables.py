@@ -4,7 +4,8 @@ A table is a tiltak table when its header row names a tiltak column and at least
 frist, status or risiko (in any order and subset: «Nr. · Tiltak / Tiltaksbeskrivelse · Mål / Delmål
 / Resultatmål · Ansvarlig / Ansvar · Frist · Status · Risiko»). A two-column table of codes and what
 they stand for, or a list of «OF – Oppvekst og familie» lines, is the plan's abbreviation list and
-expands the owners. Headings become sections, other blocks prose passages.
+expands the owners. Headings become sections, other blocks prose passages. A document with no tiltak
+table is read for labelled blocks instead (`rusqa.ingest.labelled`); the header words are `rusqa.ingest.headers`.
 """
 
 from __future__ import annotations
