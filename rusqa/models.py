@@ -296,6 +296,10 @@ class Question(Record):
         default_factory=list, description="Across plans: plans left out («hvilke andre planer …» in a chat)."
     )
     dense_text: str = Field(default="", description="The question as embedded for the dense leg.")
+    like: str | None = Field(
+        default=None,
+        description="A record of another plan whose counterpart is asked for («samme spørsmål for Ullern» in a chat).",
+    )
 
     @property
     def terms(self) -> list[str]:

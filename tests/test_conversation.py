@@ -16,6 +16,17 @@ def test_a_field_follow_up_and_a_place_switch(assistant) -> None:  # type: ignor
     assert third.citations[0].record_id.startswith("ullern-") and third.answer.startswith("Frist:")
 
 
+def test_the_same_question_for_another_plan_finds_the_counterpart_by_the_tiltak_s_goal(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    first = chat.ask("Hvem sørger for at innbyggerne i Grorud slipper å ringe NAV kontaktsenteret?")
+    assert first.citations[0].record_id == "grorud-2023-t10"  # goal: «… har en fast kontaktperson i bydelen»
+    other = chat.ask("samme for Nordre Aker")  # the question's words are not Nordre Aker's; the goal's are
+    assert other.citations[0].record_id == "nordre-aker-2020-t27" and other.answer.startswith("Ansvarlig: «OF/HM")
+    none = Conversation(assistant)
+    none.ask("Hvem har ansvar for naloxonopplæring i Grorud?")
+    assert none.ask("samme for Ullern").abstained  # no counterpart, and Ullern's plan never names naloxone
+
+
 def test_a_pronoun_follow_up_keeps_the_subject_for_the_next_place(assistant) -> None:  # type: ignore[no-untyped-def]
     chat = Conversation(assistant)
     chat.ask("Hvem har ansvar for erfaringskonsulenter i Ullern?")

@@ -126,6 +126,8 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
         }
         if question.field is not None:
             update |= {"field": question.field, "shape": Shape.VALUE}
+        if state.topic and last.shape in (Shape.VALUE, Shape.FACT):  # the counterpart of the tiltak answered
+            update["like"] = state.topic
         return last.model_copy(update=update), None
     if question.field is not None:  # «og fristen?», «hvem har ansvaret for det?»
         pinned = state.record_id

@@ -314,8 +314,8 @@ def _not_found(live: LiveIndex, question: Question) -> Answer:
 def _absent_from_named(live: LiveIndex, question: Question) -> bool:
     """In a Norwegian question, the subject words the named plan(s) never use weigh at least half: no
     record of those plans can hold the question (and the dense leg must not stand in for the words)."""
-    if not question.plan_ids or not question.known_concepts or question.english:
-        return False
+    if not question.plan_ids or not question.known_concepts or question.english or question.like:
+        return False  # «samme spørsmål for Nordre Aker»: its counterpart of the tiltak answered may use other words
     tokens = frozenset().union(*(live.plan_tokens.get(p, frozenset()) for p in question.plan_ids))
     weights = dict(enumerate(concept_weights(live, question)))
     absent = sum(w for i, w in weights.items() if not tokens.intersection(question.known_concepts[i]))
@@ -332,10 +332,39 @@ def ranked_sources(live: LiveIndex, question: Question) -> list[Source]:
     then the fact preferences."""
     k = QUANTITY_POOL if question.quantity else live.settings.top_k
     hits = [h for h in search(live, question, k=k) if is_relevant(h, english=question.english)]
+    if question.like in live.tiltak_by_id and live.tiltak_by_id[question.like].plan_id not in question.plan_ids:
+        hits = _with_counterparts(live, question, hits, k)
     sources = [_source(live, h) for h in hits]
     if not sources or question.field is not None:
         return sources
     return prefer_for_fact(question, sources)
+
+
+LIKE_WORDS = 8  # the most telling words of the tiltak whose counterpart is asked for
+
+
+def _with_counterparts(live: LiveIndex, question: Question, hits: list[Hit], k: int) -> list[Hit]:
+    """«samme spørsmål for Nordre Aker» after an answer about a Grorud tiltak: the named plans' tiltak that hold
+    half of that tiltak's most telling words come before the question's own hits. The words are its goal's (what
+    another plan would share; the text says how one district does it), or its text's where it prints no goal."""
+    like = live.tiltak_by_id[question.like or ""]
+    tokens = list(dict.fromkeys(tokenize(like.goal or like.text)))  # the goal is what another plan shares
+    telling = sorted(
+        (t for t in tokens if t in live.lexical.terms and not retrieve.is_general(live, t)),
+        key=lambda t: -live.lexical.idf.get(t, 0.0),
+    )[:LIKE_WORDS]
+    if not telling:
+        return hits
+    alike = question.model_copy(update={"concepts": [[t] for t in telling], "unknown": [], "english": False})
+    counterparts = [
+        h for h in search(live, alike, k=k, use_dense=False) if h.record_id in live.tiltak_by_id and h.coverage >= 0.5
+    ]
+    # the counterparts first (what «the same question» asks for), in the order the question's own words give them
+    # where those words reach them, then the question's other hits
+    own = {h.record_id: i for i, h in enumerate(hits)}
+    counterparts.sort(key=lambda h: own.get(h.record_id, len(own)))
+    held = {h.record_id for h in counterparts}
+    return [*counterparts, *(h for h in hits if h.record_id not in held)]
 
 
 def prefer_for_fact(question: Question, sources: list[Source]) -> list[Source]:
