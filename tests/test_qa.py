@@ -110,6 +110,8 @@ def test_what_nav_alone_owns_in_ullern_is_a_subset_of_what_nav_owns(assistant) -
     alone = assistant.ask("Hva har bare NAV ansvar for i Ullern?")
     assert alone.answer.startswith(f"{len(alone.citations)} tiltak") and "eneste ansvarlig" in alone.answer
     assert {c.record_id for c in alone.citations} < every
+    # «Avdelingsleder NAV med ansvar for rus i samarbeid med Velferdsetaten»: two owners, so not NAV alone
+    assert "ullern-t16" in every and "ullern-t16" not in {c.record_id for c in alone.citations}
 
 
 def test_a_filter_on_a_field_the_named_plan_never_prints_says_so_instead_of_counting_nothing(assistant) -> None:  # type: ignore[no-untyped-def]

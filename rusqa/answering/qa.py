@@ -414,7 +414,12 @@ def owner_matches(live: LiveIndex, t: Tiltak, owner: str) -> bool:
 
 # Owners are listed with commas, slashes, «&», «+» or «og» — but «Helse- og mestringsavdelingen» is one unit
 # (the hyphen stands for the shared second part).
-_OWNER_SEPARATOR = re.compile(r"\s*[,/;&+]\s*|(?<!-)\s+og\s+|\s+and\s+")
+# «NAV/Bydel», «SET, HEL», «… og …», and the phrases of cooperation that name a second owner («… i samarbeid med
+# Velferdsetaten», «sammen med», «in cooperation with»: Norwegian and English comitative prepositions, a closed class)
+_OWNER_SEPARATOR = re.compile(
+    r"\s*[,/;&+]\s*|(?<!-)\s+og\s+|\s+and\s+|\s+(?:i samarbeid med|sammen med|in (?:cooperation|collaboration) with|together with)\s+",
+    re.IGNORECASE,
+)
 
 
 def owner_parts(printed: str | None) -> list[str]:
