@@ -88,6 +88,7 @@ def test_a_line_across_plans_cites_a_plans_tiltak_before_a_passage_that_only_des
     answer = assistant.ask("Hvilke planer nevner IPS?")
     cited = {c.doc_id: c.tiltak_id for c in answer.citations}
     assert cited["nordre-aker-2020"] == "nordre-aker-2020-t32"  # «… (IPS prosjekter)»: a tiltak, not background
+    assert all("ips" in assistant.live.by_id[c.record_id].text.casefold() for c in answer.citations)
 
 
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]

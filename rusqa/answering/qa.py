@@ -664,14 +664,21 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     found: list[Source] = []
     without: list[Plan] = []
     per_plan = best_per_plan(live, question, [p.id for p in candidates])  # one scoring, not one per plan
-    best_of: dict[str, Hit] = {}
-    for plan in candidates:  # a plan's line is decided on the words: the dense leg could not change it
+    # whether a plan has it is decided on the words; which of its records the line cites: the one that holds most of
+    # the question — a tiltak that holds enough of it before a passage that holds more (what the plan does about it
+    # is what the line is for) — and among records that hold as much (to a tenth), the one the dense leg puts
+    # nearest the question (dev +2; the BM25 order where no two tie)
+    choices: dict[str, list[Hit]] = {}
+    for plan in candidates:
         hits = [h for h in per_plan.get(plan.id, []) if not tiltak_only or h.record_id in live.tiltak_by_id]
-        # the record that holds most of the question (the BM25 order among equals); a tiltak that holds enough of it
-        # before a passage that holds more: what a plan does about it is what the line is for (dev +1)
         tiltak = [h for h in hits if h.record_id in live.tiltak_by_id and h.coverage >= ACROSS_MIN_COVERAGE]
-        if tiltak or hits:
-            best_of[plan.id] = max(tiltak or hits, key=lambda h: h.coverage)
+        pool = tiltak or hits
+        if pool:
+            most = max(round(h.coverage, 1) for h in pool)
+            choices[plan.id] = [h for h in pool if round(h.coverage, 1) == most]
+    tied = [h.record_id for hits in choices.values() if len(hits) > 1 for h in hits]
+    near = live.cosines(live.embed_query(question.dense_text), tied) if tied and live.settings.dense else {}
+    best_of = {plan_id: max(hits, key=lambda h: near.get(h.record_id, 0.0)) for plan_id, hits in choices.items()}
     for plan in candidates:
         best = best_of.get(plan.id)
         if best is None or best.coverage < ACROSS_MIN_COVERAGE:

@@ -238,6 +238,10 @@ class LiveIndex:
         """(record id, cosine) pairs of the k nearest records within plan_ids."""
         return self.dense.query(vector, k, plan_ids)
 
+    def cosines(self, vector: np.ndarray, record_ids: list[str]) -> dict[str, float]:
+        """The cosine of the vector to each of these records."""
+        return self.dense.cosines(vector, record_ids)
+
     def info(self) -> dict[str, Any]:
         return {"build_id": self.build_id, **self.manifest}
 

@@ -7,6 +7,7 @@ embeddings in and query with embeddings.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -124,10 +125,27 @@ class DenseStore:
         clauses = [{"plan_id": {"$in": list(plan_ids)}}] if plan_ids else []
         clauses += [{key: value} for key, value in (where or {}).items()]
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
-        try:
-            result = self.collection.query(
+        result = self._call(
+            lambda: self.collection.query(
                 query_embeddings=[vector.tolist()], n_results=k, where=where, include=["distances"]
             )
+        )
+        ids = result["ids"][0] if result["ids"] else []
+        distances = result["distances"][0] if result.get("distances") else []
+        return [(record_id, 1.0 - float(d)) for record_id, d in zip(ids, distances, strict=False)]
+
+    def cosines(self, vector: np.ndarray, record_ids: list[str]) -> dict[str, float]:
+        """The cosine similarity of the vector to each of these records (their stored, normalised embeddings)."""
+        if not record_ids:
+            return {}
+        result = self._call(lambda: self.collection.get(ids=list(record_ids), include=["embeddings"]))
+        stored = np.asarray(result["embeddings"], dtype=np.float32).reshape(len(result["ids"]), -1)
+        return dict(zip(result["ids"], (stored @ vector).tolist(), strict=True))
+
+    def _call(self, request: Callable[[], Any]) -> Any:
+        """A request to the store; a lost Chroma server is one clear error naming the fix."""
+        try:
+            return request()
         except Exception as exc:
             if not self.url:
                 raise
@@ -135,6 +153,3 @@ class DenseStore:
                 f"lost the Chroma server at {self.url} ({type(exc).__name__}) — restart it "
                 "(`chroma run --path DIR --host 127.0.0.1 --port N`) or unset RUSQA_CHROMA_URL"
             ) from None
-        ids = result["ids"][0] if result["ids"] else []
-        distances = result["distances"][0] if result.get("distances") else []
-        return [(record_id, 1.0 - float(d)) for record_id, d in zip(ids, distances, strict=False)]
