@@ -289,6 +289,11 @@ class Question(Record):
     unknown: list[int] = Field(default_factory=list, description="Indexes of concepts no plan contains.")
     quantity: bool = Field(default=False, description="The question asks for a number («hvor mange»).")
     counted: list[str] = Field(default_factory=list, description="Tokens of what a number counts («hvor mye penger»).")
+    numbers: list[str] = Field(
+        default_factory=list,
+        description="Tiltak numbers of the one district plan named, as it prints them («tiltak 1.2») or as rusqa shows "
+        "an unnumbered plan's tiltak («t4»).",
+    )
     corrected: dict[str, str] = Field(default_factory=dict, description="Typos repaired: typed → corpus word.")
     anaphor: bool = Field(default=False, description="It points back («det», «it», «den»): a follow-up.")
     lacking: bool = Field(default=False, description="Across plans: it asks which plans do not have it.")

@@ -315,3 +315,20 @@ def test_two_swapped_letters_are_one_typo() -> None:
 def test_a_count_in_total_has_no_subject(question: str) -> None:
     q = ask(question)
     assert q.shape in (Shape.COUNT, Shape.PLAN) and q.concepts == []
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("hvem har ansvar for tiltak 1.2 i sagene?", ["1.2"]),
+        ("hva er status på tiltak nr. 3", ["3"]),
+        ("who owns measure 2 in bjerke", ["2"]),
+        ("og t4?", ["t4"]),
+        ("hvem har ansvar for tiltak 11s", []),  # the city plan's code, read elsewhere
+        ("hvor mange tiltak har frist i 2025", []),
+    ],
+)
+def test_a_tiltak_number_is_read_as_typed(text: str, numbers: list[str]) -> None:
+    from rusqa.answering.analyse import tiltak_numbers
+
+    assert tiltak_numbers(text) == numbers

@@ -27,6 +27,13 @@ def test_the_same_question_for_another_plan_finds_the_counterpart_by_the_tiltak_
     assert none.ask("samme for Ullern").abstained  # no counterpart, and Ullern's plan never names naloxone
 
 
+def test_another_tiltak_number_in_the_chat_asks_the_same_field_in_the_same_plan(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    assert chat.ask("Hva er status på tiltak 4 i Grorud?").citations[0].record_id == "grorud-2023-t4"
+    other = chat.ask("og tiltak 7?")
+    assert other.citations[0].record_id == "grorud-2023-t7" and other.answer.startswith("Status:")
+
+
 def test_a_pronoun_follow_up_keeps_the_subject_for_the_next_place(assistant) -> None:  # type: ignore[no-untyped-def]
     chat = Conversation(assistant)
     chat.ask("Hvem har ansvar for erfaringskonsulenter i Ullern?")

@@ -27,6 +27,13 @@ def test_an_english_paraphrase_of_naloxone_reaches_grorud_s_overdose_measure(ass
     assert answer.answer.startswith("Ansvarlig: «Alle»")
 
 
+def test_a_tiltak_by_its_number_in_a_plan_that_numbers_none_is_the_one_rusqa_shows_as_t4(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvem har ansvar for tiltak 4 i Grorud?")
+    assert answer.citations[0].record_id == "grorud-2023-t4" and answer.answer.startswith("Ansvarlig:")
+    missing = assistant.ask("Hva går tiltak 30 i Grorud ut på?")
+    assert missing.abstained and "har ikke noe tiltak nummer 30" in missing.answer
+
+
 def test_a_bydel_without_a_plan_is_told_so(assistant) -> None:
     answer = assistant.ask("Hvem har ansvar for naloxon i bydel Frogner?")
     assert answer.abstained and not answer.citations
@@ -208,3 +215,24 @@ def test_a_compound_whose_first_part_the_plans_write_only_inside_a_longer_word(a
     # the plans write «hasjavvenningsprogram» (HAP), never «hasjavvenning» alone nor «…kurs»
     answer = assistant.ask("Hvem har ansvaret for hasjavvenningskurset i Stovner?")
     assert not answer.abstained and answer.citations[0].tiltak_id == "stovner-2021-t3"
+
+
+def test_a_printed_tiltak_number_is_the_plans_own_and_an_unnumbered_plans_is_its_place() -> None:
+    from types import SimpleNamespace
+
+    from rusqa.answering.qa import numbered_id
+    from rusqa.models import Plan
+
+    def plan(plan_id: str) -> Plan:
+        return Plan(id=plan_id, bydel="X", title="t", period="2025–2028", file="x.docx", layout="docx", sha256="")
+
+    ids = {
+        "sagene-2025": ["sagene-2025-1.1", "sagene-2025-1.2", "sagene-2025-t3"],
+        "alna-2025": ["alna-2025-t1", "alna-2025-t2"],
+    }
+    live = SimpleNamespace(tiltak_by_plan={p: [SimpleNamespace(id=i) for i in v] for p, v in ids.items()})
+    assert numbered_id(live, plan("sagene-2025"), "1.2") == "sagene-2025-1.2"  # type: ignore[arg-type]
+    assert numbered_id(live, plan("sagene-2025"), "t3") == "sagene-2025-t3"  # type: ignore[arg-type]
+    assert numbered_id(live, plan("sagene-2025"), "3") is None  # type: ignore[arg-type]  # the plan numbers its own
+    assert numbered_id(live, plan("alna-2025"), "2") == "alna-2025-t2"  # type: ignore[arg-type]
+    assert numbered_id(live, plan("alna-2025"), "7") is None  # type: ignore[arg-type]

@@ -44,6 +44,11 @@ _CODE_GROUP = re.compile(
     r"\b([fs])-?tiltak\w*\b|\b([fs])-?(?:measures|koder|codes)\b|\(([fs])\)"
     r"|\b(?:hvilke|alle|de|mange|antall) ([fs]) tiltak\w*\b"
 )
+# «tiltak 1.2», «tiltak nr. 3», «measure 2», «t4» (rusqa's own name for the 4th tiltak of a plan that numbers none)
+_TILTAK_NUMBER = re.compile(
+    r"\b(?:tiltak(?:et)?|tiltaksnummer|tiltaksnr|measure|action)\.?\s+(?:nr\.?\s*|nummer\s+|number\s+|no\.?\s*)?"
+    r"(t?\d{1,2}(?:\.\d{1,2}){0,2})(?!\.?\w)|\b(t\d{1,2})\b"
+)
 _OTHER_KOMMUNE = re.compile(r"\b([a-zæøå]+)\s+kommunes?\b")
 _NOT_A_KOMMUNE = {"oslo", "i", "en", "hver", "denne", "vår", "var", "egen", "hele", "til", "av", "for"}
 _YEAR = re.compile(r"(?<![\d–-])(20\d\d)(?![\d]|\s?[–-]\s?\d)")
@@ -478,6 +483,7 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     if filters.codes or filters.code_group or filters.for_bydelene:
         plan_ids = plan_ids or [p.id for p in plans if p.is_city_plan]
     named = [p.bydel for p in plans if p.id in plan_ids and not p.is_city_plan]
+    numbers = tiltak_numbers(norm) if len(named) == len(plan_ids) <= 1 else []  # a district plan's, or the chat's
     places = [*named, *([unknown] if unknown else [])]
     drop = _dropped(norm, english, field, shape, places)
     if filters.owner:
@@ -490,7 +496,7 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
             drop |= {w for entry in lexicon_facet_words(facet_field, value) for w in entry.split()}
     if filters.status_excluded or filters.risk_excluded:  # «en annen status enn …»: the exclusion frames it
         drop |= {w for m in word_pattern("exclusion").finditer(norm) for w in m.group(0).split()} | {"enn", "than"}
-    subject_text = _CODE_GROUP.sub(" ", _CODE.sub(" ", norm))
+    subject_text = _CODE_GROUP.sub(" ", _CODE.sub(" ", _TILTAK_NUMBER.sub(" ", norm) if numbers else norm))
     if english:  # «consumption room» → «brukerrom»: a rendering of several words names one plan word
         subject_text = _english_phrases().sub(lambda m: glossary_phrases()[m.group(0)], subject_text)
     titles = {t for p in plans if p.id in plan_ids for t in tokenize(p.title.split(":")[0])}
@@ -531,11 +537,17 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         unknown=[i for i, group in enumerate(concepts) if not any(t in vocab.terms for t in group)],
         quantity=bool(_QUANTITY.search(norm)) and shape == Shape.FACT,
         counted=counted_terms(norm, english) if shape == Shape.FACT else [],
+        numbers=numbers,
         corrected=corrected,
         anaphor=anaphor,
         lacking=lacking,
         dense_text=question,
     )
+
+
+def tiltak_numbers(norm: str) -> list[str]:
+    """The tiltak numbers a question names («tiltak 1.2», «tiltak nr. 3», «t4»), as typed."""
+    return list(dict.fromkeys(a or b for a, b in _TILTAK_NUMBER.findall(norm)))
 
 
 def counted_terms(norm: str, english: bool) -> list[str]:

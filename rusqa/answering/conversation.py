@@ -97,6 +97,10 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
         return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «er planen fortsatt gyldig?»
     if question.concepts:
         return question, None
+    if question.numbers and not question.plan_ids and state.plan_ids:  # «og tiltak 1.3?»: in the chat's plan
+        field = question.field or last.field
+        shape = Shape.VALUE if field else question.shape
+        return question.model_copy(update={"plan_ids": state.plan_ids[:1], "field": field, "shape": shape}), None
     f = question.filters
     if f.codes:  # «hva med 12S?»: the same field of another measure
         if question.field is None and last.field is not None:

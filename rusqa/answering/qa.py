@@ -191,6 +191,12 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
     if missing:
         reason = f"Byplanen har ikke noe tiltak med kode {', '.join(missing)}."
         return shapes.abstain(question, shapes.abstention(plans, reason))
+    if (
+        question.numbers
+        and len(question.plan_ids) == 1
+        and question.shape not in (Shape.SET, Shape.COUNT, Shape.ACROSS)
+    ):
+        return _numbered(live, question)
     if question.shape in (Shape.SET, Shape.COUNT):
         return _set_or_count(live, question)
     if question.shape == Shape.PLAN:
@@ -396,6 +402,31 @@ def _code_id(live: LiveIndex, code: str) -> str | None:
         return None
     record_id = f"{city.id}-{code}"
     return record_id if record_id in live.tiltak_by_id else None
+
+
+def _numbered(live: LiveIndex, question: Question) -> Answer:
+    """«Hvem har ansvar for tiltak 1.2 i Sagene?»: the tiltak the named plan prints with that number — or, in a plan
+    that numbers none, the one rusqa shows as «t4» (the plan's 4th)."""
+    plan = live.plan_by_id[question.plan_ids[0]]
+    ids = [numbered_id(live, plan, n) for n in question.numbers]
+    found = [_source(live, Hit(record_id=i, score=1.0, coverage=1.0)) for i in ids if i]
+    if not found:
+        numbers = ", ".join(question.numbers)
+        return shapes.abstain(
+            question, f"Jeg finner ikke dette: {shapes.plan_short(plan)} har ikke noe tiltak nummer {numbers}."
+        )
+    return _answer_from(question, found[:1])
+
+
+def numbered_id(live: LiveIndex, plan: Plan, number: str) -> str | None:
+    """The id of a plan's tiltak by the number it prints, or by rusqa's «t4» / «4» where the plan prints none."""
+    own = live.tiltak_by_plan.get(plan.id, [])
+    printed = f"{plan.id}-{number}"
+    if any(t.id == printed for t in own):
+        return printed
+    unnumbered = all(re.fullmatch(rf"{re.escape(plan.id)}-t\d+", t.id) for t in own)
+    ordinal = f"{plan.id}-t{number.removeprefix('t')}"
+    return ordinal if unnumbered and any(t.id == ordinal for t in own) else None
 
 
 def owner_matches(live: LiveIndex, t: Tiltak, owner: str) -> bool:
