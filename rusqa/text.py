@@ -132,6 +132,8 @@ def _orthography(token: str) -> str:
 
 
 NORWEGIAN_STOPWORDS_FILE = Path(__file__).parent / "lexicon" / "sources" / "norwegian_stopwords.txt"
+# A code typed or printed in capitals («AVL», «HM», «SET»)
+CAPITAL_CODE = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 

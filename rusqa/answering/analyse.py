@@ -29,7 +29,7 @@ from rusqa.lexicon import (
     word_pattern,
 )
 from rusqa.models import FieldName, Filters, Plan, Question, Shape
-from rusqa.text import holds, normalise, split_compound, stopwords, tokenize, word_groups
+from rusqa.text import CAPITAL_CODE, holds, normalise, split_compound, stopwords, tokenize, word_groups
 
 _CITY_PLAN = re.compile(
     r"\b(byens|byrådets|kommunens|oslo kommunes?|the city'?s?|city|municipal(?:ity)?'?s?|oslo'?s?)\b.{0,30}?"
@@ -58,8 +58,6 @@ _QUANTITY = re.compile(
 )
 # «hvor mye penger», «hvor mange ungdommer», «how many residents»: the word after the quantity asks what is counted
 _COUNTED = re.compile(r"\b(?:hvor mange|hvor mye|antall|how many|how much|number of)\s+([^\W\d_]+)")
-# A code typed in capitals («AVL», «HM»): an owner when the plans print it only as one (LiveIndex.owner_codes)
-_CAPITALS = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
 # A question that opens with the interrogative of a field asks for that field («hvem …», «når …», «who …»).
 _FIELD_QUESTION = re.compile(r"\W*(?:hvem|når|who|whom|when)\b")
 _COUNTED_RECORDS = re.compile(r"\b(\w*tiltak\w*|measures?|actions?|initiatives?|av dem|of them|av disse)\b")
@@ -218,10 +216,9 @@ def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
     if shapes["across"].search(norm):
         return Shape.ACROSS
     asks_which = filters.any and not filters.codes and re.search(r"\b(hvilke|which)\b", norm)
+    # «hvem lager oversikten over …»: the interrogative asks a field; «oversikten» is its subject
     if field is not None and _FIELD_QUESTION.match(norm) and not asks_which:
-        return (
-            Shape.VALUE
-        )  # «hvem lager oversikten over …»: the interrogative asks a field; «oversikten» is its subject
+        return Shape.VALUE
     if shapes["set"].search(norm) or asks_which or _KEYWORD_SET.search(norm):
         return Shape.SET
     if shapes["plan"].search(norm) and field is None:
@@ -450,7 +447,7 @@ def _dropped(norm: str, english: bool, field: FieldName | None, shape: Shape, pl
     if shape in (Shape.SET, Shape.COUNT, Shape.ACROSS, Shape.PLAN):
         for f in FieldName:
             drop |= field_words(f.value)
-        drop |= {w for entry in lexicon()["totality"] for w in entry.split()} - {"i", "in"}
+        drop |= {w for m in word_pattern("totality").finditer(norm) for w in m.group(0).split()}  # «til sammen»
         if re.search(r"risi[kc]", norm):  # «middels risiko»: the facet words are a filter, not a subject
             drop |= {w for facet in facet_table()["risk"] for w in lexicon_facet_words("risk", facet)}
     if english:
@@ -477,7 +474,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     if shape not in (Shape.SET, Shape.COUNT):
         filters = Filters(codes=filters.codes)
     elif not filters.owner:  # «hvor mange av dem har AVL alene?»: a code the plans print only as an owner
-        code = next((c for c in _CAPITALS.findall(question) if c.casefold() in vocab.owner_codes), None)
+        # a code typed in capitals is an owner when the plans print it only as one (LiveIndex.owner_codes)
+        code = next((c for c in CAPITAL_CODE.findall(question) if c.casefold() in vocab.owner_codes), None)
         if code:
             filters = filters.model_copy(update={"owner": code.casefold(), "owner_only": _sole(norm)})
     if filters.codes or filters.code_group or filters.for_bydelene:

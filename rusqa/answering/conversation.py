@@ -6,10 +6,11 @@ Stovner?» asks the last question of another plan, «hvem har ansvaret for det?�
 tiltak (the first tiltak it cited, when a passage came first), «hvem har ansvar for den andre?» asks of the
 second record of the last list, «hva med 12S?» asks the same field of another code, «hvor mange av dem har
 høy risiko?» narrows the last set, «which plans have a routine like that?» asks the last subject across plans
-(«hvilke andre planer …» without the plan the chat was about), «hvilke andre tiltak har samme ansvarlig?» lists the other tiltak of the plan
-that share the owner (status, risk) of the tiltak the conversation is about. A question with a subject of its
-own starts afresh. The state lives in
-memory only.
+(«hvilke andre planer …» without the plan the chat was about), «hvilke andre tiltak har samme ansvarlig?» lists
+the other tiltak of the plan that share the owner (status, risk) of the tiltak the conversation is about,
+«samme spørsmål for Nordre Aker» asks for that tiltak's counterpart there, and «og tiltak 1.3?» asks the same
+field of another numbered tiltak. A question with a subject of its own starts afresh. The state lives in memory
+only.
 """
 
 from __future__ import annotations

@@ -351,7 +351,7 @@ LIKE_WORDS = 8  # the most telling words of the tiltak whose counterpart is aske
 
 def _with_counterparts(live: LiveIndex, question: Question, hits: list[Hit], k: int) -> list[Hit]:
     """«samme spørsmål for Nordre Aker» after an answer about a Grorud tiltak: the named plans' tiltak that hold
-    half of that tiltak's most telling words come before the question's own hits. The words are its goal's (what
+    MIN_COVERAGE of that tiltak's most telling words come before the question's own hits. The words are its goal's (what
     another plan would share; the text says how one district does it), or its text's where it prints no goal."""
     like = live.tiltak_by_id[question.like or ""]
     tokens = list(dict.fromkeys(tokenize(like.goal or like.text)))  # the goal is what another plan shares
@@ -363,7 +363,9 @@ def _with_counterparts(live: LiveIndex, question: Question, hits: list[Hit], k: 
         return hits
     alike = question.model_copy(update={"concepts": [[t] for t in telling], "unknown": [], "english": False})
     counterparts = [
-        h for h in search(live, alike, k=k, use_dense=False) if h.record_id in live.tiltak_by_id and h.coverage >= 0.5
+        h
+        for h in search(live, alike, k=k, use_dense=False)
+        if h.record_id in live.tiltak_by_id and h.coverage >= MIN_COVERAGE
     ]
     # the counterparts first (what «the same question» asks for), in the order the question's own words give them
     # where those words reach them, then the question's other hits
@@ -398,10 +400,7 @@ def prefer_for_fact(question: Question, sources: list[Source]) -> list[Source]:
 
 def _code_id(live: LiveIndex, code: str) -> str | None:
     city = next((p for p in live.plan_by_id.values() if p.is_city_plan), None)
-    if city is None:
-        return None
-    record_id = f"{city.id}-{code}"
-    return record_id if record_id in live.tiltak_by_id else None
+    return numbered_id(live, city, code) if city is not None else None
 
 
 def _numbered(live: LiveIndex, question: Question) -> Answer:

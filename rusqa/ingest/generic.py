@@ -28,10 +28,9 @@ def parse(source: Source, plan: Plan) -> ParsedPlan:
 def _labelled(source: Source, plan: Plan) -> ParsedPlan:
     """A text plan's labelled tiltak blocks; numbered headings («3.1 Bakgrunn») are its sections."""
     builder = PlanBuilder(plan)
-    items = (Item((n, n), line, heading_level(line)) for n, line in enumerate(source.lines, start=1))
-    labelled.add_to(builder, source, (_titled(i) for i in items))
+    items = []
+    for n, line in enumerate(source.lines, start=1):
+        level = heading_level(line)
+        items.append(Item((n, n), collapse(line) if level is not None else line, level))
+    labelled.add_to(builder, source, items)
     return builder.build()
-
-
-def _titled(item: Item) -> Item:
-    return Item(item.lines, collapse(item.text), item.level) if item.level is not None else item

@@ -4,8 +4,9 @@ A table is a tiltak table when its header row names a tiltak column and at least
 frist, status or risiko (in any order and subset: «Nr. · Tiltak / Tiltaksbeskrivelse · Mål / Delmål
 / Resultatmål · Ansvarlig / Ansvar · Frist · Status · Risiko»). A two-column table of codes and what
 they stand for, or a list of «OF – Oppvekst og familie» lines, is the plan's abbreviation list and
-expands the owners. Headings become sections, other blocks prose passages. A document with no tiltak
-table is read for labelled blocks instead (`rusqa.ingest.labelled`); the header words are `rusqa.ingest.headers`.
+expands the owners. Headings become sections, other blocks prose passages, and tiltak printed as labelled
+blocks between them are read too (`rusqa.ingest.labelled`, which walks the document); the header words are
+`rusqa.ingest.headers`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.document import Document, Heading, Prose, Table
 from rusqa.ingest.headers import ROW_FIELDS, column_field
 from rusqa.ingest.labelled import Item
-from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
+from rusqa.ingest.source import PlanBuilder, Source
 from rusqa.models import ParsedPlan, Plan
 from rusqa.text import is_bullet, join_bullets, join_lines
 
@@ -59,25 +60,15 @@ def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
     builder.warnings.extend(document.warnings)
     builder.abbreviations = _abbreviations(document, source)
     words = PlanWords(source.lines) if source.document is None else None  # a text export's broken words
-    if not any(isinstance(b, Table) and is_tiltak_header(b.header) for b in document.blocks):
-        # no tiltak table: the plan may print its tiltak as labelled blocks
-        labelled.add_to(
-            builder, source, _items(document, source), lambda block, section: _other_table(builder, block, section)
-        )
-        return builder.build()
-    path: list[str] = []
-    section = plan.title
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            path = [*path[: block.level - 1], block.title]
-            builder.add_section(block.title, path, block.lines)
-            section = SECTION_SEP.join(path)
-        elif isinstance(block, Prose):
-            add_prose(builder, source, section, *block.lines)
-        elif is_tiltak_header(block.header):
+
+    def table(block: Table, section: str) -> None:
+        if is_tiltak_header(block.header):
             _read_tiltak(builder, block, section, words)
         else:
             _other_table(builder, block, section)
+
+    # one walk for headings (sections), prose, tables, and tiltak printed as labelled blocks between them
+    labelled.add_to(builder, source, _items(document, source), table)
     return builder.build()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +20,7 @@ from rusqa.search.embed import Embedder, expected_embedder_dim, expected_embedde
 from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
-from rusqa.text import tokenize
+from rusqa.text import CAPITAL_CODE, tokenize
 
 V = TypeVar("V")
 
@@ -91,9 +90,9 @@ class LiveIndex:
     def owner_codes(self) -> frozenset[str]:
         """The codes in capitals the plans print only as owners («AVL», «HM», «SET»), never in a tiltak's goal or
         text, casefolded: typed in a question, such a code can only name the owner."""
-        printed = {c for t in self.tiltak_by_id.values() for c in _CAPITAL_CODE.findall(t.owner or "")}
+        printed = {c for t in self.tiltak_by_id.values() for c in CAPITAL_CODE.findall(t.owner or "")}
         texts = (f"{t.goal or ''} {t.text}" for t in self.tiltak_by_id.values())
-        used = {c for text in texts for c in _CAPITAL_CODE.findall(text) if c in printed}
+        used = {c for text in texts for c in CAPITAL_CODE.findall(text) if c in printed}
         return frozenset(c.casefold() for c in printed - used)
 
     @cached_property
@@ -244,9 +243,6 @@ class LiveIndex:
 
     def info(self) -> dict[str, Any]:
         return {"build_id": self.build_id, **self.manifest}
-
-
-_CAPITAL_CODE = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
 
 
 class PerRecord(dict[str, V]):
