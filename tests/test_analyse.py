@@ -183,6 +183,18 @@ def test_english_words_become_the_plans_norwegian_terms() -> None:
     assert "who" not in q.terms and "grorud" not in q.terms
 
 
+def test_the_glossary_renders_every_word_the_plans_use_not_only_the_frequent_ones() -> None:
+    from pathlib import Path
+
+    from rusqa.lexicon import SOURCES_DIR, english_frame, glossary
+    from tools.plan_words import plan_words
+
+    listed = (SOURCES_DIR / "plan_words.txt").read_text(encoding="utf-8").split()
+    assert listed == plan_words(Path(__file__).parent.parent / "corpus" / "plans")  # python -m tools.plan_words
+    assert "ambassadører" in glossary()["ambassadors"]  # a word Grorud's plan prints once
+    assert "district" in english_frame()  # «bydel»: a record word, as «districts» (bydeler) is
+
+
 def test_the_head_of_a_glossary_phrase_renders_the_plan_word_only_where_the_head_renders_none_itself() -> None:
     from rusqa.lexicon import glossary
 

@@ -1,8 +1,8 @@
 """The query-time vocabulary, as data beside this module, each list with its source.
 
 `questions.yaml` holds places, record words, courtesy formulas, field and shape cues; `sources/` holds the
-general lists it builds on: NLTK's English stopwords and the glossary (English renderings of the plans'
-own words that occur at least twice). None of it is part of the index fingerprint: the index's tokens
+general lists it builds on: NLTK's English stopwords and the glossary (English renderings of every word the
+plans use, `python -m tools.plan_words`). None of it is part of the index fingerprint: the index's tokens
 depend only on rusqa.text.
 """
 
