@@ -226,6 +226,29 @@ def split_compound(word: str, vocabulary: frozenset[str], *, keep_known: bool = 
     return best
 
 
+# A proper name a text gives: in quotation marks («Play it right»), in parentheses after what it names («rapid mental
+# health care (Rask psykisk helsehjelp)»), or written with a capital inside the word (BrukerPlan). A name begins
+# with a capital: “kasteballer” in quotation marks is a figure of speech, «(i Grorud)» an aside.
+_QUOTED_NAME = re.compile(r"[«“\"]([^»”\"]{3,80})[»”\"]")
+_PARENTHESISED_NAME = re.compile(r"\(([^()]{3,80})\)")
+_INNER_CAPITAL = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+[A-ZÆØÅ][a-zæøå]\w*\b")
+
+
+def proper_names(text: str, *, quoted_only: bool = False) -> list[str]:
+    """The proper names a text gives (programmes, tools, services), normalised, in order. `quoted_only`: those in
+    quotation marks (a city measure's «(IPS)» abbreviates what it has just described in other words, which a district
+    plan may do without the abbreviation: reports/coverage.json, dev 0.78 → 0.67 with parentheses)."""
+    patterns = (_QUOTED_NAME,) if quoted_only else (_QUOTED_NAME, _PARENTHESISED_NAME)
+    found = [m.group(1).strip() for pattern in patterns for m in pattern.finditer(text)]
+    names = [n for n in found if n[:1].isupper()] + ([] if quoted_only else _INNER_CAPITAL.findall(text))
+    return list(dict.fromkeys(normalise(n) for n in names))
+
+
+def names_in(name: str, text: str) -> bool:
+    """Whether a normalised text names a normalised name, as whole words."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
 def holds(tokens: Set[str], word: str, vocabulary: frozenset[str]) -> bool:
     """Whether a set of tokens holds a word: the word's own tokens, or every part of a compound
     («boligutfordring»: «bolig» and «utfordring»; «snusbruken» is not held by «bruk» alone)."""

@@ -98,6 +98,17 @@ def test_a_line_across_plans_cites_a_plans_tiltak_before_a_passage_that_only_des
     assert all("ips" in assistant.live.by_id[c.record_id].text.casefold() for c in answer.citations)
 
 
+def test_a_plan_has_a_named_service_only_where_it_gives_the_name(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Ullern's and Nordre Aker's plans say much about «psykisk helsehjelp», but never name the service."""
+    answer = assistant.ask("Hvilke planer har noe om «Rask psykisk helsehjelp»?")
+    assert {c.doc_id for c in answer.citations} == {"oslo-2026", "grorud-2023", "stovner-2021"}  # «Raskere …» too
+    assert answer.answer.splitlines()[-1] == "Ikke funnet i: Ullern, Nordre Aker."
+    english = assistant.ask("Which district plans use the BrukerPlan survey?")  # the name, not «survey», decides
+    assert {c.doc_id for c in english.citations} == {"grorud-2023", "nordre-aker-2020", "stovner-2021"}
+    aside = assistant.ask("Which plans (Grorud or Ullern) have measures about IPS?")  # places, not a name
+    assert {c.doc_id for c in aside.citations} == {"grorud-2023", "ullern"}
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

@@ -56,3 +56,13 @@ def test_the_norwegian_stopwords_are_bm25s_list_read_without_importing_bm25s() -
     from rusqa.text import stopwords
 
     assert stopwords() == frozenset(STOPWORDS_NORWEGIAN) | {"bydel", "bydelen"}
+
+
+def test_proper_names_are_quoted_parenthesised_or_capitalised_inside_the_word() -> None:
+    from rusqa.text import proper_names
+
+    assert proper_names("rapid mental health care (Rask psykisk helsehjelp) and the BrukerPlan survey") == [
+        "rask psykisk helsehjelp",
+        "brukerplan",
+    ]
+    assert proper_names("Bydelene bruker «Play it right» som “kasteballer” (i Grorud)") == ["play it right"]

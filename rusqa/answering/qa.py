@@ -16,19 +16,19 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from rusqa.answering import shapes
-from rusqa.answering.analyse import Vocabulary, analyse
+from rusqa.answering.analyse import Vocabulary, analyse, place_names
 from rusqa.answering.llm import with_generated_answer
 from rusqa.answering.shapes import Source
 from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet, printed_alike
-from rusqa.lexicon import lexicon
+from rusqa.lexicon import english_stopwords, lexicon
 from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search import retrieve
 from rusqa.search.documents import Doc
 from rusqa.search.live import QUERY_CACHE, LiveIndex
 from rusqa.search.retrieve import best_per_plan, concept_weights, coverage, search, will_embed
 from rusqa.settings import Settings, get_settings
-from rusqa.text import collapse, holds, normalise, strip_invisible, tokenize
+from rusqa.text import collapse, holds, normalise, proper_names, strip_invisible, tokenize
 
 # Chosen on evals/dev (README, «Settings»): a record answers when it holds at least half of the
 # question's search terms, or when the dense leg finds it close; a set member and a line across plans
@@ -679,6 +679,24 @@ def _part_lists(live: LiveIndex, asked: list[str], plan: Plan) -> list[Doc]:
     return found[:PART_LISTS]
 
 
+def _names(question: Question) -> list[set[str]]:
+    """The tokens of each proper name the question gives, a place's name and an aside about places («(Grorud or
+    Ullern)») left out."""
+    places = {t for place in place_names() for t in tokenize(place)}
+    out = []
+    for name in proper_names(question.text):
+        tokens = set(tokenize(name)) - english_stopwords()
+        if tokens and not tokens & places:
+            out.append(tokens)
+    return out
+
+
+def _gives_name(name: set[str], tokens: frozenset[str]) -> bool:
+    """Whether a record's tokens give a name: each of its words, or a longer form of it («Raskere psykisk
+    helsehjelp» gives «Rask psykisk helsehjelp»)."""
+    return all(t in tokens or (len(t) >= 4 and any(x.startswith(t) for x in tokens)) for t in name)
+
+
 def _across(live: LiveIndex, question: Question) -> Answer:
     """One best record per plan (the plans named, or all; the district plans when districts are asked)."""
     plans = _plans(live)
@@ -693,7 +711,9 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     tiltak_only = bool(_TILTAK_WORDS.search(norm))
     found: list[Source] = []
     without: list[Plan] = []
-    per_plan = best_per_plan(live, question, [p.id for p in candidates])  # one scoring, not one per plan
+    names = _names(question)
+    # one scoring, not one per plan; a name is looked for among all of a plan's records that hold any of the words
+    per_plan = best_per_plan(live, question, [p.id for p in candidates], k=len(live.docs) if names else 5)
     # whether a plan has it is decided on the words; which of its records the line cites: the one that holds most of
     # the question — a tiltak that holds enough of it before a passage that holds more (what the plan does about it
     # is what the line is for) — and among records that hold as much (to a tenth), the one the dense leg puts
@@ -701,7 +721,11 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     choices: dict[str, list[Hit]] = {}
     for plan in candidates:
         hits = [h for h in per_plan.get(plan.id, []) if not tiltak_only or h.record_id in live.tiltak_by_id]
-        tiltak = [h for h in hits if h.record_id in live.tiltak_by_id and h.coverage >= ACROSS_MIN_COVERAGE]
+        enough = ACROSS_MIN_COVERAGE
+        if names:  # «(Rask psykisk helsehjelp)», «BrukerPlan»: a plan has it where, and only where, it gives the name
+            hits = [h for h in hits if any(_gives_name(n, live.lexical.token_sets[h.record_id]) for n in names)]
+            enough = 0.0
+        tiltak = [h for h in hits if h.record_id in live.tiltak_by_id and h.coverage >= enough]
         pool = tiltak or hits
         if pool:
             most = max(round(h.coverage, 1) for h in pool)
@@ -711,7 +735,7 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     best_of = {plan_id: max(hits, key=lambda h: near.get(h.record_id, 0.0)) for plan_id, hits in choices.items()}
     for plan in candidates:
         best = best_of.get(plan.id)
-        if best is None or best.coverage < ACROSS_MIN_COVERAGE:
+        if best is None or best.coverage < (0.0 if names else ACROSS_MIN_COVERAGE):
             without.append(plan)
         else:
             found.append(_source(live, best))

@@ -43,7 +43,7 @@ from rusqa.planning.verdicts import Decision, Verdict
 from rusqa.search.embed import EmbeddingCache
 from rusqa.search.lexical import document_tokens
 from rusqa.search.live import LiveIndex
-from rusqa.text import normalise, words
+from rusqa.text import names_in, proper_names, words
 
 Status = Literal["covered", "partial", "none"]
 
@@ -136,15 +136,10 @@ def measure_text(measure: Tiltak) -> str:
     return " ".join([items[0], *(item for item in items[1:] if re.search(r"\bbydelene\b", item.casefold()))])
 
 
-# A programme or tool a measure names in quotation marks («Play it right», «Aldring, alkohol og legemidler»).
-_NAMED = re.compile(r"[«“]([^»”]{3,80})[»”]")
-
-
 def named_programmes(measure: Tiltak) -> list[str]:
-    """The programmes or tools the districts' part of a measure names in quotation marks, as proper names (with a
-    capital; “kasteballer” is a figure of speech), normalised: a district plan carries the measure out only if
-    it names one of them."""
-    return [normalise(name) for name in _NAMED.findall(measure_text(measure)) if name[:1].isupper()]
+    """The programmes or tools the districts' part of a measure names («Play it right», «Aldring, alkohol og
+    legemidler»): a district plan carries the measure out only if it names one of them."""
+    return proper_names(measure_text(measure), quoted_only=True)
 
 
 _CLAUSE_BREAK = re.compile(r" • |(?<=[.;:])\s+(?=[A-ZÆØÅ])|,? samt ")
@@ -175,7 +170,6 @@ class CoverageMatrix:
             (FOUND_AT, COVERED_AT) if self.use_dense else (WORDS_ONLY_FOUND_AT, WORDS_ONLY_COVERED_AT)
         )
         self.plans = [p for p in district_plans(live) if plan_ids is None or p.id in plan_ids]
-        self._plan_texts: dict[str, str] = {}
 
     @cached_property
     def tiltak(self) -> list[Tiltak]:
@@ -189,15 +183,6 @@ class CoverageMatrix:
         against, so that a district's scores do not depend on which other districts are loaded (`rusqa index`
         embeds their subjects into the cache)."""
         return [t for p in self.live.plans if p.plan.is_city_plan for t in p.tiltak]
-
-    def plan_text(self, plan_id: str) -> str:
-        """A district plan's records, normalised, as one text (made once per plan)."""
-        if plan_id not in self._plan_texts:
-            docs = self.live.passages_by_plan.get(plan_id, []) + [
-                self.live.by_id[t.id] for t in self.live.tiltak_by_plan.get(plan_id, [])
-            ]
-            self._plan_texts[plan_id] = normalise(" ".join(d.text for d in docs))
-        return self._plan_texts[plan_id]
 
     @cached_property
     def tokens(self) -> dict[str, frozenset[str]]:
@@ -279,7 +264,7 @@ class CoverageMatrix:
             ranked = sorted(by_plan.get(plan.id, []), key=lambda c: -c.score)[:CANDIDATES]
             best = ranked[0].score if ranked else 0.0
             status = grade(best, self.found_at, self.covered_at) if ranked else "none"
-            if named and not any(name in self.plan_text(plan.id) for name in named):
+            if named and not any(names_in(name, self.live.plan_texts[plan.id]) for name in named):
                 status = "none"  # «Play it right»: a plan that never names the programme does not run it
             cells.append(Cell(plan=plan, status=status, score=best, candidates=ranked))
         return Row(measure=measure, cells=cells, role=measure_role(measure) or Role.LEAD)

@@ -20,7 +20,7 @@ from rusqa.search.embed import Embedder, expected_embedder_dim, expected_embedde
 from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
-from rusqa.text import CAPITAL_CODE, tokenize
+from rusqa.text import CAPITAL_CODE, normalise, tokenize
 
 V = TypeVar("V")
 
@@ -153,6 +153,18 @@ class LiveIndex:
         for record_id, plan_id in zip(self.lexical.ids, self.doc_plans, strict=True):
             out.setdefault(str(plan_id), set()).update(self.lexical.token_sets[record_id])
         return {k: frozenset(v) for k, v in out.items()}
+
+    @cached_property
+    def plan_texts(self) -> PerRecord[str]:
+        """Plan id → all its records' text, normalised, as one string (made when a plan is first asked for)."""
+
+        def make(plan_id: str) -> str:
+            docs = self.passages_by_plan.get(plan_id, []) + [
+                self.by_id[t.id] for t in self.tiltak_by_plan.get(plan_id, [])
+            ]
+            return normalise(" ".join(d.text for d in docs))
+
+        return PerRecord(make)
 
     def warm(self) -> None:
         """Make now what questions would otherwise make on first use: every record's token maps, the analysis
