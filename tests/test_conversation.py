@@ -207,6 +207,21 @@ def test_is_the_plan_still_valid_asks_about_the_plan_of_the_chat(assistant) -> N
     assert valid.answer.startswith("Stovner") and "utløpt" in valid.answer
 
 
+def test_a_turn_about_an_abbreviation_leaves_the_chat_in_its_plan(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("hvor mange tiltak har stovner-planen?")
+    chat.ask("hva betyr AVL?")  # answered from the plan's list of abbreviations, no tiltak cited
+    valid = chat.ask("gjelder planen ennå?")
+    assert valid.answer.startswith("Stovner") and "utløpt" in valid.answer
+
+
+def test_when_with_a_past_modal_asks_the_deadline(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")
+    when = chat.ask("og når skulle det vært ferdig?")
+    assert when.answer.startswith("Frist: «Kontinuerlig» [1]") and when.citations[0].record_id == "grorud-2023-t11"
+
+
 def test_the_same_question_for_another_plan_is_a_place_switch_not_a_same_field_list(assistant) -> None:  # type: ignore[no-untyped-def]
     chat = Conversation(assistant)
     chat.ask("Hvem har ansvar for HAP i Grorud?")

@@ -238,6 +238,9 @@ class Conversation:
             single = answer.shape in (Shape.VALUE, Shape.FACT)
             cited_ids = [c.record_id for c in answer.citations]
             plan_ids = resolved.plan_ids or ([answer.citations[0].doc_id] if single and answer.citations else [])
+            if not plan_ids and all(c.doc_id in self.state.plan_ids for c in answer.citations):
+                # «hva står AVL for?», a turn that found nothing: still in the plan the chat was about
+                plan_ids = self.state.plan_ids
             self.state = Context(
                 plan_ids=plan_ids,
                 record_id=cited if single else None,
