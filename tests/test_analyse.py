@@ -195,6 +195,15 @@ def test_the_glossary_renders_every_word_the_plans_use_not_only_the_frequent_one
     assert "district" in english_frame()  # «bydel»: a record word, as «districts» (bydeler) is
 
 
+def test_english_request_words_frame_a_question_and_the_subject_of_a_record_word_does_not() -> None:
+    from rusqa.lexicon import english_frame
+
+    assert {"say", "says", "mention", "tell"} <= english_frame()  # «sier», «nevner», «fortell»
+    assert not {"drug", "substance", "abuse"} & english_frame()  # «rusplan» is a «drug plan»: a plan
+    q = ask("Does the Grorud plan say anything about drug checking?")
+    assert "say" not in q.subject and "drug" in q.subject
+
+
 def test_the_head_of_a_glossary_phrase_renders_the_plan_word_only_where_the_head_renders_none_itself() -> None:
     from rusqa.lexicon import glossary
 

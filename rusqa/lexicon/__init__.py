@@ -109,8 +109,12 @@ def glossary_phrases() -> dict[str, str]:
 
 
 def english_of(words: list[str]) -> set[str]:
-    """The English content words rendering any of these Norwegian words."""
-    return {w for word in words for phrase in renderings().get(word, []) for w in _content_words(phrase)}
+    """The English words rendering any of these Norwegian words: a one-word rendering, and the head of a longer one
+    (the last content word, which names what the whole is: «drug plan» is a plan, so «rusplan» makes «plan» a
+    frame word, not «drug»)."""
+    return {
+        content[-1] for word in words for phrase in renderings().get(word, []) if (content := _content_words(phrase))
+    }
 
 
 @lru_cache(maxsize=1)
