@@ -235,13 +235,13 @@ _INNER_CAPITAL = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+[A-ZÆØÅ][a-zæøå]\w*
 
 
 def proper_names(text: str, *, quoted_only: bool = False) -> list[str]:
-    """The proper names a text gives (programmes, tools, services), normalised, in order. `quoted_only`: those in
+    """The proper names a text gives (programmes, tools, services), as written, in order. `quoted_only`: those in
     quotation marks (a city measure's «(IPS)» abbreviates what it has just described in other words, which a district
     plan may do without the abbreviation: reports/coverage.json, dev 0.78 → 0.67 with parentheses)."""
     patterns = (_QUOTED_NAME,) if quoted_only else (_QUOTED_NAME, _PARENTHESISED_NAME)
     found = [m.group(1).strip() for pattern in patterns for m in pattern.finditer(text)]
     names = [n for n in found if n[:1].isupper()] + ([] if quoted_only else _INNER_CAPITAL.findall(text))
-    return list(dict.fromkeys(normalise(n) for n in names))
+    return list(dict.fromkeys(names))
 
 
 def names_in(name: str, text: str) -> bool:

@@ -109,6 +109,17 @@ def test_a_plan_has_a_named_service_only_where_it_gives_the_name(assistant) -> N
     assert {c.doc_id for c in aside.citations} == {"grorud-2023", "ullern"}
 
 
+def test_a_plan_that_never_gives_a_name_has_no_owner_for_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvem har ansvar for BrukerPlan i Ullern?")
+    assert answer.abstained and not answer.citations
+    assert (
+        answer.answer
+        == "Jeg finner ikke dette: Ullerns plan nevner ikke «BrukerPlan». Det gjør: Grorud, Nordre Aker, Stovner."
+    )
+    grorud = assistant.ask("Hvem har ansvar for BrukerPlan i Grorud?")
+    assert "brukerplan" in grorud.citations[0].text.casefold()
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

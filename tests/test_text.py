@@ -62,7 +62,7 @@ def test_proper_names_are_quoted_parenthesised_or_capitalised_inside_the_word() 
     from rusqa.text import proper_names
 
     assert proper_names("rapid mental health care (Rask psykisk helsehjelp) and the BrukerPlan survey") == [
-        "rask psykisk helsehjelp",
-        "brukerplan",
+        "Rask psykisk helsehjelp",
+        "BrukerPlan",
     ]
-    assert proper_names("Bydelene bruker «Play it right» som “kasteballer” (i Grorud)") == ["play it right"]
+    assert proper_names("Bydelene bruker «Play it right» som “kasteballer” (i Grorud)") == ["Play it right"]

@@ -12,6 +12,7 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -209,7 +210,13 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
         return shapes.abstain(question, shapes.abstention(plans))
     if question.shape == Shape.ACROSS:
         return _across(live, question)
-    if _absent_from_named(live, question):
+    # «Hvem har ansvar for BrukerPlan i Ullern?»: a plan that never gives the name has nothing on it. In a plan that
+    # does, the answer is searched among all its records: the one with the figure may not repeat the name (dev −1
+    # when narrowed to the records that give it).
+    given = names(question)
+    if given and not giving(live, given, question.plan_ids):
+        return _name_not_found(live, question, given)
+    if not given and _absent_from_named(live, question):
         return _not_found(live, question)
     sources = ranked_sources(live, question)
     if question.field is not None:  # a field is printed on a tiltak: prose cannot answer it
@@ -679,22 +686,41 @@ def _part_lists(live: LiveIndex, asked: list[str], plan: Plan) -> list[Doc]:
     return found[:PART_LISTS]
 
 
-def _names(question: Question) -> list[set[str]]:
-    """The tokens of each proper name the question gives, a place's name and an aside about places («(Grorud or
-    Ullern)») left out."""
+class Name(NamedTuple):
+    """A proper name a question gives: as typed, and its tokens."""
+
+    typed: str
+    tokens: frozenset[str]
+
+
+def names(question: Question) -> list[Name]:
+    """The proper names a question gives («(Rask psykisk helsehjelp)», «BrukerPlan», «“Play it right”»), a place's
+    name and an aside about places («(Grorud or Ullern)») left out."""
     places = {t for place in place_names() for t in tokenize(place)}
     out = []
-    for name in proper_names(question.text):
-        tokens = set(tokenize(name)) - english_stopwords()
+    for typed in proper_names(question.text):
+        tokens = frozenset(tokenize(typed)) - english_stopwords()
         if tokens and not tokens & places:
-            out.append(tokens)
+            out.append(Name(typed, tokens))
     return out
 
 
-def _gives_name(name: set[str], tokens: frozenset[str]) -> bool:
-    """Whether a record's tokens give a name: each of its words, or a longer form of it («Raskere psykisk
-    helsehjelp» gives «Rask psykisk helsehjelp»)."""
-    return all(t in tokens or (len(t) >= 4 and any(x.startswith(t) for x in tokens)) for t in name)
+def giving(live: LiveIndex, given: Sequence[Name], plan_ids: Sequence[str] = ()) -> frozenset[str]:
+    """The records (of these plans, or of all) that give one of the names: its words, or longer forms of them
+    («Raskere psykisk helsehjelp» gives «Rask psykisk helsehjelp»)."""
+    found = frozenset().union(*(live.lexical.giving(n.tokens) for n in given))
+    return frozenset(r for r in found if live.by_id[r].plan_id in plan_ids) if plan_ids else found
+
+
+def _name_not_found(live: LiveIndex, question: Question, given: Sequence[Name]) -> Answer:
+    """«Ullerns plan nevner ikke «BrukerPlan». Det gjør: Grorud, Nordre Aker, Stovner.»"""
+    plans = _plans(live)
+    if len(question.plan_ids) != 1:
+        return shapes.abstain(question, shapes.abstention(plans))
+    plan = live.plan_by_id[question.plan_ids[0]]
+    have = {live.by_id[r].plan_id for r in giving(live, given)}
+    others = [p for p in plans if p.id in have]
+    return shapes.abstain(question, shapes.not_in_plan(plan, [" / ".join(n.typed for n in given)], others))
 
 
 def _across(live: LiveIndex, question: Question) -> Answer:
@@ -711,9 +737,10 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     tiltak_only = bool(_TILTAK_WORDS.search(norm))
     found: list[Source] = []
     without: list[Plan] = []
-    names = _names(question)
+    given = names(question)
     # one scoring, not one per plan; a name is looked for among all of a plan's records that hold any of the words
-    per_plan = best_per_plan(live, question, [p.id for p in candidates], k=len(live.docs) if names else 5)
+    per_plan = best_per_plan(live, question, [p.id for p in candidates], k=len(live.docs) if given else 5)
+    with_name = giving(live, given)
     # whether a plan has it is decided on the words; which of its records the line cites: the one that holds most of
     # the question — a tiltak that holds enough of it before a passage that holds more (what the plan does about it
     # is what the line is for) — and among records that hold as much (to a tenth), the one the dense leg puts
@@ -722,8 +749,8 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     for plan in candidates:
         hits = [h for h in per_plan.get(plan.id, []) if not tiltak_only or h.record_id in live.tiltak_by_id]
         enough = ACROSS_MIN_COVERAGE
-        if names:  # «(Rask psykisk helsehjelp)», «BrukerPlan»: a plan has it where, and only where, it gives the name
-            hits = [h for h in hits if any(_gives_name(n, live.lexical.token_sets[h.record_id]) for n in names)]
+        if given:  # «(Rask psykisk helsehjelp)», «BrukerPlan»: a plan has it where, and only where, it gives the name
+            hits = [h for h in hits if h.record_id in with_name]
             enough = 0.0
         tiltak = [h for h in hits if h.record_id in live.tiltak_by_id and h.coverage >= enough]
         pool = tiltak or hits
@@ -735,7 +762,7 @@ def _across(live: LiveIndex, question: Question) -> Answer:
     best_of = {plan_id: max(hits, key=lambda h: near.get(h.record_id, 0.0)) for plan_id, hits in choices.items()}
     for plan in candidates:
         best = best_of.get(plan.id)
-        if best is None or best.coverage < (0.0 if names else ACROSS_MIN_COVERAGE):
+        if best is None or best.coverage < (0.0 if given else ACROSS_MIN_COVERAGE):
             without.append(plan)
         else:
             found.append(_source(live, best))

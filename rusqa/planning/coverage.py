@@ -43,7 +43,7 @@ from rusqa.planning.verdicts import Decision, Verdict
 from rusqa.search.embed import EmbeddingCache
 from rusqa.search.lexical import document_tokens
 from rusqa.search.live import LiveIndex
-from rusqa.text import names_in, proper_names, words
+from rusqa.text import names_in, normalise, proper_names, words
 
 Status = Literal["covered", "partial", "none"]
 
@@ -139,7 +139,7 @@ def measure_text(measure: Tiltak) -> str:
 def named_programmes(measure: Tiltak) -> list[str]:
     """The programmes or tools the districts' part of a measure names («Play it right», «Aldring, alkohol og
     legemidler»): a district plan carries the measure out only if it names one of them."""
-    return proper_names(measure_text(measure), quoted_only=True)
+    return [normalise(name) for name in proper_names(measure_text(measure), quoted_only=True)]
 
 
 _CLAUSE_BREAK = re.compile(r" • |(?<=[.;:])\s+(?=[A-ZÆØÅ])|,? samt ")

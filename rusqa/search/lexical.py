@@ -7,9 +7,11 @@ question may use two.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +63,13 @@ class ScoreMatrix:
                 np.add.at(out, self.indices[start:end], self.data[start:end])
         return out
 
+    def rows(self, token: str) -> np.ndarray:
+        """The documents that hold a token (its column's rows)."""
+        column = self.vocab.get(token)
+        if column is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.asarray(self.indices[self.indptr[column] : self.indptr[column + 1]])
+
 
 class LexicalIndex:
     """BM25 scores for every document, in the order of `ids`; `vocabulary` is the corpus's word set."""
@@ -90,6 +99,32 @@ class LexicalIndex:
         general frequency. Far above 1 for the domain's words («ungdom», «bolig»), below ~1 for general ones."""
         expected = general_share * self.mean_length
         return (self.df.get(token, 0) / len(self.ids)) / expected if expected > 0 and self.ids else math.inf
+
+    def giving(self, name: Iterable[str]) -> frozenset[str]:
+        """The records that give a name: each of its tokens, or a longer form of it («rasker» for «rask»; a token of
+        four letters or more), from the index's postings."""
+        held: set[int] | None = None
+        for token in name:
+            forms = [token, *self._longer(token)] if len(token) >= 4 else [token]
+            rows = {int(r) for form in forms for r in self._matrix.rows(form)}
+            held = rows if held is None else held & rows
+            if not held:
+                return frozenset()
+        return frozenset(self.ids[r] for r in held or ())
+
+    def _longer(self, token: str) -> list[str]:
+        terms = self._sorted_terms
+        start = bisect.bisect_right(terms, token)
+        out = []
+        for term in terms[start:]:
+            if not term.startswith(token):
+                break
+            out.append(term)
+        return out
+
+    @cached_property
+    def _sorted_terms(self) -> list[str]:
+        return sorted(self.terms)
 
     def concept_weight(self, group: Sequence[str]) -> float:
         """How telling a concept is: the highest IDF among its tokens (0 if the plans lack them all)."""
