@@ -125,7 +125,7 @@ def _normalise(text: str) -> str:
 _normalised = lru_cache(maxsize=16384)(_normalise)
 
 
-def _orthography(token: str) -> str:
+def orthography(token: str) -> str:
     """One spelling for Norwegian's loanword variants: «x» is written «ks» (naloxon → nalokson,
     taxi → taksi), the rule of Norwegian orthography for adapted loanwords."""
     return token.replace("x", "ks") if "x" in token else token
@@ -193,7 +193,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    kept = [_orthography(w) for w in words(text) if w not in stopwords()]
+    kept = [orthography(w) for w in words(text) if w not in stopwords()]
     return tuple(stems(kept))
 
 

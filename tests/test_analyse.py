@@ -224,6 +224,14 @@ def test_a_typo_in_a_place_and_in_a_plan_word_is_repaired() -> None:
     assert q.corrected == {"kontakpunkt": "kontaktpunkt", "grorudd": "grorud"}
 
 
+def test_a_typo_in_the_last_part_of_a_compound_is_repaired_on_that_part() -> None:
+    from rusqa.answering.fuzzy import Speller
+
+    speller = Speller({"nalokson": 3, "opplæring": 9, "rusbruken": 2, "snus": 4, "bruken": 3}, known=[])
+    assert speller.repair_word("naloksonoplæring") == "naloksonopplæring"
+    assert speller.repair_word("snusbruken") is None  # a compound of plan words, not a typo
+
+
 def test_a_place_joined_to_a_record_word_is_not_part_of_the_subject() -> None:
     assert ask("Hva sier Grorud-planen om ungdom?").subject == ["ungdom"]
 

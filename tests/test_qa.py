@@ -120,6 +120,12 @@ def test_a_plan_that_never_gives_a_name_has_no_owner_for_it(assistant) -> None: 
     assert "brukerplan" in grorud.citations[0].text.casefold()
 
 
+def test_the_norwegian_spelling_of_a_word_the_plans_print_with_x_splits_as_a_compound(assistant) -> None:  # type: ignore[no-untyped-def]
+    printed = assistant.ask("Hvem har ansvar for naloxonopplæring i Grorud?").citations[0].record_id
+    assert assistant.ask("hvem har ansvaret for naloksonopplæring i grorud").citations[0].record_id == printed
+    assert assistant.ask("hvem har ansvaret for naloksonoplæring i grorud").citations[0].record_id == printed
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

@@ -6,7 +6,8 @@ compound of plan words), at least five letters long, and exactly one corpus word
 an edit is an insertion, a deletion, a substitution or two neighbouring letters swapped — Damerau's four kinds
 of single-letter typo, «stovenr» → «stovner»)
 — the most frequent when several do; an inflected word the plans never print in that form is repaired on its
-bare form («fastlegplanen» → «fastlegeplan» + «en»). English questions are left alone: an English word is not a
+bare form («fastlegplanen» → «fastlegeplan» + «en»), and a compound on its last part («naloksonoplæring» →
+«nalokson» + «opplæring»). English questions are left alone: an English word is not a
 Norwegian typo.
 """
 
@@ -90,7 +91,18 @@ class Speller:
             ending = next((e for e in INFLECTIONS if word.endswith(e) and len(word) - len(e) >= MIN_LENGTH), None)
             bare = self._nearest(word[: -len(ending)]) if ending else None
             fixed = bare + ending if bare and ending else None
-        return fixed
+        return fixed or self._compound_tail(word)
+
+    def _compound_tail(self, word: str) -> str | None:
+        """«naloksonoplæring»: a compound whose first part is a plan word and whose last part has the typo is
+        repaired on that part («nalokson» + «opplæring»); the longest first part first, a linking «s» allowed."""
+        for cut in range(len(word) - MIN_LENGTH, 3, -1):
+            head, tail = word[:cut], word[cut:]
+            if head in self._words or (head.endswith("s") and head[:-1] in self._words):
+                fixed = self._nearest(tail)
+                if fixed is not None:
+                    return head + fixed
+        return None
 
     def _nearest(self, word: str) -> str | None:
         """The most frequent corpus word within the edit limit, or None."""

@@ -29,7 +29,7 @@ from rusqa.search.documents import Doc
 from rusqa.search.live import QUERY_CACHE, LiveIndex
 from rusqa.search.retrieve import best_per_plan, concept_weights, coverage, search, will_embed
 from rusqa.settings import Settings, get_settings
-from rusqa.text import collapse, holds, normalise, proper_names, strip_invisible, tokenize
+from rusqa.text import collapse, holds, normalise, orthography, proper_names, strip_invisible, tokenize
 
 # Chosen on evals/dev (README, «Settings»): a record answers when it holds at least half of the
 # question's search terms, or when the dense leg finds it close; a set member and a line across plans
@@ -79,10 +79,14 @@ def is_relevant(hit: Hit, *, english: bool = False) -> bool:
 @lru_cache(maxsize=4)
 def vocabulary(live: LiveIndex) -> Vocabulary:
     """The analysis vocabulary of a live index (made once per index)."""
+    # a word the plans print with «x» is also a word in its Norwegian spelling («naloxon» → «nalokson»), as the
+    # index's tokens are: «naloksonopplæring» splits into «nalokson» + «opplæring», and is no typo
+    respelled = {orthography(w): w for w in live.lexical.vocabulary if "x" in w}
+    frequencies = live.word_frequencies
     return Vocabulary(
-        words=live.lexical.vocabulary,
+        words=live.lexical.vocabulary | frozenset(respelled),
         terms=live.lexical.terms,
-        frequencies=live.word_frequencies,
+        frequencies={**{k: frequencies.get(w, 1) for k, w in respelled.items()}, **frequencies},
         abbreviations=live.abbreviations,
         owner_codes=live.owner_codes,
     )
