@@ -126,6 +126,14 @@ def test_the_norwegian_spelling_of_a_word_the_plans_print_with_x_splits_as_a_com
     assert assistant.ask("hvem har ansvaret for naloksonoplæring i grorud").citations[0].record_id == printed
 
 
+def test_how_many_measures_are_aimed_at_the_districts_counts_them_in_plain_words(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvor mange tiltak i byplanen er rettet mot bydelene?")
+    assert (
+        answer.answer.splitlines()[0]
+        == "9 av 43 tiltak i byplanen Tryggere liv (2026–2029) som byplanen retter til bydelene."
+    )
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

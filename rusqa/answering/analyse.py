@@ -488,6 +488,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         drop |= {w.strip("-") for w in filters.owner.split()}  # «Helse- og mestringsavdelingen»
     if filters.owner_only:
         drop |= {m.group(0) for m in word_pattern("sole").finditer(norm)}
+    if filters.for_bydelene:  # «rettet mot bydelene»
+        drop |= {m.group(0) for m in word_pattern("addressed").finditer(norm)}
     for facet_field in ("status", "risk"):
         value = getattr(filters, facet_field)
         if value:

@@ -316,7 +316,7 @@ def count_answer(question: Question, sources: Sequence[Source], total: int, unde
     what = describe_filters(question.filters, question.subject, under)
     where = _plans_phrase(sources)
     if what:  # «… er med risiko «høy»», «… der ansvarlig er «nav»»
-        head = f"{len(sources)} av {total} tiltak i {where} {'' if what.startswith('der ') else 'er '}{what}."
+        head = f"{len(sources)} av {total} tiltak i {where} {_be(what)}{what}."
     else:
         head = f"{len(sources)} tiltak i {where}."
     how = "Talt: tiltakene i planens tiltakstabeller" + (f" {what}" if what else "") + "."
@@ -326,7 +326,12 @@ def count_answer(question: Question, sources: Sequence[Source], total: int, unde
 def count_zero_answer(question: Question, plans: Sequence[Plan], total: int) -> str:
     what = describe_filters(question.filters, question.subject)
     where = plan_short(plans[0]) if len(plans) == 1 else f"{len(plans)} planer"
-    return f"0 av {total} tiltak i {where} er {what}." if what else f"0 tiltak i {where}."
+    return f"0 av {total} tiltak i {where} {_be(what)}{what}." if what else f"0 tiltak i {where}."
+
+
+def _be(what: str) -> str:
+    """«… er med risiko «høy»», but «… der ansvarlig er «nav»», «… som byplanen retter til bydelene»."""
+    return "" if what.startswith(("der ", "som ")) else "er "
 
 
 def _listed(items: Sequence[str]) -> str:
