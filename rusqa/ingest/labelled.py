@@ -20,9 +20,13 @@ from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
 from rusqa.models import LineRange
 from rusqa.text import join_lines
 
-# «Tiltak 3: …», «Tiltak 2.1 – …», «Ansvarlig: …»: a label word, a code after a tiltak label only, a colon (a dash
-# after a coded tiltak label), the value.
-_LABEL = re.compile(r"^\s*([^\W\d_]+)(?:\s+(\d[\w.\-]{0,9}|[A-ZÆØÅ]{1,3}[.\-]?\d[\w.\-]{0,6}))?\s*(:|\s[–-]\s)\s*(.*)$")
+# «Tiltak 3: …», «Tiltak 2.1 – …», «Tiltak 1.1 Foreldreveiledning», «Ansvarlig: …»: a label word, a code after a
+# tiltak label only, a colon (a dash, or a space before a capital, after a coded tiltak label), the value.
+_LABEL = re.compile(
+    r"^\s*([^\W\d_]+)(?:\s+(\d[\w.\-]{0,9}|[A-ZÆØÅ]{1,3}[.\-]?\d[\w.\-]{0,6}))?(?:\s*(:|\s[–-]\s)|\s+(?=[A-ZÆØÅ]))\s*(.*)$"
+)
+# A row field labelled inside a sentence run: «… til foreldre. Ansvar: Oppvekst og familie. Frist: 2026.»
+_INLINE_LABEL = re.compile(r"(?<=[.;!?])\s+(?=([^\W\d_]+)\s*:\s)")
 
 
 @dataclass
@@ -62,10 +66,20 @@ def label(line: str) -> tuple[str, str | None, str] | None:
     if not match:
         return None
     name = column_field(match.group(1))
-    code, separator, value = match.group(2), match.group(3), match.group(4).strip()
+    code, separator, value = match.group(2), match.group(3) or " ", match.group(4).strip()
     if name is None or (name != "text" and (code or separator != ":")) or (separator != ":" and not code):
         return None
     return name, code, value
+
+
+def inline_labels(text: str) -> list[str]:
+    """A line cut before each row field labelled inside it («… foreldre. Ansvar: X. Frist: 2026.» → the text, «Ansvar:
+    X», «Frist: 2026»); the period that ended the sentence before the next label is not part of a value."""
+    cuts = [m.start() for m in _INLINE_LABEL.finditer(text) if column_field(m.group(1)) in ROW_FIELDS]
+    if not cuts:
+        return [text]
+    parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return [parts[0], *(p.removesuffix(".") if p.count(".") == 1 else p for p in parts[1:])]
 
 
 def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
@@ -78,6 +92,9 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
             return
         if block.is_tiltak():
             values = {name: join_lines(lines) for name, lines in block.fields.items() if join_lines(lines)}
+            title, *rest = block.fields["text"]
+            if block.items[0].level is not None and join_lines(rest):  # «Tiltak 1.1 Foreldreveiledning» over its text
+                values["text"] = f"{title} – {join_lines(rest)}"
             if goal and "goal" not in values:
                 values["goal"] = goal
             yield LabelledTiltak((block.items[0].lines[0], block.items[-1].lines[1]), block.code, values)
@@ -101,7 +118,12 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
             # a value wrapped onto the next line; a blank line ends a tiltak, two end a block that named no field
             if not (blank and (block.is_tiltak() or block.blanks >= 2)):
                 if not blank:
-                    block.fields.setdefault(block.current, []).append(item.text)
+                    first, *labelled = inline_labels(item.text)
+                    block.fields.setdefault(block.current, []).append(first)
+                    for part in labelled:
+                        name, _, value = label(part) or (block.current, None, part)
+                        block.fields.setdefault(name, []).append(value)
+                        block.current = name
                 block.items.append(item)
                 continue
         yield from close()

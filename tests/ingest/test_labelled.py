@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rusqa.ingest import parse_plan
-from rusqa.ingest.labelled import label
+from rusqa.ingest.labelled import inline_labels, label
 from rusqa.ingest.source import Source
 from rusqa.models import Plan
 
@@ -39,6 +39,8 @@ EXPECTED = [
     [
         ("Tiltak 3: Etablere et kontaktpunkt", ("text", "3", "Etablere et kontaktpunkt")),
         ("Tiltak 2.1 – Etablere et kontaktpunkt", ("text", "2.1", "Etablere et kontaktpunkt")),
+        ("Tiltak 1.1 Foreldreveiledning", ("text", "1.1", "Foreldreveiledning")),  # a heading: no colon
+        ("Tiltak 3 skal gjennomføres i 2025", None),  # a sentence about a tiltak, not its label
         ("Ansvarlig: NAV Alna", ("owner", None, "NAV Alna")),
         ("Tidsfrist: 2026", ("deadline", None, "2026")),
         ("Ansvarlig 3: NAV", None),  # a number only after a tiltak label
@@ -125,3 +127,55 @@ def test_a_column_header_names_its_field(header: str, field: str | None) -> None
     from rusqa.ingest.headers import column_field
 
     assert column_field(header) == field
+
+
+def test_row_fields_labelled_inside_a_paragraph_are_cut_out_of_it() -> None:
+    line = "Bydelen tilbyr foreldreveiledning kl. 18. Ansvar: Oppvekst og familie. Frist: Q2 2026. Status: Pågår."
+    assert inline_labels(line) == [
+        "Bydelen tilbyr foreldreveiledning kl. 18.",
+        "Ansvar: Oppvekst og familie",
+        "Frist: Q2 2026",
+        "Status: Pågår",
+    ]
+    assert inline_labels("Målet er klart: færre overdoser. Tiltaket: se vedlegg.") == [
+        "Målet er klart: færre overdoser. Tiltaket: se vedlegg."  # not a row field
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf"])
+def test_a_plan_that_prints_each_tiltak_as_a_heading_over_a_paragraph_with_its_fields(
+    tmp_path: Path, suffix: str
+) -> None:
+    """«Tiltak 1.1 Foreldreveiledning» as a heading, the fields labelled in the paragraph under it."""
+    tiltak = [
+        ("1.1", "Foreldreveiledning", "Bydelen tilbyr ICDP til foreldre.", "Oppvekst og familie", "2026", "Pågår"),
+        ("2.1", "Nalokson", "Alle ansatte får opplæring i nalokson.", "Rustjenesten", "Q2 2025", "Fullført"),
+    ]
+    path = tmp_path / f"alna-2025{suffix}"
+    paragraphs = [
+        f"{text} Ansvar: {owner}. Frist: {deadline}. Status: {status}."
+        for _, _, text, owner, deadline, status in tiltak
+    ]
+    if suffix == ".docx":
+        from docx import Document
+
+        document = Document()
+        document.add_heading("Handlingsplan mot rus for bydel Alna 2025–2027", 0)
+        for (code, title, *_), paragraph in zip(tiltak, paragraphs, strict=True):
+            document.add_heading(f"Tiltak {code} {title}", 2)
+            document.add_paragraph(paragraph)
+        document.save(str(path))
+    else:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.styles import getSampleStyleSheet
+        from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+        styles = getSampleStyleSheet()
+        story = [Paragraph("Handlingsplan mot rus for bydel Alna 2025–2027", styles["Title"])]
+        for (code, title, *_), paragraph in zip(tiltak, paragraphs, strict=True):
+            story += [Paragraph(f"Tiltak {code} {title}", styles["Heading2"]), Paragraph(paragraph, styles["Normal"])]
+            story.append(Spacer(1, 12))
+        SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    parsed = parse_plan(_plan(path, suffix.lstrip(".")), tmp_path)
+    got = [(t.id.removeprefix("alna-2025-"), t.text, t.owner, t.deadline, t.status) for t in parsed.tiltak]
+    assert got == [(c, f"{title} – {text}", o, d, st) for c, title, text, o, d, st in tiltak]
