@@ -82,6 +82,24 @@ def inline_labels(text: str) -> list[str]:
     return [parts[0], *(p.removesuffix(".") if p.count(".") == 1 else p for p in parts[1:])]
 
 
+_TRAILING_PARENTHESIS = re.compile(r"^\s*(?:[•●▪◦·\-–*]\s*)?(.+?)\s*\(([^()]+)\)\s*\.?\s*$")
+
+
+def parenthesised_fields(text: str) -> tuple[str, dict[str, str]] | None:
+    """«• Etablere flere boliger (ansvar: Boligkontoret, frist: 2026)»: a line whose closing parenthesis labels row
+    fields — every part of it, separated by commas or semicolons — is a tiltak: (its text, its fields)."""
+    match = _TRAILING_PARENTHESIS.match(text)
+    if not match:
+        return None
+    fields: dict[str, str] = {}
+    for part in re.split(r"[;,]\s*(?=[^\W\d_]+\s*:)", match.group(2)):
+        found = label(part)
+        if found is None or found[0] not in ROW_FIELDS:
+            return None
+        fields[found[0]] = found[2]
+    return match.group(1), fields
+
+
 def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
     """The items in order, each labelled tiltak block given as one `LabelledTiltak` in place of its items."""
     block: _Block | None = None
@@ -132,6 +150,10 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
             goal = None
         elif found and found[0] == "goal":
             goal = found[2]
+        elif item.table is None and (fielded := parenthesised_fields(item.text)) is not None:
+            text, values = fielded
+            yield LabelledTiltak(item.lines, None, {"text": text, **values, **({"goal": goal} if goal else {})})
+            continue
         yield item
     yield from close()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rusqa.ingest import parse_plan
-from rusqa.ingest.labelled import inline_labels, label
+from rusqa.ingest.labelled import inline_labels, label, parenthesised_fields
 from rusqa.ingest.source import Source
 from rusqa.models import Plan
 
@@ -179,3 +179,16 @@ def test_a_plan_that_prints_each_tiltak_as_a_heading_over_a_paragraph_with_its_f
     parsed = parse_plan(_plan(path, suffix.lstrip(".")), tmp_path)
     got = [(t.id.removeprefix("alna-2025-"), t.text, t.owner, t.deadline, t.status) for t in parsed.tiltak]
     assert got == [(c, f"{title} – {text}", o, d, st) for c, title, text, o, d, st in tiltak]
+
+
+def test_a_line_whose_closing_parenthesis_labels_its_fields_is_a_tiltak() -> None:
+    assert parenthesised_fields("• Etablere flere boliger med oppfølging (ansvar: Boligkontoret, frist: 2026)") == (
+        "Etablere flere boliger med oppfølging",
+        {"owner": "Boligkontoret", "deadline": "2026"},
+    )
+    assert parenthesised_fields("Styrke bo-oppfølgingen (Ansvarlig: Helse og mestring; Status: Pågår).") == (
+        "Styrke bo-oppfølgingen",
+        {"owner": "Helse og mestring", "status": "Pågår"},
+    )
+    assert parenthesised_fields("Bydelen samarbeider med NAV (se kapittel 3)") is None
+    assert parenthesised_fields("Tilbudet gjelder unge (alder: 16–24 år, frist: 2026)") is None  # not all row fields
