@@ -134,6 +134,15 @@ def test_how_many_measures_are_aimed_at_the_districts_counts_them_in_plain_words
     )
 
 
+def test_a_filter_no_tiltak_matches_is_said_with_what_the_plan_prints(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvilke tiltak i Grorud har frist i 2024?")
+    assert answer.abstained and not answer.citations
+    assert answer.answer.splitlines() == [
+        "Jeg finner ingen: 0 av 21 tiltak i Grorud-planen (2023–2028) er med frist i 2024.",
+        "Fristene planen oppgir: Kontinuerlig (20), Avventer Korus (1).",
+    ]
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

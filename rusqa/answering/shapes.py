@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -327,6 +328,19 @@ def count_zero_answer(question: Question, plans: Sequence[Plan], total: int) -> 
     what = describe_filters(question.filters, question.subject)
     where = plan_short(plans[0]) if len(plans) == 1 else f"{len(plans)} planer"
     return f"0 av {total} tiltak i {where} {_be(what)}{what}." if what else f"0 tiltak i {where}."
+
+
+PRINTED_DEADLINES = 6  # the most frequent deadlines shown when none matches the one asked for
+
+
+def printed_deadlines(tiltak: Sequence[Tiltak]) -> str:
+    """«Fristene planen oppgir: Kontinuerlig (17), 2023 (2) …» — what a deadline filter can match."""
+    counts = Counter(t.deadline for t in tiltak if t.deadline)
+    if not counts:
+        return "Planen oppgir ingen frister."
+    shown = [f"{deadline} ({n})" for deadline, n in counts.most_common(PRINTED_DEADLINES)]
+    more = len(counts) - len(shown)
+    return "Fristene planen oppgir: " + ", ".join(shown) + (f" og {more} andre." if more > 0 else ".")
 
 
 def _be(what: str) -> str:
