@@ -143,6 +143,8 @@ def test_an_inverse_owner_question_filters_on_the_unit() -> None:
     assert q.filters.owner == "nav" and q.plan_ids == ["ullern"] and not q.concepts
     q = ask("Hvilke tiltak skal Velferdsetaten ha hovedansvaret for?")  # a modal, a compound of «ansvar»
     assert q.shape == Shape.SET and q.filters.owner == "velferdsetaten"
+    q = ask("Which measures in Ullern are the responsibility of NAV?")  # «the responsibility of X»
+    assert q.shape == Shape.SET and q.filters.owner == "nav" and q.plan_ids == ["ullern"]
 
 
 def test_statuses_and_deadline_years_become_filters() -> None:

@@ -71,6 +71,7 @@ _INVERSE_OWNER = (
     re.compile(r"\b(?:what|which(?: measures| actions)?|how many(?: measures)?) (?:is|are|does|do) (?P<x>.+?) "
                r"(?:responsible|in charge|own|lead|run)\b"),
     re.compile(r"\b(?:owned|led|run) by (?P<x>[^?.,]+?)(?: in |$|\?)"),
+    re.compile(r"\b(?:the )?responsibility of (?P<x>[^?.,]+?)(?: in |$|\?)"),
 )  # fmt: skip
 # «NAV alene», «bare NAV», «only NAV»: the unit is the only owner. Source: the Norwegian and English words for
 # exclusiveness (alene, eneansvar, bare, kun; alone, only, solely, sole).
