@@ -314,12 +314,12 @@ def _answer_json(answer: Any, *, chat: bool = False) -> dict[str, Any]:
     return record
 
 
-def _context_line(answer: Any) -> str:
+def _context_line(answer: Any, plans: Any = None) -> str:
     """«Gjelder: Grorud · naloksonopplæring» — what the next follow-up will be asked about."""
-    context = answer.context
-    if context is None or not (context.plan_ids or context.subject):
-        return ""
-    return "Gjelder: " + " · ".join(x for x in (", ".join(context.plan_ids), context.subject) if x)
+    from rusqa.answering.conversation import context_parts
+
+    parts = context_parts(answer.context, plans)
+    return "Gjelder: " + " · ".join(parts) if parts else ""
 
 
 BATCH_BYTES = 16_384
@@ -384,7 +384,8 @@ def ask_cmd(as_json: bool, chat: bool, question: str) -> None:
                 if as_json:
                     _print_json(_answer_json(answer, chat=chat))
                 else:
-                    click.echo(_render_answer(answer) + ("\n" + _context_line(answer) if chat else "") + "\n")
+                    line = _context_line(answer, assistant.live.plan_by_id) if chat else ""
+                    click.echo(_render_answer(answer) + (f"\n{line}" if line else "") + "\n")
                 sys.stdout.flush()
         if failed:
             sys.exit(2)
@@ -420,7 +421,7 @@ def chat_cmd() -> None:
                 _err(str(exc))
                 continue
             click.echo(_render_answer(answer))
-            context = _context_line(answer)
+            context = _context_line(answer, conversation.assistant.live.plan_by_id)
             if context:
                 click.echo(context + "  (skriv «ny» for å starte på nytt)", err=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rusqa.answering.conversation import Conversation, ordinal_reference
+from rusqa.answering.conversation import Conversation, context_parts, ordinal_reference
 
 
 def test_a_field_follow_up_and_a_place_switch(assistant) -> None:  # type: ignore[no-untyped-def]
@@ -244,3 +244,12 @@ def test_a_code_the_plans_print_only_as_an_owner_filters_the_list(assistant) -> 
     chat.ask("hvor mange tiltak er det i stovner-planen?")
     counted = chat.ask("hvor mange av dem har AVL alene?")  # «AVL» is printed only in the Ansvarlig column
     assert counted.answer.startswith("6 av 9 tiltak") and "eneste ansvarlig er «avl»" in counted.answer
+
+
+def test_the_chat_says_what_it_is_about_by_the_district_s_name(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    first = chat.ask("Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")
+    assert context_parts(first.context, assistant.live.plan_by_id) == ["Grorud", "hasjavvenningsprogrammet"]
+    chat.ask("hvilke tiltak har Stovner?")
+    third = chat.ask("hvem har ansvar for den tredje?")
+    assert context_parts(third.context, assistant.live.plan_by_id) == ["Stovner"]  # not «tredje»

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 
+from rusqa.answering.conversation import context_parts
 from rusqa.answering.shapes import plan_name, shorten
 from rusqa.ingest.source import plan_lines
 from rusqa.models import Answer, Citation, Context, ParsedPlan, Plan, Tiltak, location
@@ -58,11 +59,10 @@ def _markdown_text(line: str) -> str:
 
 def context_markdown(context: Context | None, plans: dict[str, Plan] | None = None) -> str:
     """«Gjelder: Grorud · naloksonopplæring»: what a follow-up such as «og fristen?» will be about."""
-    if context is None or not (context.plan_ids or context.subject):
+    parts = context_parts(context, plans)
+    if not parts:
         return "Ny samtale. Oppfølgingsspørsmål som «og fristen?» gjelder det forrige svaret."
-    names = [plans[p].bydel if plans and p in plans else p for p in context.plan_ids]
-    parts = [escape(", ".join(names)), escape(context.subject)]
-    return "**Gjelder:** " + " · ".join(p for p in parts if p) + " — «Tøm samtalen» starter på nytt."
+    return "**Gjelder:** " + " · ".join(escape(p) for p in parts) + " — «Tøm samtalen» starter på nytt."
 
 
 def error_markdown(message: str) -> str:

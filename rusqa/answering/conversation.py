@@ -16,12 +16,13 @@ only.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from rusqa.answering.analyse import detect_field
 from rusqa.answering.qa import Assistant, understand
 from rusqa.facets import facet
 from rusqa.lexicon import cue_patterns, lexicon, word_pattern
-from rusqa.models import Answer, Context, FieldName, Question, Shape, Tiltak
+from rusqa.models import Answer, Context, FieldName, Plan, Question, Shape, Tiltak
 from rusqa.text import normalise, tokenize
 
 _SET_SHAPES = (Shape.SET, Shape.COUNT)
@@ -190,6 +191,17 @@ def same_as(
             "subject": [],
         }
     )
+
+
+def context_parts(context: Context | None, plans: Mapping[str, Plan] | None = None) -> list[str]:
+    """What the next follow-up will be about, as the chat shows it after «Gjelder:»: the plans by their district's
+    name, then the subject's words (without an ordinal or a pronoun that pointed at a record: «den tredje»)."""
+    if context is None:
+        return []
+    names = ", ".join(plans[p].bydel if plans and p in plans else p for p in context.plan_ids)
+    pointers = set(lexicon()["ordinals"]) | set(lexicon()["anaphora"])
+    subject = " ".join(w for w in context.subject.split() if w not in pointers)
+    return [part for part in (names, subject) if part]
 
 
 class Conversation:

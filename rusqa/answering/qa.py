@@ -627,6 +627,10 @@ def _set_or_count(live: LiveIndex, question: Question) -> Answer:
             return shapes.make_answer(question, shapes.count_zero_answer(question, named, total), [], Shape.COUNT)
         if len(question.plan_ids) == 1 and question.concepts:
             return _not_found(live, question)
+        if question.filters.besides and question.plan_ids:  # «hvilke andre tiltak har samme ansvarlig?»: none
+            plan = live.plan_by_id[question.plan_ids[0]]
+            what = shapes.describe_filters(question.filters, [])
+            return shapes.abstain(question, f"Ingen andre tiltak i {shapes.plan_short(plan)} {what}.")
         if field_filtered and question.plan_ids and question.shape == Shape.SET:
             # «Hvilke tiltak i Grorud har frist i 2024?»: none — said as a count, with the deadlines the plan prints
             named = [live.plan_by_id[p] for p in question.plan_ids]
@@ -634,10 +638,6 @@ def _set_or_count(live: LiveIndex, question: Question) -> Answer:
             if question.filters.year or question.filters.deadline:
                 none += "\n" + shapes.printed_deadlines(live.tiltak_of(question.plan_ids))
             return shapes.abstain(question, none)
-        if question.filters.besides and question.plan_ids:  # «hvilke andre tiltak har samme ansvarlig?»: none
-            plan = live.plan_by_id[question.plan_ids[0]]
-            what = shapes.describe_filters(question.filters, [])
-            return shapes.abstain(question, f"Ingen andre tiltak i {shapes.plan_short(plan)} {what}.")
         return shapes.abstain(question, shapes.abstention(plans, "Ingen tiltak passer til dette."))
     under = _grouping_name(grouped) if grouped and len(sources) == len(grouped) else None
     if question.shape == Shape.COUNT:
