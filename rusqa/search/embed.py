@@ -32,7 +32,7 @@ class Embedder(Protocol):
 # they wait microseconds; libgomp's default (300,000 spins) keeps them running 2–4 ms after the embedding is done,
 # where `idle_threads` counts them as another task's and the next question embeds on one core: 25 ms instead of
 # 15 for a short question asked right after another. 20,000 spins end within the embedding's own steps (measured:
-# no slower per embedding; bench/README «The query embedding's threads»).
+# no slower per embedding; README «Benchmark»).
 OPENMP_SPIN = 20_000
 
 

@@ -49,7 +49,7 @@ def chroma_client(url: str | None, path: Path | None) -> Any:
 SEARCH_EF = 512
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": SEARCH_EF, "max_neighbors": 32}
 # Up to SEARCH_EF records that search is exhaustive, so the same search is a matrix product over the collection's
-# own vectors, read from Chroma once: 0.05 ms instead of 3–6 ms for a call into Chroma (bench/, README «Speed»).
+# own vectors, read from Chroma once: 0.05 ms instead of 3–6 ms for a call into Chroma (README «Benchmark»).
 # Above it, whenever a filter other than the plans is asked, and against a Chroma server (the store a deployment
 # moves to when it outgrows one process; a question there is one round trip), Chroma searches.
 EXACT_MAX = SEARCH_EF
