@@ -228,6 +228,8 @@ def test_a_number_in_words_beside_what_is_counted_is_a_stated_number() -> None:
     assert number_near_term("Utdanningsetaten piloterer i tre bydeler et tilbud", {"bydel"})
     assert number_near_term("Bydelen har 34 000 innbyggere", {"innbygger"})
     assert not number_near_term("Bydelen har mange innbyggere", {"innbygger"})
+    assert number_near_term("henvendelser fra 47 ungdommer", {"ung"})  # «hvor mange unge»: a word made from «ung»
+    assert not number_near_term("henvendelser fra 47 personer", {"ung"})
 
 
 def test_an_abbreviation_is_spelled_out_in_a_list_beside_an_owner_code_or_by_a_known_long_form() -> None:

@@ -125,8 +125,13 @@ def number_near_term(sentence: str, terms: set[str], window: int = 3) -> bool:
     numbers = [i for i, t in enumerate(tokens) if t[0].isdigit() or t.casefold() in cardinals]
     if not numbers:
         return False
-    hits = [i for i, t in enumerate(tokens) if not t[0].isdigit() and terms.intersection(tokenize(t))]
+    hits = [i for i, t in enumerate(tokens) if not t[0].isdigit() and _holds_term(tokenize(t), terms)]
     return any(abs(i - j) <= window for i in numbers for j in hits)
+
+
+def _holds_term(tokens: Sequence[str], terms: set[str]) -> bool:
+    """A word holds a term as its token, or as the stem a longer word is made from («ung» in «ungdommer»)."""
+    return any(t in terms or any(len(term) >= 3 and t.startswith(term) for term in terms) for t in tokens)
 
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year a question or a sentence names
