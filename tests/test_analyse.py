@@ -226,6 +226,11 @@ def test_a_typo_in_a_place_and_in_a_plan_word_is_repaired() -> None:
     assert q.corrected == {"kontakpunkt": "kontaktpunkt", "grorudd": "grorud"}
 
 
+def test_a_verb_of_aboutness_frames_the_subject() -> None:
+    assert ask("Hvilke tiltak i Grorud handler om bolig?").subject == ["bolig"]
+    assert ask("Hvilke tiltak i Ullern dreier seg om ungdom?").subject == ["ungdom"]
+
+
 def test_a_typo_in_the_last_part_of_a_compound_is_repaired_on_that_part() -> None:
     from rusqa.answering.fuzzy import Speller
 
