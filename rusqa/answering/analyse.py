@@ -453,6 +453,8 @@ def _dropped(norm: str, english: bool, field: FieldName | None, shape: Shape, pl
             drop |= {w for facet in facet_table()["risk"] for w in lexicon_facet_words("risk", facet)}
     if english:
         drop |= english_frame()
+    else:
+        drop |= set(lexicon()["aboutness"])
     return drop
 
 
