@@ -143,6 +143,12 @@ def test_a_filter_no_tiltak_matches_is_said_with_what_the_plan_prints(assistant)
     ]
 
 
+def test_an_english_question_about_a_topic_the_named_plan_never_mentions_finds_nothing(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Does Ullern have anything on naloxone?")  # «nalokson»: Grorud's plan has it, Ullern's not
+    assert answer.abstained and not answer.citations
+    assert assistant.ask("Does Grorud have anything on naloxone?").citations[0].doc_id == "grorud-2023"
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

@@ -331,11 +331,13 @@ def _not_found(live: LiveIndex, question: Question) -> Answer:
 def _absent_from_named(live: LiveIndex, question: Question) -> bool:
     """In a Norwegian question, the subject words the named plan(s) never use weigh at least half: no
     record of those plans can hold the question (and the dense leg must not stand in for the words)."""
-    if not question.plan_ids or not question.known_concepts or question.english or question.like:
+    if not question.plan_ids or not question.known_concepts or question.like:
         return False  # «samme spørsmål for Nordre Aker»: its counterpart of the tiltak answered may use other words
     tokens = frozenset().union(*(live.plan_tokens.get(p, frozenset()) for p in question.plan_ids))
     weights = dict(enumerate(concept_weights(live, question)))
     absent = sum(w for i, w in weights.items() if not tokens.intersection(question.known_concepts[i]))
+    if question.english:  # the glossary's words may not be the plan's: only when the plan has none of them
+        return absent >= sum(weights.values()) > 0
     return absent >= MIN_COVERAGE * sum(weights.values()) > 0
 
 
