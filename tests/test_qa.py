@@ -149,6 +149,14 @@ def test_an_english_question_about_a_topic_the_named_plan_never_mentions_finds_n
     assert assistant.ask("Does Grorud have anything on naloxone?").citations[0].doc_id == "grorud-2023"
 
 
+def test_what_a_unit_does_is_the_tiltak_it_owns_but_what_a_district_does_is_searched(assistant) -> None:  # type: ignore[no-untyped-def]
+    owned = {c.record_id for c in assistant.ask("Hva har NAV ansvar for i Ullern?").citations}
+    assert {c.record_id for c in assistant.ask("Hva gjør NAV i Ullern?").citations} == owned
+    assert {c.record_id for c in assistant.ask("What does NAV do in Ullern?").citations} == owned
+    district = assistant.ask("Hva gjør Grorud for pårørende?")  # a place, not an owner: a fact about pårørende
+    assert district.citations and "pårørende" in district.citations[0].text.casefold()
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

@@ -90,6 +90,7 @@ class Vocabulary:
     frequencies: Mapping[str, int] = field(default_factory=dict)
     abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     owner_codes: frozenset[str] = frozenset()
+    owner_words: frozenset[str] = frozenset()
 
     @property
     def speller(self) -> Speller:
@@ -252,6 +253,23 @@ def owner_phrase(norm: str) -> str | None:
             if words:
                 return " ".join(words)
     return None
+
+
+_DOING = re.compile(r"\b(?:[Hh]va gjør|[Ww]hat (?:does|do)) (?P<x>[A-ZÆØÅ][\w-]*(?: [A-ZÆØÅ][\w-]*)?)\b")
+
+
+def doing_unit(question: str, vocab: Vocabulary) -> str | None:
+    """«Hva gjør NAV …», «What does Velferdsetaten do …»: the unit, when it is a name (a capital) whose words the
+    plans print as owners, and not a place («Hva gjør Grorud for …» asks what the plan does)."""
+    match = _DOING.search(question)
+    if not match:
+        return None
+    unit = normalise(match.group("x"))
+    tokens = set(tokenize(unit))
+    places = {t for place in place_names() for t in tokenize(place)}
+    if not tokens or tokens & places or not tokens <= vocab.owner_words:
+        return None
+    return unit
 
 
 def typed_codes(question: str, english: bool) -> list[str]:
@@ -473,6 +491,10 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     field = detect_field(norm)
     codes = typed_codes(question, english)
     filters = read_filters(norm, field, codes)
+    if not filters.owner and field is None:
+        unit = doing_unit(question, vocab)
+        if unit:  # «Hva gjør NAV i Ullern?»: what a unit the plans name as an owner does is the tiltak it owns
+            filters = filters.model_copy(update={"owner": unit})
     shape = detect_shape(norm, field, filters)
     if shape not in (Shape.SET, Shape.COUNT):
         filters = Filters(codes=filters.codes)

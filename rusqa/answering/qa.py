@@ -89,6 +89,7 @@ def vocabulary(live: LiveIndex) -> Vocabulary:
         frequencies={**{k: frequencies.get(w, 1) for k, w in respelled.items()}, **frequencies},
         abbreviations=live.abbreviations,
         owner_codes=live.owner_codes,
+        owner_words=live.owner_vocabulary,
     )
 
 
