@@ -325,7 +325,7 @@ def count_answer(question: Question, sources: Sequence[Source], total: int, unde
         head = f"{len(sources)} av {total} tiltak i {where} {_be(what)}{what}."
     else:
         head = f"{len(sources)} tiltak i {where}."
-    how = "Talt: tiltakene i planens tiltakstabeller" + (f" {what}" if what else "") + "."
+    how = "Talt: tiltakene planen lister opp" + (f" {what}" if what else "") + "."
     return "\n".join([head, how, *set_lines(sources, what, limit=COUNT_LINES)])
 
 
