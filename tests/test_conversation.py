@@ -253,3 +253,11 @@ def test_the_chat_says_what_it_is_about_by_the_district_s_name(assistant) -> Non
     chat.ask("hvilke tiltak har Stovner?")
     third = chat.ask("hvem har ansvar for den tredje?")
     assert context_parts(third.context, assistant.live.plan_by_id) == ["Stovner"]  # not «tredje»
+
+
+def test_a_place_switch_finds_the_counterpart_by_the_tiltak_s_text_when_its_goal_is_a_broad_aim(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Ullern's goals are two broad aims most of its tiltak share; the kontaktpunkt's text says what it is."""
+    chat = Conversation(assistant)
+    chat.ask("Hva er fristen for kontaktpunktet i Ullern?")
+    stovner = chat.ask("hva med Stovner?")
+    assert stovner.citations and stovner.citations[0].record_id == "stovner-2021-t5"  # «… når det meldes bekymringer»

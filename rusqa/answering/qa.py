@@ -361,6 +361,7 @@ def ranked_sources(live: LiveIndex, question: Question) -> list[Source]:
 
 
 LIKE_WORDS = 8  # the most telling words of the tiltak whose counterpart is asked for
+SHARED_GOAL = 0.25  # a goal more than this share of a plan's tiltak serve is one of its broad aims
 
 
 def _with_counterparts(live: LiveIndex, question: Question, hits: list[Hit], k: int) -> list[Hit]:
@@ -368,7 +369,11 @@ def _with_counterparts(live: LiveIndex, question: Question, hits: list[Hit], k: 
     MIN_COVERAGE of that tiltak's most telling words come before the question's own hits. The words are its goal's (what
     another plan would share; the text says how one district does it), or its text's where it prints no goal."""
     like = live.tiltak_by_id[question.like or ""]
-    tokens = list(dict.fromkeys(tokenize(like.goal or like.text)))  # the goal is what another plan shares
+    goals = [t.goal for t in live.tiltak_by_plan.get(like.plan_id, [])]
+    # the goal is what another plan shares — unless it is one of a few broad aims most of the plan's tiltak serve
+    # («Innbyggere med rusproblemer får bistand …»): then the text says what the tiltak is
+    broad = like.goal is None or goals.count(like.goal) > len(goals) * SHARED_GOAL
+    tokens = list(dict.fromkeys(tokenize(like.text if broad else like.goal or "")))
     telling = sorted(
         (t for t in tokens if t in live.lexical.terms and not retrieve.is_general(live, t)),
         key=lambda t: -live.lexical.idf.get(t, 0.0),
