@@ -1,4 +1,5 @@
-"""Normalised facets of printed field values (status, risk, the years of a deadline).
+"""Normalised facets of printed field values (status, risk, the years of a deadline, the districts' role in a
+city measure).
 
 The plans print «LAV» and «Lav», «Venter» and «Avventer»: answers quote the printed words, filters
 compare facets. The mapping is data (lexicon/facets.yaml) and is shown in the README.
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from rusqa.lexicon import word_pattern
+from rusqa.models import Role, Tiltak
 from rusqa.text import normalise
 
 FACETS_FILE = Path(__file__).parent / "lexicon" / "facets.yaml"
@@ -77,3 +79,21 @@ def deadline_years(printed: str | None) -> set[int]:
 def printed_alike(a: str | None, b: str | None) -> bool:
     """Two printed values that differ only in case, spacing and punctuation («1.Kvartal -22», «1.kvartal-22»)."""
     return bool(a) and bool(b) and re.sub(r"\W+", "", normalise(a or "")) == re.sub(r"\W+", "", normalise(b or ""))
+
+
+# One rule for the districts' part in a city measure, read from its actor phrase: they lead when an item
+# of the measure opens with «Bydelene …»; they are partners when another actor works «i samarbeid med
+# bydelene», «samarbeider med bydelene» or «sammen med bydelene». Districts that only receive something,
+# or are a place («i tre bydeler»), are neither.
+_LEAD = re.compile(r"^bydelen(?:e)?\b")
+_PARTNER = re.compile(r"\b(?:i samarbeid med|samarbeider med|sammen med) bydel(?:en|ene)?\b")
+
+
+def measure_role(t: Tiltak) -> Role | None:
+    """lead, partner, or None when the districts do not act in the measure."""
+    items = [item.strip().casefold() for item in t.text.split(" • ")]
+    if any(_LEAD.match(item) for item in items):
+        return Role.LEAD
+    if _PARTNER.search(t.text.casefold()):
+        return Role.PARTNER
+    return None

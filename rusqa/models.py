@@ -262,6 +262,9 @@ class Filters(Record):
         default=None, description="A deadline printed the same, case, spacing and punctuation aside («samme frist»)."
     )
     for_bydelene: bool | None = Field(default=None, description="City measures addressed to the districts.")
+    districts_role: Role | None = Field(
+        default=None, description="City measures in which the districts act so («partner»: beside another actor)."
+    )
     codes: list[str] = Field(default_factory=list, description="The city plan's codes named («11S»).")
     code_group: str | None = Field(default=None, description="«F» or «S»: a whole group of the city plan's codes.")
 

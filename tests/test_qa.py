@@ -157,6 +157,18 @@ def test_what_a_unit_does_is_the_tiltak_it_owns_but_what_a_district_does_is_sear
     assert district.citations and "pårørende" in district.citations[0].text.casefold()
 
 
+def test_the_measures_in_which_the_districts_are_partners(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvilke tiltak i byplanen har bydelene som samarbeidspartner?")
+    assert (
+        answer.answer.splitlines()[0]
+        == "7 tiltak i byplanen Tryggere liv (2026–2029) der bydelene er samarbeidspartner:"
+    )
+    cited = {c.record_id.removeprefix("oslo-2026-") for c in answer.citations}
+    assert cited == {"2F", "5F", "9F", "20F", "3S", "5S", "18S"}  # another actor works «i samarbeid med bydelene»
+    english = assistant.ask("Which measures of the city plan have the districts as partners?")
+    assert {c.record_id for c in english.citations} == {c.record_id for c in answer.citations}
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

@@ -47,6 +47,10 @@ def test_every_filterable_field_is_chroma_metadata_and_filters_run_in_the_store(
     assert sorted(rid.removeprefix("oslo-2026-") for rid, _ in city) == sorted(
         ["13F", "14F", "17F", "18F", "19F", "21F", "4S", "16S", "19S"]
     )
+    partners = live.dense.query(vector, 50, ["oslo-2026"], where={"districts_role": "partner"})
+    assert sorted(rid.removeprefix("oslo-2026-") for rid, _ in partners) == sorted(
+        ["2F", "5F", "9F", "20F", "3S", "5S", "18S"]
+    )
 
 
 def test_the_dense_leg_finds_the_exact_nearest_records_not_an_approximation(assistant) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ from rusqa.lexicon import (
     lexicon,
     word_pattern,
 )
-from rusqa.models import FieldName, Filters, Plan, Question, Shape
+from rusqa.models import FieldName, Filters, Plan, Question, Role, Shape
 from rusqa.text import CAPITAL_CODE, holds, normalise, split_compound, stopwords, tokenize, word_groups
 
 _CITY_PLAN = re.compile(
@@ -212,9 +212,11 @@ def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
     shapes = cue_patterns("shapes")
     if filters.owner:  # «Hva har NAV ansvar for?»: an inverse-owner question is a set
         return Shape.COUNT if shapes["count"].search(norm) else Shape.SET
-    counted = filters.status or filters.risk or filters.code_group or filters.for_bydelene
+    counted = filters.status or filters.risk or filters.code_group or filters.for_bydelene or filters.districts_role
     if shapes["count"].search(norm) and (_COUNTED_RECORDS.search(norm) or counted):
         return Shape.ACROSS if shapes["across"].search(norm) else Shape.COUNT
+    if (filters.for_bydelene or filters.districts_role) and shapes["set"].search(norm):
+        return Shape.SET  # «Hvilke tiltak … har bydelene som samarbeidspartner?»: city measures, not plans
     if shapes["across"].search(norm):
         return Shape.ACROSS
     asks_which = filters.any and not filters.codes and re.search(r"\b(hvilke|which)\b", norm)
@@ -288,7 +290,10 @@ def read_filters(norm: str, field: FieldName | None, codes: list[str]) -> Filter
         year = int(match.group(1)) if match else None
     risk = asked_facet("risk", norm) if field == FieldName.RISK or re.search(r"\brisi[kc]", norm) else None
     owner = owner_phrase(norm)
-    for_bydelene = True if re.search(r"\b(bydelene|the districts)\b", norm) and owner in (None, "bydelene") else None
+    districts = bool(re.search(r"\b(bydelene|the districts)\b", norm)) and owner in (None, "bydelene")
+    # «der bydelene er samarbeidspartner»: the measures in which another actor works with the districts
+    partner = districts and bool(word_pattern("districts_partner").search(norm))
+    for_bydelene = True if districts and not partner else None
     if owner == "bydelene":
         owner = None
     status = asked_facet("status", norm)
@@ -301,6 +306,7 @@ def read_filters(norm: str, field: FieldName | None, codes: list[str]) -> Filter
         risk_excluded=bool(risk) and negated_facet("risk", norm),
         year=year,
         for_bydelene=for_bydelene,
+        districts_role=Role.PARTNER if partner else None,
         codes=list(dict.fromkeys(codes)),
         code_group=next(g for g in group.groups() if g).upper() if group else None,
     )
@@ -503,7 +509,7 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         code = next((c for c in CAPITAL_CODE.findall(question) if c.casefold() in vocab.owner_codes), None)
         if code:
             filters = filters.model_copy(update={"owner": code.casefold(), "owner_only": _sole(norm)})
-    if filters.codes or filters.code_group or filters.for_bydelene:
+    if filters.codes or filters.code_group or filters.for_bydelene or filters.districts_role:
         plan_ids = plan_ids or [p.id for p in plans if p.is_city_plan]
     named = [p.bydel for p in plans if p.id in plan_ids and not p.is_city_plan]
     numbers = tiltak_numbers(norm) if len(named) == len(plan_ids) <= 1 else []  # a district plan's, or the chat's
@@ -515,6 +521,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         drop |= {m.group(0) for m in word_pattern("sole").finditer(norm)}
     if filters.for_bydelene:  # «rettet mot bydelene»
         drop |= {m.group(0) for m in word_pattern("addressed").finditer(norm)}
+    if filters.districts_role:  # «der bydelene er samarbeidspartner»
+        drop |= {w for m in word_pattern("districts_partner").finditer(norm) for w in m.group(0).split()}
     for facet_field in ("status", "risk"):
         value = getattr(filters, facet_field)
         if value:

@@ -21,7 +21,7 @@ from rusqa.answering.analyse import Vocabulary, analyse, place_names
 from rusqa.answering.llm import with_generated_answer
 from rusqa.answering.shapes import Source
 from rusqa.errors import InputError
-from rusqa.facets import deadline_years, facet, printed_alike
+from rusqa.facets import deadline_years, facet, measure_role, printed_alike
 from rusqa.lexicon import english_stopwords, lexicon
 from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search import retrieve
@@ -494,6 +494,8 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
         if f.code_group and not t.id.endswith(f.code_group):
             continue
         if f.for_bydelene and not t.for_bydelene:
+            continue
+        if f.districts_role and (not live.plan_by_id[t.plan_id].is_city_plan or measure_role(t) != f.districts_role):
             continue
         if f.status and (facet("status", t.status) == f.status) == f.status_excluded:
             continue

@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 
 from rusqa.lexicon import lexicon
-from rusqa.models import FIELD_LABELS, Answer, Citation, FieldName, Filters, Hit, Plan, Question, Shape, Tiltak
+from rusqa.models import FIELD_LABELS, Answer, Citation, FieldName, Filters, Hit, Plan, Question, Role, Shape, Tiltak
 from rusqa.search.documents import Doc, printed_code
 from rusqa.text import normalise, tokenize
 
@@ -267,6 +267,8 @@ def describe_filters(filters: Filters, subject: Sequence[str], under: str | None
         parts.append(f"i gruppen {filters.code_group} (kodene …{filters.code_group})")
     if filters.for_bydelene:
         parts.append("som byplanen retter til bydelene")
+    if filters.districts_role == Role.PARTNER:
+        parts.append("der bydelene er samarbeidspartner")
     if filters.owner or filters.owner_printed:
         owner = filters.owner or filters.owner_printed
         parts.append(f"der {'eneste ' if filters.owner_only else ''}ansvarlig er «{owner}»")

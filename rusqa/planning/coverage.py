@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from rusqa.facets import measure_role
 from rusqa.models import Plan, Role, Tiltak
 from rusqa.planning.verdicts import Decision, Verdict
 from rusqa.search.embed import EmbeddingCache
@@ -91,24 +92,6 @@ class Row:
     measure: Tiltak
     cells: list[Cell]
     role: Role = Role.LEAD
-
-
-# One rule for the districts' part in a city measure, read from its actor phrase: they lead when an item
-# of the measure opens with «Bydelene …»; they are partners when another actor works «i samarbeid med
-# bydelene», «samarbeider med bydelene» or «sammen med bydelene». Districts that only receive something,
-# or are a place («i tre bydeler»), are neither.
-_LEAD = re.compile(r"^bydelen(?:e)?\b")
-_PARTNER = re.compile(r"\b(?:i samarbeid med|samarbeider med|sammen med) bydel(?:en|ene)?\b")
-
-
-def measure_role(t: Tiltak) -> Role | None:
-    """lead, partner, or None when the districts do not act in the measure."""
-    items = [item.strip().casefold() for item in t.text.split(" • ")]
-    if any(_LEAD.match(item) for item in items):
-        return Role.LEAD
-    if _PARTNER.search(t.text.casefold()):
-        return Role.PARTNER
-    return None
 
 
 def grade(match: float, found_at: float = FOUND_AT, covered_at: float = COVERED_AT) -> Status:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from rusqa.facets import deadline_years, facet
+from rusqa.facets import deadline_years, facet, measure_role
 from rusqa.ingest.abbreviations import defined_abbreviations
 from rusqa.models import LineRange, PageRange, ParsedPlan, Passage, Plan, Record, Tiltak
 from rusqa.text import words
@@ -89,6 +89,8 @@ def to_doc(plan: Plan, record: Tiltak | Passage) -> Doc:
     text = tiltak_text(record) if isinstance(record, Tiltak) else record.text
     where = plan.bydel if plan.is_city_plan else f"Bydel {plan.bydel}"
     fields = metadata_fields(record) if isinstance(record, Tiltak) else {}
+    if isinstance(record, Tiltak) and plan.is_city_plan and (role := measure_role(record)):
+        fields["districts_role"] = role.value  # lead / partner: how the districts act in a city measure
     return Doc(
         id=record.id,
         kind="tiltak" if is_tiltak else "passage",

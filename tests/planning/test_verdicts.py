@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from rusqa.facets import measure_role
 from rusqa.ingest import ingest
 from rusqa.models import Role, Tiltak
-from rusqa.planning.coverage import measure_role
 from rusqa.planning.verdicts import SCHEMA_VERSION, Verdict, VerdictStore, schema_version
 from rusqa.settings import Settings, get_settings
 from tests.conftest import rusqa_cli
