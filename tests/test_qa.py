@@ -169,6 +169,13 @@ def test_the_measures_in_which_the_districts_are_partners(assistant) -> None:  #
     assert {c.record_id for c in english.citations} == {c.record_id for c in answer.citations}
 
 
+def test_one_word_that_is_a_heading_s_own_word_counts_the_tiltak_under_that_heading(assistant) -> None:  # type: ignore[no-untyped-def]
+    harm = assistant.ask("Hvor mange av byplanens tiltak gjelder skadeforebygging?")
+    assert harm.answer.startswith("19 av 43 tiltak i byplanen")  # the S measures, under «… skadeforebygging (S)»
+    prevention = assistant.ask("Hvor mange tiltak i byplanen handler om forebygging?")
+    assert prevention.answer.startswith("24 av 43 tiltak i byplanen")  # «forebygging (F)», not «skadeforebygging»
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

@@ -530,6 +530,10 @@ def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) 
     if under:
         members = under
     wanted = {t for t in tokenize(text) if t in live.lexical.idf} - _grouping_frame()  # «målet», «under» name none
+    if len(wanted) == 1 and not under:  # «skadeforebygging»: one word that is a heading's own word names that heading
+        headed = [t for t in members if any(wanted <= tokens for tokens in live.grouping_parts[t.id][:-1])]
+        if headed:
+            return headed
     if len(wanted) < 2:
         return under
     out = []
