@@ -132,6 +132,10 @@ def test_how_many_measures_are_aimed_at_the_districts_counts_them_in_plain_words
         answer.answer.splitlines()[0]
         == "9 av 43 tiltak i byplanen Tryggere liv (2026–2029) som byplanen retter til bydelene."
     )
+    led = assistant.ask("Hvilke tiltak i byplanen leder bydelene?")  # «leder» says who acts, it names no subject
+    assert (
+        led.answer.splitlines()[0] == "9 tiltak i byplanen Tryggere liv (2026–2029) som byplanen retter til bydelene:"
+    )
 
 
 def test_a_filter_no_tiltak_matches_is_said_with_what_the_plan_prints(assistant) -> None:  # type: ignore[no-untyped-def]
