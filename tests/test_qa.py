@@ -180,6 +180,15 @@ def test_one_word_that_is_a_heading_s_own_word_counts_the_tiltak_under_that_head
     assert prevention.answer.startswith("24 av 43 tiltak i byplanen")  # «forebygging (F)», not «skadeforebygging»
 
 
+def test_a_set_under_a_heading_is_named_by_that_heading(assistant) -> None:  # type: ignore[no-untyped-def]
+    strategy = assistant.ask("Hvilke tiltak har Nordre Aker under strategi 3?")  # over several «… nivå» subsections
+    assert strategy.answer.splitlines()[0].endswith("under «7.3. STRATEGI 3 – ØKT LIVSKVALITET VED RUSPROBLEMER»:")
+    offensive = assistant.ask("Hvilke tiltak har Grorud under forebygging?")  # the first part of «Forebyggingsoffensiv»
+    assert offensive.answer.splitlines()[0] == (
+        "7 tiltak i Grorud-planen (2023–2028) under «Forebyggingsoffensiv for å hindre at rusproblemer oppstår»:"
+    )
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

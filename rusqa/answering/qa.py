@@ -6,6 +6,7 @@ conversation and the evaluation all go through `answer` with a typed Question.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -530,8 +531,16 @@ def by_grouping(live: LiveIndex, members: list[Tiltak], subject: Sequence[str]) 
     if under:
         members = under
     wanted = {t for t in tokenize(text) if t in live.lexical.idf} - _grouping_frame()  # «målet», «under» name none
-    if len(wanted) == 1 and not under:  # «skadeforebygging»: one word that is a heading's own word names that heading
-        headed = [t for t in members if any(wanted <= tokens for tokens in live.grouping_parts[t.id][:-1])]
+    if len(wanted) == 1 and not under:
+        # «skadeforebygging»: one word that is a heading's own word names that heading — or the first part of one
+        # of its compounds («forebygging» in «Forebyggingsoffensiv for å hindre …»)
+        (word,) = wanted
+        headed = [
+            t
+            for t in members
+            if any(any(x == word or (len(word) >= 6 and x.startswith(word)) for x in tokens)
+                   for tokens in live.grouping_parts[t.id][:-1])
+        ]  # fmt: skip
         if headed:
             return headed
     if len(wanted) < 2:
@@ -664,8 +673,10 @@ def _grouping_name(members: list[Tiltak]) -> str | None:
     goals = {t.goal for t in members}
     if len(goals) == 1 and None not in goals:
         return f"målet «{goals.pop()}»"
-    headings = {t.section.split(" / ")[-1] for t in members}
-    return f"«{headings.pop()}»" if len(headings) == 1 else None
+    paths = [t.section.split(" / ") for t in members]
+    # the deepest heading they all stand under («7.3. STRATEGI 3 – …» over its «Strukturelt nivå», «Individnivå»)
+    shared = [level[0] for level in itertools.takewhile(lambda level: len(set(level)) == 1, zip(*paths, strict=False))]
+    return f"«{shared[-1]}»" if shared else None
 
 
 # ── a plan as a whole, and across plans ────────────────────────────────────────────────────────
