@@ -189,6 +189,15 @@ def test_a_set_under_a_heading_is_named_by_that_heading(assistant) -> None:  # t
     )
 
 
+def test_a_quoted_sentence_names_the_heading_it_stands_under_not_the_whole_path(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("Hvor mange unge fra Nordre Aker var registrert på legevakta i 2018?")
+    assert "47 ungdommer" in answer.answer
+    assert (
+        answer.answer.splitlines()[1] == "Kilde: Nordre Aker-planen (2020–2024, utløpt), «Ungdom og rus på legevakta»."
+    )
+    assert " / " in answer.citations[0].section  # the citation keeps the whole path
+
+
 def test_a_numbered_heading_narrows_a_set_to_its_own_section(assistant) -> None:  # type: ignore[no-untyped-def]
     """Every strategy of Nordre Aker's plan has a «Strukturelt nivå»: «strategi 2» picks one of them."""
     answer = assistant.ask("Hvilke tiltak på strukturelt nivå står under strategi 2 i Nordre Aker?")

@@ -75,6 +75,12 @@ def shorten(text: str, limit: int = SHORT) -> str:
     return f"{cut} …"
 
 
+def heading(section: str) -> str:
+    """The heading a record stands under, as an answer's source line names it: the deepest of its section path
+    (the citation below the answer gives the whole path)."""
+    return shorten(section.split(" / ")[-1], 70)
+
+
 def tiltak_label(t: Tiltak) -> str:
     """How an answer names a tiltak so the user can check it is the right one."""
     code = printed_code(t)
@@ -223,7 +229,7 @@ def spelled_out(text: str, abbr: str, known: Sequence[str] = ()) -> tuple[str | 
 
 def abbreviation_answer(abbr: str, spelled: str, source: Source) -> str:
     """«HM står for «Helse- og mestringsavdelingen».» with where the plan says so."""
-    return f"«{abbr}» står for «{spelled}». [1]\nKilde: {plan_short(source.plan)}, {shorten(source.doc.section, 80)}."
+    return f"«{abbr}» står for «{spelled}». [1]\nKilde: {plan_short(source.plan)}, {heading(source.doc.section)}."
 
 
 def fact_answer(question: Question, sources: Sequence[Source]) -> str:
@@ -240,7 +246,7 @@ def fact_answer(question: Question, sources: Sequence[Source]) -> str:
         sentence = best_sentences(
             best.doc.text, question.terms, numbers=question.quantity, years=question_years(question)
         )
-        lines = [f"«{sentence}» [1]", f"Kilde: {plan_short(best.plan)}, {shorten(best.doc.section, 80)}."]
+        lines = [f"«{sentence}» [1]", f"Kilde: {plan_short(best.plan)}, {heading(best.doc.section)}."]
     for n, other in enumerate(sources[1:], start=2):
         lines.append(f"Se også [{n}] {plan_short(other.plan)}: «{shorten(_gist(other, question), 120)}»")
     return "\n".join(lines)
