@@ -148,6 +148,12 @@ def place_names() -> tuple[str, ...]:
     return tuple(normalise(n) for n in [*lex["oslo_bydeler"], *lex["other_places"]])
 
 
+@lru_cache(maxsize=1)
+def place_tokens() -> frozenset[str]:
+    """The tokens of every place name of the lexicon (once per process)."""
+    return frozenset(t for place in place_names() for t in tokenize(place))
+
+
 @lru_cache(maxsize=4)
 def _district_names(
     districts: tuple[tuple[str, str], ...],
@@ -268,8 +274,7 @@ def doing_unit(question: str, vocab: Vocabulary) -> str | None:
         return None
     unit = normalise(match.group("x"))
     tokens = set(tokenize(unit))
-    places = {t for place in place_names() for t in tokenize(place)}
-    if not tokens or tokens & places or not tokens <= vocab.owner_words:
+    if not tokens or tokens & place_tokens() or not tokens <= vocab.owner_words:
         return None
     return unit
 

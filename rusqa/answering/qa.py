@@ -13,24 +13,24 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
 from rusqa.answering import shapes
-from rusqa.answering.analyse import Vocabulary, analyse, place_names
+from rusqa.answering.analyse import Vocabulary, analyse
 from rusqa.answering.llm import with_generated_answer
+from rusqa.answering.names import Name, giving, names
 from rusqa.answering.shapes import Source
 from rusqa.errors import InputError
 from rusqa.facets import deadline_years, facet, measure_role, printed_alike
-from rusqa.lexicon import english_stopwords, lexicon
+from rusqa.lexicon import lexicon
 from rusqa.models import Answer, FieldName, Hit, Plan, Question, Shape, Tiltak
 from rusqa.search import retrieve
 from rusqa.search.documents import Doc
 from rusqa.search.live import QUERY_CACHE, LiveIndex
 from rusqa.search.retrieve import best_per_plan, concept_weights, coverage, search, will_embed
 from rusqa.settings import Settings, get_settings
-from rusqa.text import collapse, holds, normalise, orthography, proper_names, strip_invisible, tokenize
+from rusqa.text import collapse, holds, normalise, orthography, strip_invisible, tokenize
 
 # Chosen on evals/dev (README, «Settings»): a record answers when it holds at least half of the
 # question's search terms, or when the dense leg finds it close; a set member and a line across plans
@@ -720,32 +720,6 @@ def _part_lists(live: LiveIndex, asked: list[str], plan: Plan) -> list[Doc]:
         if " • " in d.text and wanted.intersection(tokenize(d.section.split(" / ")[-1]))
     ]
     return found[:PART_LISTS]
-
-
-class Name(NamedTuple):
-    """A proper name a question gives: as typed, and its tokens."""
-
-    typed: str
-    tokens: frozenset[str]
-
-
-def names(question: Question) -> list[Name]:
-    """The proper names a question gives («(Rask psykisk helsehjelp)», «BrukerPlan», «“Play it right”»), a place's
-    name and an aside about places («(Grorud or Ullern)») left out."""
-    places = {t for place in place_names() for t in tokenize(place)}
-    out = []
-    for typed in proper_names(question.text):
-        tokens = frozenset(tokenize(typed)) - english_stopwords()
-        if tokens and not tokens & places:
-            out.append(Name(typed, tokens))
-    return out
-
-
-def giving(live: LiveIndex, given: Sequence[Name], plan_ids: Sequence[str] = ()) -> frozenset[str]:
-    """The records (of these plans, or of all) that give one of the names: its words, or longer forms of them
-    («Raskere psykisk helsehjelp» gives «Rask psykisk helsehjelp»)."""
-    found = frozenset().union(*(live.lexical.giving(n.tokens) for n in given))
-    return frozenset(r for r in found if live.by_id[r].plan_id in plan_ids) if plan_ids else found
 
 
 def _name_not_found(live: LiveIndex, question: Question, given: Sequence[Name]) -> Answer:

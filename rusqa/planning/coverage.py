@@ -247,6 +247,8 @@ class CoverageMatrix:
             ranked = sorted(by_plan.get(plan.id, []), key=lambda c: -c.score)[:CANDIDATES]
             best = ranked[0].score if ranked else 0.0
             status = grade(best, self.found_at, self.covered_at) if ranked else "none"
+            # the title as a phrase: a record may hold a title's words without naming the programme (the token rule
+            # of answering.names, which lets «Raskere …» give «Rask …», moved test cells both ways when tried here)
             if named and not any(names_in(name, self.live.plan_texts[plan.id]) for name in named):
                 status = "none"  # «Play it right»: a plan that never names the programme does not run it
             cells.append(Cell(plan=plan, status=status, score=best, candidates=ranked))
