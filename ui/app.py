@@ -14,7 +14,6 @@ import json
 import tempfile
 import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -47,9 +46,9 @@ from rusqa.planning.coverage import (  # noqa: E402
 from rusqa.planning.verdicts import Verdict, VerdictStore  # noqa: E402
 from rusqa.search.live import LiveIndex  # noqa: E402
 from rusqa.service.auth import LOCAL_USER, User  # noqa: E402
-from rusqa.service.feedback import FeedbackStore  # noqa: E402
 from rusqa.service.logs import audit, log_event  # noqa: E402
 from ui import render  # noqa: E402
+from ui.feedback import FeedbackDesk  # noqa: E402
 
 ALL = "Alle"
 EXAMPLES = [
@@ -81,11 +80,18 @@ GRADIO_LABELS_NB = {
     "Sort ascending": "Sorter stigende",
     "Sort descending": "Sorter synkende",
     "Clear sort": "Fjern sortering",
+    # the chat's 👍 / 👎 on each answer (Gradio's bokmål says «Liker» / «Liker ikke»; selected, it says English)
+    "Like": "Svaret er riktig",
+    "Dislike": "Svaret er feil",
+    "Liker": "Svaret er riktig",
+    "Liker ikke": "Svaret er feil",
+    "Liked": "Merket som riktig (klikk for å angre)",
+    "Disliked": "Merket som feil (klikk for å angre)",
 }
 # The page template says lang="en"; the app is Norwegian bokmål (WCAG 3.1.1), so set it on load.
 # Also: Gradio's chat scroll box is a scrollable region that a keyboard cannot reach (WCAG 2.1.1): make it
 # focusable and name it, now and whenever Gradio re-renders it.
-SET_LANG_JS = """() => {
+SET_LANG_JS = r"""() => {
   document.documentElement.lang = 'nb';
   const norwegian = GRADIO_LABELS_NB;
   // only the elements that carry one of those English labels, not every labelled element on the page
@@ -94,6 +100,15 @@ SET_LANG_JS = """() => {
     document.querySelectorAll('#rq-chat .bubble-wrap').forEach((box) => {
       if (box.tabIndex !== 0) { box.tabIndex = 0; box.setAttribute('aria-label', 'Samtale'); }
     });
+    // Gradio names each message «bot's message: » + its raw Markdown; a screen reader gets clean Norwegian text
+    document.querySelectorAll('#rq-chat [aria-label^="bot\'s message: "], #rq-chat [aria-label^="user\'s message: "]')
+      .forEach((e) => {
+        const raw = e.getAttribute('aria-label');
+        const who = raw.startsWith('bot') ? 'Svar: ' : 'Spørsmål: ';
+        const text = raw.slice(raw.indexOf(': ') + 2).replace(/<br\s*\/?>/gi, ' ').replace(/\*\*|__/g, '')
+          .replace(/\\([\\`*_{}\[\]()#+\-.!|<>])/g, '$1').replace(/\s+/g, ' ').trim();
+        e.setAttribute('aria-label', who + text);
+      });
     document.querySelectorAll(english).forEach((e) => {
       for (const name of ['aria-label', 'title']) {
         const value = e.getAttribute(name);
@@ -256,16 +271,6 @@ def tiltak_csv(rows: list[Tiltak]) -> str:
     return out.getvalue()
 
 
-class LastAnswers(OrderedDict[str, Answer]):
-    """The last answer of each recent conversation (at most 256), so 👍 / 👎 can refer to it."""
-
-    def __setitem__(self, key: str, value: Answer) -> None:
-        super().__setitem__(key, value)
-        self.move_to_end(key)
-        while len(self) > 256:
-            self.popitem(last=False)
-
-
 class RusqaApp:
     """The app's state: one Assistant, and a Snapshot of the live build for the other tabs."""
 
@@ -274,8 +279,7 @@ class RusqaApp:
         self.out_dir = Path(tempfile.mkdtemp(prefix="rusqa-export-"))
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
-        # the last answer per conversation, for feedback on it; in memory only, bounded
-        self._last_answer: LastAnswers = LastAnswers()
+        self.feedback_desk = FeedbackDesk()  # each conversation's answers, for 👍 / 👎 on them; memory only
         self.gate: Any = None  # ui.server.Gate when served with access control
 
     def snapshot(self) -> Snapshot:
@@ -294,8 +298,9 @@ class RusqaApp:
         return self.assistant.ask(scoped_question(text, chosen))
 
     def chat(
-        self, question: str, plan: str | None, history: list[dict[str, Any]] | None, saved: Any = None
-    ) -> tuple[Any, str, str, Any, str]:
+        self, question: str, plan: str | None, history: list[dict[str, Any]] | None, saved: Any = None,
+        request: gr.Request | None = None,
+    ) -> tuple[Any, str, str, Any, str]:  # fmt: skip
         """One chat turn: answered in the conversation's state (kept per browser session, in memory only)."""
         history = list(history or [])
         shown = render.escape((question or "").strip()[:300]) or "(tomt spørsmål)"
@@ -318,37 +323,35 @@ class RusqaApp:
                 render.context_markdown(conversation.state, None),
             )
         live = self.assistant.live
-        self.log_answer(answer, "chat")
+        self.log_answer(answer, "chat", self.user_name(request))
         history += [
             {"role": "user", "content": shown},
             {"role": "assistant", "content": render.answer_markdown(answer)},
         ]
         sources = render.sources_html(answer, live.plan_by_id, live.tiltak_by_id, self.assistant.settings.plans_dir)
         context = render.context_markdown(conversation.state, live.plan_by_id)
-        self._last_answer[conversation_id] = answer  # for feedback on it (memory only)
+        self.feedback_desk.answered(conversation_id, len(history) - 1, answer)
         return history, sources, "", (*conversation.saved(), conversation_id), context
 
-    def feedback(self, rating: int, comment: str, share: bool, saved: Any, history: list[dict[str, Any]] | None) -> str:
-        """Store 👍 / 👎 on the last answer of this conversation: the answer, its cited ids and the build —
-        the question only when the user ticked «del spørsmålet med forvalter»."""
-        answer = self._last_answer.get(saved[2]) if saved else None
-        if answer is None:
-            return render.note_html("Still et spørsmål først; tilbakemeldingen gjelder det siste svaret.")
-        FeedbackStore.in_dir(self.assistant.settings.data_dir).add(
-            rating,
-            answer.answer,
-            [c.record_id for c in answer.citations],
-            self.assistant.live.build_id,
-            comment=comment or "",
-            question=answer.question,
-            share_question=bool(share),
-        )
-        log_event("feedback", rating=rating, shared=bool(share), build_id=self.assistant.live.build_id)
-        return render.note_html(
-            "Takk! Tilbakemeldingen er lagret" + (" med spørsmålet." if share else " uten spørsmålet.")
-        )
+    def rate(self, saved: Any, like: gr.LikeData, request: gr.Request | None = None) -> str:
+        """👍 / 👎 clicked on one answer in the chat: stored at once with that answer, its cited ids and the build."""
+        index = like.index if isinstance(like.index, int) else like.index[0]
+        note = self.feedback_desk.rate(
+            self.assistant.settings.data_dir, self.assistant.live.build_id, saved[2] if saved else None,
+            index, like.liked, self.user_name(request),
+        )  # fmt: skip
+        return render.note_html(note, announce=True)
 
-    def log_answer(self, answer: Answer, via: str) -> None:
+    def feedback(self, rating: int, comment: str, share: bool, saved: Any, request: gr.Request | None = None) -> str:
+        """The form under the chat: 👍 / 👎 with a comment on the answer last rated, or the last answer — the
+        question only when the user ticked «del spørsmålet med forvalter»."""
+        note = self.feedback_desk.comment(
+            self.assistant.settings.data_dir, self.assistant.live.build_id, saved[2] if saved else None,
+            rating, comment, share, self.user_name(request),
+        )  # fmt: skip
+        return render.note_html(note, announce=True)
+
+    def log_answer(self, answer: Answer, via: str, user: str | None = None) -> None:
         """One JSON log line per answer: how long, what shape, abstained, how many cited — never the question."""
         log_event(
             "answer",
@@ -358,16 +361,17 @@ class RusqaApp:
             abstained=answer.abstained,
             cited=len(answer.citations),
             build_id=self.assistant.live.build_id,
+            user=user,
         )
 
-    def api_answer(self, question: str, plan: str = "") -> dict[str, Any]:
+    def api_answer(self, question: str, plan: str = "", request: gr.Request | None = None) -> dict[str, Any]:
         """The `ask --json` contract over the app's API; a bad question gives {"error": …}."""
         try:
             answer = self.answer(question, plan)
         except InputError as exc:
             log_event("refused_question", via="api", reason=type(exc).__name__)
             return {"question": str(question)[:200], "error": str(exc)}
-        self.log_answer(answer, "api")
+        self.log_answer(answer, "api", self.user_name(request))
         return answer.model_dump(mode="json")
 
     # --- Tiltak -------------------------------------------------------------------------------
@@ -453,6 +457,10 @@ class RusqaApp:
         ]
         html = render.coverage_detail_html(row, cell, self.assistant.settings.plans_dir, city)
         return html, gr.update(choices=choices + others, value=choices[0][1] if choices else None)
+
+    def user_name(self, request: gr.Request | None) -> str | None:
+        """Who asked, for the logs, when the server knows (behind access control); None on an unguarded laptop."""
+        return None if self.gate is None or self.gate.mode == "none" else self.user_of(request).name
 
     def user_of(self, request: gr.Request | None) -> User:
         """The signed-in user (a planner on an unguarded laptop)."""
@@ -567,7 +575,7 @@ def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
                 render_markdown=True,
                 elem_id="rq-chat",
                 buttons=[],  # Gradio's share and copy buttons have empty or English labels
-                feedback_options=None,
+                feedback_options=("Like", "Dislike"),  # 👍 / 👎 on each answer (labels made Norwegian on load)
             )
             question = gr.Textbox(
                 label="Spørsmål",
@@ -581,7 +589,7 @@ def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
                 plan = gr.Dropdown(plan_choices, value=ALL, label="Avgrens til plan/bydel", elem_id="rq-plan")
                 send = gr.Button("Send", variant="primary", elem_id="rq-send")
                 clear = gr.Button("Tøm samtalen", elem_id="rq-clear")
-            with gr.Accordion("Var svaret riktig? Gi tilbakemelding", open=False, elem_id="rq-feedback"):
+            with gr.Accordion("Var svaret riktig? Gi tilbakemelding", open=False, elem_id="rq-feedback") as form:
                 with gr.Row():
                     up = gr.Button("👍 Riktig", elem_id="rq-fb-up")
                     down = gr.Button("👎 Feil", elem_id="rq-fb-down")
@@ -592,13 +600,19 @@ def _chat_tab(app: RusqaApp, plan_choices: list[str]) -> None:
         with gr.Column(scale=2, elem_id="rq-sources-col"):
             sources = gr.HTML(render.note_html("Kildene til svaret vises her."), label="Kilder", elem_id="rq-sources")
     saved = gr.State(None)  # the conversation's state, per browser session, in memory only
-    for button, rating in ((up, 1), (down, -1)):
-        button.click(
-            lambda c, s, st, h, r=rating: app.feedback(r, c, s, st, h),
-            [remark, share, saved, chatbot],
-            thanks,
-            api_visibility="private",
-        )
+
+    def rate(saved_: Any, like: gr.LikeData, request: gr.Request) -> tuple[str, Any]:
+        return app.rate(saved_, like, request), gr.update(open=True)  # the comment form opens beside the note
+
+    def rated_right(comment: str, shared: bool, saved_: Any, request: gr.Request) -> str:
+        return app.feedback(1, comment, shared, saved_, request)
+
+    def rated_wrong(comment: str, shared: bool, saved_: Any, request: gr.Request) -> str:
+        return app.feedback(-1, comment, shared, saved_, request)
+
+    chatbot.like(rate, [saved], [thanks, form], api_visibility="private")
+    for button, rated in ((up, rated_right), (down, rated_wrong)):
+        button.click(rated, [remark, share, saved], thanks, api_visibility="private")
     inputs, outputs = [question, plan, chatbot, saved], [chatbot, sources, question, saved, context]
     question.submit(app.chat, inputs, outputs, api_visibility="private")
     send.click(app.chat, inputs, outputs, api_visibility="private")

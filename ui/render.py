@@ -139,8 +139,10 @@ def tiltak_record_html(t: Tiltak, plan: Plan, plans_dir: Path) -> str:
     )
 
 
-def note_html(text: str) -> str:
-    return f"<p class='rq-muted'>{escape(text)}</p>"
+def note_html(text: str, announce: bool = False) -> str:
+    """A short note; `announce` makes a screen reader read it when it appears (a status message, WCAG 4.1.3)."""
+    role = " role='status'" if announce else ""
+    return f"<p class='rq-muted'{role}>{escape(text)}</p>"
 
 
 SYMBOL = {"covered": "●", "partial": "◐", "none": "○"}

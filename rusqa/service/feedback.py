@@ -88,6 +88,27 @@ class FeedbackStore:
             )
             return int(cursor.lastrowid or 0)
 
+    def revise(self, feedback_id: int, rating: int, *, comment: str | None = None,
+               question: str | None = None, share_question: bool = False) -> None:  # fmt: skip
+        """Change a stored piece of feedback (the user clicked the other thumb, or added a comment); the question
+        is kept only when the user chose to share it, and dropped again when they no longer do."""
+        if rating not in (-1, 1):
+            raise InputError("feedback is 👍 (1) or 👎 (-1)")
+        kept = question if share_question and question else None
+        with self._connect() as db:
+            if comment is None:
+                db.execute("UPDATE feedback SET rating = ? WHERE id = ?", (rating, feedback_id))
+            else:
+                db.execute(
+                    "UPDATE feedback SET rating = ?, comment = ?, question = ? WHERE id = ?",
+                    (rating, comment.strip()[:MAX_COMMENT], kept, feedback_id),
+                )
+
+    def withdraw(self, feedback_id: int) -> None:
+        """The user took their 👍 / 👎 back: nothing of it is kept."""
+        with self._connect() as db:
+            db.execute("DELETE FROM feedback WHERE id = ?", (feedback_id,))
+
     def all(self) -> list[Feedback]:
         with self._connect() as db:
             rows = db.execute(

@@ -129,6 +129,9 @@ def test_gradios_own_labels_are_norwegian_even_in_an_english_browser(browser: An
     # the relabelling runs as Gradio renders: wait until no English label is left (a busy machine is slow)
     relabelled = f"() => {{ const en = new Set({json.dumps(sorted(GRADIO_LABELS_NB))}); return !({labels}).some(x => en.has(x)); }}"
     page.wait_for_function(relabelled, timeout=15_000)
+    ask(page, "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")  # 👍 / 👎 appear under the answer
+    page.wait_for_function(f"() => ({labels}).includes('Svaret er riktig')", timeout=15_000)
+    page.wait_for_function(relabelled, timeout=15_000)
     seen = set(page.evaluate(labels))
     page.get_by_role("tab", name="Tiltak").click()
     page.wait_for_selector("#rq-t-table table", timeout=15_000)
@@ -136,7 +139,7 @@ def test_gradios_own_labels_are_norwegian_even_in_an_english_browser(browser: An
     page.wait_for_function(relabelled, timeout=15_000)
     seen |= set(page.evaluate(labels))
     assert not seen & set(GRADIO_LABELS_NB), seen & set(GRADIO_LABELS_NB)
-    assert {"Kopier tabellen", "Flere faner"} <= seen
+    assert {"Kopier tabellen", "Flere faner", "Svaret er riktig", "Svaret er feil"} <= seen
     assert page.evaluate("navigator.language") == "nb-NO"  # Gradio's own translations: bokmål
     assert page.evaluate("document.documentElement.lang") == "nb"
     context.close()

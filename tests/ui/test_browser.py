@@ -68,6 +68,41 @@ def test_a_three_turn_conversation_keeps_its_subject(page: Any, app_url: str) ->
     assert page.locator("#rq-chat .message").count() == 0
 
 
+def test_a_thumb_on_an_earlier_answer_is_stored_for_that_answer_with_a_comment(
+    page: Any, app_url: str, built_index_dir: Any
+) -> None:
+    from rusqa.service.feedback import FeedbackStore
+
+    store = FeedbackStore.in_dir(built_index_dir.parent / "data")
+    before = len(store.all())
+    open_app(page, app_url)
+    ask(page, "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?")
+    ask(page, "Hva er fristen for kontaktpunktet i Ullern?")
+    # each message reaches a screen reader as clean Norwegian text, not «bot's message: **Kilder:** \\[1\\]»
+    names = page.evaluate(
+        "Array.from(document.querySelectorAll('#rq-chat [aria-label]')).map(e => e.getAttribute('aria-label'))"
+    )
+    answers = [n for n in names if n.startswith("Svar: ")]
+    assert len(answers) == 2 and not any("message:" in n for n in names), names
+    assert not any(mark in n for n in answers for mark in ("**", "\\[", "<br")), answers
+    assert "Ansvarlig: «Ruskonsulent Ung" in answers[0]
+    wrong = page.locator("#rq-chat").get_by_role("button", name="Svaret er feil")
+    assert wrong.count() == 2  # one under each answer
+    wrong.first.click()
+    page.wait_for_function(
+        "document.querySelector('#rq-fb-note [role=status]')?.innerText.includes('Svar 1 er merket som feil')",
+        timeout=15_000,
+    )
+    page.locator("#rq-fb-comment textarea").fill("Eieren er feil")  # the form opened with the note
+    page.locator("#rq-fb-down").click()
+    page.wait_for_function(
+        "document.querySelector('#rq-fb-note').innerText.includes('svar 1 er lagret')", timeout=15_000
+    )
+    shot(page, "12-chat-feedback.png")
+    [row] = store.all()[before:]
+    assert (row.rating, row.comment, row.cited, row.question) == (-1, "Eieren er feil", ["grorud-2023-t11"], None)
+
+
 def test_a_set_question_is_a_counted_list_with_working_citations(page: Any, app_url: str) -> None:
     open_app(page, app_url)
     ask(page, "Hvilke tiltak i Grorud er vurdert til middels risiko?")

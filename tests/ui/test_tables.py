@@ -101,14 +101,47 @@ def test_feedback_on_the_last_answer_is_stored_with_its_sources(app: RusqaApp, t
     from rusqa.service.feedback import FeedbackStore
 
     monkeypatch.setattr(app.assistant.settings, "data_dir", tmp_path)
-    assert "Still et spørsmål først" in app.feedback(1, "", False, None, [])
+    assert "Still et spørsmål først" in app.feedback(1, "", False, None)
+    _, _, _, saved, _ = app.chat("Hvem har ansvar for hasjavvenningsprogrammet i Grorud?", ALL, [])
+    assert "uten spørsmålet" in app.feedback(-1, "feil eier", False, saved)
+    assert "med spørsmålet" in app.feedback(1, "", True, saved)  # the same answer: its row is revised
+    [row] = FeedbackStore.in_dir(tmp_path).all()
+    assert (row.rating, row.comment) == (1, "")
+    assert row.question == "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?"
+    assert row.cited == ["grorud-2023-t11"] and row.build_id == app.assistant.live.build_id
+
+
+def test_a_thumb_on_an_earlier_answer_rates_that_answer_and_clicking_it_again_takes_it_back(  # type: ignore[no-untyped-def]
+    app: RusqaApp, tmp_path, monkeypatch
+) -> None:
+    import gradio as gr
+
+    from rusqa.service.feedback import FeedbackStore
+
+    monkeypatch.setattr(app.assistant.settings, "data_dir", tmp_path)
+    store = FeedbackStore.in_dir(tmp_path)
     history, _, _, saved, _ = app.chat("Hvem har ansvar for hasjavvenningsprogrammet i Grorud?", ALL, [])
-    assert "uten spørsmålet" in app.feedback(-1, "feil eier", False, saved, history)
-    assert "med spørsmålet" in app.feedback(1, "", True, saved, history)
-    first, second = FeedbackStore.in_dir(tmp_path).all()
-    assert (first.rating, first.comment, first.question) == (-1, "feil eier", None)
-    assert second.question == "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?"
-    assert first.cited == ["grorud-2023-t11"] and first.build_id == app.assistant.live.build_id
+    history, _, _, saved, _ = app.chat("Hva er fristen for kontaktpunktet i Ullern?", ALL, history, saved)
+    first_answer = history[1]["content"]
+
+    def thumb(index: int, liked: bool | str) -> str:
+        return app.rate(
+            saved, gr.LikeData(None, {"index": index, "value": [history[index]["content"]], "liked": liked})
+        )
+
+    assert "Svar 1 er merket som feil" in thumb(1, False)
+    [row] = store.all()
+    assert row.rating == -1 and row.cited == ["grorud-2023-t11"] and row.question is None
+    assert row.answer.splitlines()[0] in first_answer.replace("\\", "")
+    # the comment form now refines the answer just rated, not the last one
+    assert "svar 1 er lagret uten spørsmålet" in app.feedback(-1, "eieren er feil", False, saved)
+    [row] = store.all()
+    assert (row.rating, row.comment, row.cited) == (-1, "eieren er feil", ["grorud-2023-t11"])
+    assert "Svar 2 er merket som riktig" in thumb(3, True)
+    assert [r.rating for r in store.all()] == [-1, 1]
+    assert "trukket tilbake" in thumb(3, "")  # the thumb clicked again
+    assert [r.rating for r in store.all()] == [-1]
+    assert "kan ikke få tilbakemelding" in thumb(0, True)  # a question, not an answer
 
 
 def test_plan_filter_names_the_plan_in_the_question() -> None:
@@ -202,3 +235,33 @@ def test_a_pdf_plans_source_lines_say_they_are_the_text_read_from_the_pdf(tmp_pa
 
     plan = Plan(id="x-2025", bydel="X", title="T", period=None, layout="pdf", file="x.pdf", sha256="0" * 64)
     assert "i teksten lest fra x.pdf" in lines_html(tmp_path, plan, (3, 4))
+
+
+def test_behind_access_control_the_logs_name_the_user_and_never_the_question(
+    app: RusqaApp, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import json
+    import logging
+    from types import SimpleNamespace
+
+    from rusqa.service.auth import User, UserRole
+    from rusqa.service.feedback import FeedbackStore
+    from rusqa.service.logs import LOGGER, configure
+
+    monkeypatch.setattr(app.assistant.settings, "data_dir", tmp_path)
+    monkeypatch.setattr(app, "gate", SimpleNamespace(mode="basic", role_of=lambda name: User(name, UserRole.READER)))
+    stream = io.StringIO()
+    configure(stream)
+    try:
+        kari = SimpleNamespace(username="kari")
+        question = "Hvem har ansvar for hasjavvenningsprogrammet i Grorud?"
+        _, _, _, saved, _ = app.chat(question, ALL, [], None, kari)
+        app.feedback(-1, "", False, saved, kari)
+    finally:
+        logger = logging.getLogger(LOGGER)
+        logger.removeHandler(next(h for h in logger.handlers if getattr(h, "stream", None) is stream))
+    events = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert {(e["event"], e["user"]) for e in events} >= {("answer", "kari"), ("feedback", "kari")}
+    assert "hasjavvenning" not in stream.getvalue()
+    assert FeedbackStore.in_dir(tmp_path).all()[0].user == "kari"
