@@ -56,3 +56,15 @@ def test_no_log_line_holds_a_question(app_url: str, built_index_dir) -> None:  #
     assert name not in text and "Zyxwvut" not in text
     events = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     assert any(e["event"] == "answer" and e["via"] == "api" for e in events)
+
+
+def test_gradios_run_history_and_screen_recording_are_off(app_url: str) -> None:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{app_url.rstrip('/')}/config", timeout=10) as response:
+        config = json.loads(response.read())
+    assert config["run_history"] is False  # nothing of a run is saved in the browser
+    # no footer: no settings page, so no «Start Recording» (Gradio's screen recorder) and no run-history page
+    assert config["footer_links"] == []
+    assert config["analytics_enabled"] is False

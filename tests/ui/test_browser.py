@@ -130,6 +130,8 @@ def test_nothing_is_kept_in_the_browser_after_asking_and_reloading(page: Any, ap
     )
     assert stored == {"local": [], "session": [], "idb": []}, stored
     assert page.locator("#rq-chat .message").count() == 0  # the conversation is gone with the page
+    # no settings link, so no screen recorder, and no run-history page in the footer
+    assert page.locator("footer a, footer button").count() == 0
 
 
 def test_abstention_and_empty_question_are_told_plainly(page: Any, app_url: str) -> None:
