@@ -97,6 +97,10 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Hvor mange innbyggere har Ullern?", Shape.FACT, None),
         ("Hvem lager oversikten over gratis aktiviteter for unge i byplanen?", Shape.VALUE, FieldName.OWNER),
         ("Gi meg en oversikt over tiltakene om bolig i Grorud", Shape.SET, None),
+        # a column header a plan prints for the field asks for it, as its own words
+        ("Hva er tidsrammen for hasjavvenning i Grorud?", Shape.VALUE, FieldName.DEADLINE),
+        ("Hva er fremdriften på kontaktpunktet i Ullern?", Shape.VALUE, FieldName.STATUS),
+        ("Hvilken periode gjelder Grorud-planen for?", Shape.PLAN, None),
         ("takk!", Shape.SMALLTALK, None),
         ("Hei", Shape.SMALLTALK, None),
     ],

@@ -20,17 +20,23 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from rusqa.answering.qa import Assistant
 from rusqa.evaluation.evaluate import answer_items
 from rusqa.evaluation.items import TEST_DIR, load_items
 from rusqa.ingest import Corpus, ingest, parse_plan
 from rusqa.ingest.source import Source
-from rusqa.models import ParsedPlan
+from rusqa.models import Answer, ParsedPlan
+from rusqa.planning.add import add, review
 from rusqa.search.build import build_index
 from rusqa.settings import Settings, get_settings
+from tests.fixtures.new_layouts import HERE as NEW_LAYOUTS
+from tests.fixtures.new_layouts import norm, score, truths
 from tests.fixtures.render_plans import render_all
 
 FIELDS = ("text", "owner", "deadline", "status", "risk")
@@ -70,6 +76,55 @@ def field_accuracy(settings: Settings, plans: list[ParsedPlan]) -> float:
     items = [i for i in load_items([TEST_DIR]) if i.kind == "field"]
     scores = answer_items(Assistant(settings), items)
     return sum(s.correct for s in scores) / len(scores)
+
+
+def new_layouts(base: Settings, work: Path) -> dict[str, Any]:
+    """Plans in layouts none of the five uses (tests/fixtures/new_layouts): read as `rusqa add` reads them,
+    then added to a copy of the corpus and asked their helper's questions."""
+    report: dict[str, Any] = {}
+    for batch in sorted(p.name for p in NEW_LAYOUTS.iterdir() if p.is_dir() and truths(p.name)):
+        corpus = work / f"corpus-{batch}"
+        shutil.copytree(base.corpus_dir, corpus)
+        settings = Settings(corpus_dir=corpus, index_dir=work / f"index-{batch}", cache_dir=base.embedding_cache_dir)
+        files, added = [], set()
+        for truth_file in truths(batch):
+            truth = yaml.safe_load(truth_file.read_text(encoding="utf-8"))
+            path = truth_file.parent / truth["file"]
+            found = review(settings, path, truth["bydel"], None, None)
+            row = asdict(score(truth_file, found.parsed))
+            files.append({k: v for k, v in row.items() if k != "misses"} | {"misses": row["misses"][:5]})
+            if truth["bydel"] not in added:  # a plan given as both PDF and Word is added once
+                add(settings, path, found)
+                added.add(truth["bydel"])
+        build_index(settings, ingest(corpus))
+        assistant = Assistant(settings)
+        questions = yaml.safe_load((NEW_LAYOUTS / batch / "questions.yaml").read_text(encoding="utf-8"))
+        texts = {t.id: t.text for t in assistant.live.tiltak_by_id.values()}
+        right = [q["id"] for q in questions if _answered(assistant.ask(q["question"]), q["answer"], texts)]
+        totals = {k: sum(f[k] for f in files) for k in ("tiltak", "found", "exact", "pages", "goals", "extra")}
+        report[batch] = {
+            "files": files,
+            "totals": totals,
+            "questions": {"right": len(right), "of": len(questions), "wrong": sorted({q["id"] for q in questions} - set(right))},
+        }  # fmt: skip
+    return report
+
+
+def _answered(answer: Answer, expected: str | list[str], texts: dict[str, str]) -> bool:
+    """A value stated on the answer's first line; a set: every printed number or text cited, nothing else."""
+    if answer.abstained:
+        return False
+    if isinstance(expected, str):
+        return norm(expected) in norm(answer.answer.splitlines()[0])
+    cited = [c for c in answer.citations if c.tiltak_id]
+    hits = {e for e in expected for c in cited if _names(c.tiltak_id or "", texts.get(c.tiltak_id or "", ""), e)}
+    return hits == set(expected) and len(cited) == len(expected)
+
+
+def _names(tiltak_id: str, text: str, printed: str) -> bool:
+    """A cited tiltak is the one printed: by its printed number, or by its text (a title may stand before it)."""
+    number = tiltak_id.rsplit("-", 1)[-1]
+    return number == printed.strip() or number == f"t{printed.strip()}" or norm(printed)[:60] in norm(text)
 
 
 def main() -> None:
@@ -113,12 +168,15 @@ def main() -> None:
     for name in ("pdf", "text (generic, original export)"):
         settings = Settings(index_dir=work / f"index-{name.split()[0]}", cache_dir=cache)
         report["field_questions_test"][name] = round(field_accuracy(settings, parsed_by_path[name]), 3)
+    report["new_layouts"] = new_layouts(base, work)
     report["seconds"] = round(time.perf_counter() - started, 1)
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report["totals"], ensure_ascii=False))
     print(json.dumps(report["field_questions_test"], ensure_ascii=False))
+    for batch, found in report["new_layouts"].items():
+        print(batch, json.dumps(found["totals"]), json.dumps(found["questions"], ensure_ascii=False))
 
 
 if __name__ == "__main__":

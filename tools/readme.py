@@ -226,7 +226,28 @@ def layouts_table(report: dict[str, Any]) -> str:
     rows.append("| **all** | " + str(next(iter(report["totals"].values()))["of"]) + " | " + " | ".join(totals) + " |")
     fq = report["field_questions_test"]
     answered = " · ".join(f"{name}: {value:.2f}" for name, value in fq.items())
-    return "\n".join(rows) + f"\n\nTest-set field questions (strict), index built from each path only: {answered}."
+    text = "\n".join(rows) + f"\n\nTest-set field questions (strict), index built from each path only: {answered}."
+    return text + "\n\n" + new_layouts_table(report.get("new_layouts", {}))
+
+
+def new_layouts_table(batches: dict[str, Any]) -> str:
+    """Plans in layouts none of the five uses, as `rusqa add` reads them, and their helper's questions."""
+    rows = [
+        "| batch | file | layout (as its writer describes it) | tiltak | found | fields exact | page | goal | extra |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for batch, found in batches.items():
+        for f in found["files"]:
+            rows.append(
+                f"| {batch} | {f['file']} | {f['layout'].replace('|', '·')} | {f['tiltak']} | {f['found']} | {f['exact']} | "
+                f"{f['pages']} | {f['goals']} | {f['extra']} |"
+            )
+        t, q = found["totals"], found["questions"]
+        rows.append(
+            f"| **{batch}** | | questions answered after `rusqa add`: **{q['right']}/{q['of']}** | **{t['tiltak']}** | "
+            f"**{t['found']}** | **{t['exact']}** | **{t['pages']}** | **{t['goals']}** | **{t['extra']}** |"
+        )
+    return "\n".join(rows)
 
 
 @from_report("scale.json", "make bench-scale")

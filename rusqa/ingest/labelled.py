@@ -67,6 +67,8 @@ def label(line: str) -> tuple[str, str | None, str] | None:
         return None
     name = column_field(match.group(1))
     code, separator, value = match.group(2), match.group(3) or " ", match.group(4).strip()
+    if name == "goal" and code and separator == ":":  # «Mål 1: …», «Delmål 2.1: …»: the goal as printed
+        return name, code, f"{match.group(1)} {code}: {value}"
     if name is None or (name != "text" and (code or separator != ":")) or (separator != ":" and not code):
         return None
     return name, code, value
@@ -125,7 +127,8 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
             yield from close()
             block = _Block([item], found[1], {"text": [found[2]]})
             continue
-        if block is not None and item.level is None and item.table is None:
+        next_goal = bool(found and found[0] == "goal" and block is not None and block.is_tiltak())
+        if block is not None and item.level is None and item.table is None and not next_goal:
             if found:
                 block.fields.setdefault(found[0], []).append(found[2])
                 block.current = found[0]
@@ -146,8 +149,9 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
                 continue
         yield from close()
         block = None
-        if item.level is not None:
-            goal = None
+        if item.level is not None:  # a heading ends the goal, unless it is one («Mål 2: …» set as a heading)
+            heading = label(item.text)
+            goal = heading[2] if heading and heading[0] == "goal" else None
         elif found and found[0] == "goal":
             goal = found[2]
         elif item.table is None and (fielded := parenthesised_fields(item.text)) is not None:

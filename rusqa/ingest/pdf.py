@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 from rusqa.errors import CorpusError
@@ -163,29 +163,62 @@ def _unruled(lines: list[_Line]) -> list[tuple[float, Any]]:
             continue
         starts = [x0 for x0, _ in cells]
         body = lines[n].size
-        rows: list[list[str]] = [[text for _, text in cells]]
+        m = n + 1  # the table's lines: body text up to a gap of three lines
+        while m < len(lines) and lines[m].size <= body * 1.1 and lines[m].top - lines[m - 1].bottom < body * 3:
+            m += 1
+        table = lines[n + 1 : m]
+        # A row's own lines sit closer together than two rows do: a gap clearly wider than the tightest one
+        # starts a row. Evenly spaced lines give no such sign; there a row starts where a short field (owner,
+        # frist, status …) is printed again, since a row's wrapped lines fill only its longer cells.
+        gaps = [b.top - a.bottom for a, b in pairwise(table)]
+        tight = min((g for g in gaps if g > 0), default=0.0)
+        spaced = any(g > tight + body * 0.4 for g in gaps)
+        short = [c for c, name in enumerate(fields) if name in ROW_FIELDS]
+        rows: list[list[Any]] = [[text for _, text in cells]]
         current: list[list[str]] | None = None
         previous_bottom = lines[n].bottom
-        m = n + 1
-        gaps = [b.top - a.bottom for a, b in zip(lines[n + 1 :], lines[n + 2 :], strict=False) if b.top - a.bottom > 0]
-        usual = median(gaps) if gaps else body * 0.3
-        while m < len(lines) and lines[m].size <= body * 1.1 and lines[m].top - previous_bottom < body * 3:
-            line = lines[m]
+        for line in table:
+            if _spans(line, starts):  # «Mål 1: …» printed across the columns heads the rows below it
+                rows.append([_line_text(line)] * len(starts))
+                current, previous_bottom = None, line.bottom
+                continue
             split = _split_columns(line, starts)
-            new_row = current is None or line.top - previous_bottom > usual + body * 0.4
+            if current is None:
+                new_row = True
+            elif spaced:
+                new_row = line.top - previous_bottom > tight + body * 0.4
+            else:
+                new_row = any(split[c] and current[c] for c in short)
             if fields[0] == "code" and split[0].strip() and current is not None and current[0]:
                 new_row = True
             if new_row:
                 current = [[] for _ in starts]
-                rows.append(current)  # type: ignore[arg-type]
+                rows.append(current)
             for c, text in enumerate(split):
                 if text and current is not None:
                     current[c].append(text)
             previous_bottom = line.bottom
-            m += 1
-        items.append((lines[n].top, [rows[0]] + [["\n".join(cell) for cell in row] for row in rows[1:]]))
+        items.append((lines[n].top, [rows[0]] + [_joined(row) for row in rows[1:]]))
         n = m
     return items
+
+
+def _joined(row: list[Any]) -> list[str]:
+    return [cell if isinstance(cell, str) else "\n".join(cell) for cell in row]
+
+
+def _line_text(line: _Line) -> str:
+    return clean(" ".join(w["text"] for w in line.words))
+
+
+def _spans(line: _Line, starts: list[float]) -> bool:
+    """One run of text across a column boundary, with no gap at it: a line printed across the table."""
+    cells = _header_cells(line)
+    return (
+        len(cells) == 1
+        and len(starts) > 1
+        and any(line.words[0]["x0"] < start - 3 < line.words[-1]["x1"] for start in starts[1:])
+    )
 
 
 def _split_columns(line: _Line, starts: list[float]) -> list[str]:

@@ -22,7 +22,7 @@ from rusqa.ingest.headers import ROW_FIELDS, column_field
 from rusqa.ingest.labelled import Item
 from rusqa.ingest.source import PlanBuilder, Source
 from rusqa.models import ParsedPlan, Plan
-from rusqa.text import is_bullet, join_bullets, join_lines
+from rusqa.text import collapse, is_bullet, join_bullets, join_lines
 
 
 def header_fields(header: list[str]) -> list[str | None]:
@@ -105,13 +105,41 @@ def _abbreviations(document: Document, source: Source) -> dict[str, str]:
     return found
 
 
+def group_heading(cells: list[str], fields: list[str | None]) -> str | None:
+    """A row that heads the rows below it rather than being a tiltak: one text merged across the row («Mål 1:
+    Barn og unge …» spanning every column, read into each), a lone text in the number or goal column, or a lone
+    cell labelled as a goal («Delmål 2: …»)."""
+    filled = [(name, collapse(cell)) for name, cell in zip(fields, cells, strict=False) if cell.strip()]
+    if not filled:
+        return None
+    texts = {text for _, text in filled}
+    if len(filled) >= 2 and len(texts) == 1:
+        return filled[0][1]
+    if len(filled) != 1:
+        return None
+    name, text = filled[0]
+    found = labelled.label(text)
+    if found is not None and found[0] == "goal":
+        return found[2]
+    if name in ("code", "goal") and len(text) > 12 and re.search(r"[^\W\d_]{4}", text):
+        return text
+    return None
+
+
 def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWords | None) -> None:
     fields = header_fields(table.header)
+    heading: str | None = None  # the group heading row above, if any
+    above: str | None = None  # the goal cell of the row above: a goal printed once for its group is theirs too
     for row in table.rows:
+        if (group := group_heading(row.cells, fields)) is not None:
+            heading, above = group, None
+            continue
         values: dict[str, str] = {}
         for name, raw in zip(fields, row.cells, strict=False):
             if name and raw.strip():
                 values[name] = cell_text(raw, words)
+        if "goal" in fields:
+            above = values.get("goal") or above
         if not values.get("text"):
             continue
         owner = values.get("owner")
@@ -120,7 +148,7 @@ def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWo
             lines=row.lines,
             text=values["text"],
             code=_code(values.get("code")),
-            goal=values.get("goal"),
+            goal=values.get("goal") or above or heading,
             owner=owner,
             owner_expanded=expand_owner(owner, builder.abbreviations),
             deadline=values.get("deadline"),

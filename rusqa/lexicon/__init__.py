@@ -133,9 +133,12 @@ def english_frame() -> frozenset[str]:
     return english_stopwords() | rendered | set(lex["english_courtesy"])
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
 def field_words(field: str) -> frozenset[str]:
-    return frozenset(lexicon()["fields"][field]["words"])
+    """Words left out of the subject when the field is asked: the listed ones, and its printed column headers
+    with their inflections («tidsrammen», «fremdriften»)."""
+    headers = {h + ending for h in printed_headers(field) for ending in ("", "en", "et", "a", "ene", "er", "ane")}
+    return frozenset(lexicon()["fields"][field]["words"]) | headers
 
 
 @lru_cache(maxsize=1)
@@ -146,10 +149,22 @@ def courtesy_words() -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def cue_patterns(section: str) -> dict[str, re.Pattern[str]]:
-    """`fields` or `shapes`: one compiled alternation per name."""
+    """`fields` or `shapes`: one compiled alternation per name; a field's cues include the column headers
+    plans print for it («Hva er tidsrammen for …?» asks for the frist)."""
     table = lexicon()[section]
     out = {}
     for name, entry in table.items():
         cues = entry["cues"] if isinstance(entry, dict) else entry
+        if section == "fields":
+            cues = [*cues, *(rf"\b{re.escape(h)}\w*" for h in printed_headers(name))]
         out[name] = re.compile("|".join(f"(?:{c})" for c in cues))
     return out
+
+
+def printed_headers(field: str) -> list[str]:
+    """The column headers plans print for a field (rusqa.ingest.headers, the one list the table readers use),
+    less those that ask something else in a question (`headers_not_cues`)."""
+    from rusqa.ingest.headers import COLUMN_HEADERS
+
+    skip = set(lexicon()["headers_not_cues"])
+    return [h for h in COLUMN_HEADERS.get(field, ()) if h.isalpha() and h not in skip]

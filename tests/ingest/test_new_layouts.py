@@ -1,0 +1,55 @@
+"""A planner adds a district plan in a layout none of the five uses: every tiltak comes back as printed.
+
+The files and what each prints are in tests/fixtures/new_layouts (written by a helper who saw no code)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rusqa.planning.add import review
+from rusqa.settings import Settings
+from tests.conftest import CORPUS
+from tests.fixtures.new_layouts import score, truths
+
+BATCH1 = truths("batch1")
+
+
+@pytest.mark.parametrize("truth_file", BATCH1, ids=[p.name.split(".truth")[0] for p in BATCH1])
+def test_every_printed_tiltak_comes_back_with_its_fields_and_page(truth_file: Path) -> None:
+    truth = yaml.safe_load(truth_file.read_text(encoding="utf-8"))
+    found = review(Settings(corpus_dir=CORPUS), truth_file.parent / truth["file"], truth["bydel"], None, None)
+    result = score(truth_file, found.parsed)
+    assert (result.found, result.exact, result.pages, result.extra) == (
+        result.tiltak,
+        result.tiltak,
+        result.tiltak,
+        0,
+    ), result.misses
+    assert not found.warnings
+
+
+def test_a_goal_printed_across_an_unruled_table_heads_its_rows_and_is_no_tiltak() -> None:
+    [truth_file] = [p for p in BATCH1 if p.name.startswith("rusplan-gamle-oslo")]
+    found = review(
+        Settings(corpus_dir=CORPUS), truth_file.parent / "rusplan-gamle-oslo-2024.pdf", "Gamle Oslo", None, None
+    )
+    goals = [t.goal for t in found.parsed.tiltak]
+    assert (
+        goals[0]
+        == goals[3]
+        == "Mål 1: Barn og unge i Gamle Oslo skal vokse opp i trygge miljøer med lav eksponering for rusmidler"
+    )
+    assert goals[4].startswith("Mål 2:") and not any(t.text.startswith("Mål") for t in found.parsed.tiltak)
+    assert found.parsed.tiltak[3].owner == "Helsestasjon for ungdom"  # its owner wrapped onto a second line
+
+
+def test_a_goal_printed_once_for_its_group_belongs_to_the_rows_under_it() -> None:
+    path = BATCH1[0].parent / "handlingsplan-rus-ostensjo-2026.docx"
+    found = review(Settings(corpus_dir=CORPUS), path, "Østensjø", None, None)
+    truth = yaml.safe_load(
+        (BATCH1[0].parent / "handlingsplan-rus-ostensjo-2026.docx.truth.yaml").read_text(encoding="utf-8")
+    )
+    assert [t.goal for t in found.parsed.tiltak] == [t["goal"] for t in truth["tiltak"]]
