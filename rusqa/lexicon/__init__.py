@@ -9,7 +9,7 @@ depend only on rusqa.text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +133,7 @@ def english_frame() -> frozenset[str]:
     return english_stopwords() | rendered | set(lex["english_courtesy"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def field_words(field: str) -> frozenset[str]:
     """Words left out of the subject when the field is asked: the listed ones, and its printed column headers
     with their inflections («tidsrammen», «fremdriften»)."""

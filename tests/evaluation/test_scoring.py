@@ -102,3 +102,19 @@ def test_across_plans_is_scored_by_the_plans_found() -> None:
     plans = ["grorud-2023", "ullern", "stovner-2021"]
     assert score(turn, _answer("2 av 3", ["grorud-2023-t1", "ullern-t3"]), plans).correct
     assert not score(turn, _answer("2 av 3", ["grorud-2023-t1", "stovner-2021-t1"]), plans).correct
+
+
+def test_a_held_out_items_failure_is_never_printed_even_when_its_file_is_run_alone(
+    assistant,
+    tmp_path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    from rusqa.evaluation.evaluate import run_evaluation
+
+    held_out = sorted(TEST_DIR.glob("*.yaml"))
+    run_evaluation(held_out, tmp_path / "report.json", report_only=[], assistant=assistant, snapshot=None)
+    out = capsys.readouterr().out
+    printed, tabled = "✗" in out, "rusqa eval — dev" in out  # booleans: a failing assert must not show `out`
+    assert tabled and not printed, "a held-out item's failure was printed"
+    run_evaluation([DEV_DIR], tmp_path / "report.json", report_only=[], assistant=assistant, snapshot=None)
+    assert "✗" in capsys.readouterr().out  # dev's failures are printed, to be worked on
