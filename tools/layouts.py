@@ -15,6 +15,7 @@ when their text is the same, so that the scorer can recognise them; anything els
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -114,8 +115,12 @@ def _answered(answer: Answer, expected: str | list[str], texts: dict[str, str]) 
     """A value stated on the answer's first line; a set: every printed number or text cited, nothing else."""
     if answer.abstained:
         return False
-    if isinstance(expected, str):
-        return norm(expected) in norm(answer.answer.splitlines()[0])
+    if isinstance(expected, str):  # the value, before any explanation the writer added («… (frist Q3 2027)»)
+        value = norm(re.split(r" \(|;|, det vil si", expected)[0].rstrip("."))
+        first = norm(answer.answer.splitlines()[0])
+        if value.startswith(("ingen frist", "planen oppgir ingen")):  # a field the plan leaves empty
+            return "oppgir ingen" in first
+        return value in first
     cited = [c for c in answer.citations if c.tiltak_id]
     hits = {e for e in expected for c in cited if _names(c.tiltak_id or "", texts.get(c.tiltak_id or "", ""), e)}
     return hits == set(expected) and len(cited) == len(expected)

@@ -37,6 +37,7 @@ class Row:
 class Table:
     header: list[str]
     rows: list[Row] = field(default_factory=list)
+    header_lines: LineRange = (0, 0)
 
 
 Block = Heading | Prose | Table
@@ -77,7 +78,7 @@ class Document:
     def table(self, header: list[str]) -> Table:
         table = Table(header=[collapse(h) for h in header])
         self.blocks.append(table)
-        self.write([" | ".join(table.header)])
+        table.header_lines = self.write([" | ".join(table.header)])
         return table
 
     def row(self, table: Table, cells: list[str], pages: PageRange | None = None) -> Row:

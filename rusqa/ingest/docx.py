@@ -14,7 +14,7 @@ from typing import Any
 
 from rusqa.errors import CorpusError
 from rusqa.ingest.document import Document
-from rusqa.ingest.tables import is_tiltak_header
+from rusqa.ingest.tables import header_index
 
 MAX_UNPACKED_BYTES = 200_000_000
 MAX_RATIO = 200  # a member that inflates more than this is not a document
@@ -125,7 +125,7 @@ def _read_table(document: Document, table: Any) -> None:
         document.prose([cell for row in rows for cell in row])
         return
     # a caption row merged across the table («Tiltak 2025–2028») may sit above the header row
-    start = next((n for n, row in enumerate(rows[:3]) if is_tiltak_header(row)), 0)
+    start = header_index(rows)
     if start:
         document.prose([" ".join(c for c in row if c.strip()) for row in rows[:start]])
     target = document.table(rows[start])

@@ -34,6 +34,8 @@ COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
         "tidsplan",
         "tidspunkt",
         "periode",
+        "tidsperiode",
+        "tidsrom",
         "når",
         "gjennomføring",
         "tidsramme",

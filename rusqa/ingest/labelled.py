@@ -18,7 +18,7 @@ from rusqa.ingest.document import Table
 from rusqa.ingest.headers import ROW_FIELDS, column_field
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
 from rusqa.models import LineRange
-from rusqa.text import join_lines
+from rusqa.text import is_bullet, join_lines
 
 # «Tiltak 3: …», «Tiltak 2.1 – …», «Tiltak 1.1 Foreldreveiledning», «Ansvarlig: …»: a label word, a code after a
 # tiltak label only, a colon (a dash, or a space before a capital, after a coded tiltak label), the value.
@@ -87,25 +87,50 @@ def inline_labels(text: str) -> list[str]:
 _TRAILING_PARENTHESIS = re.compile(r"^\s*(?:[•●▪◦·\-–*]\s*)?(.+?)\s*\(([^()]+)\)\s*\.?\s*$")
 
 
+# Between labelled row fields on one line: a comma, a semicolon, a bar, a dash set off by spaces, or a full stop
+_FIELD_SEPARATOR = re.compile(r"\s*(?:[;,|]|\s[–—-]|\.)\s*(?=[^\W\d_]+\s*:)")
+
+
+def row_fields(text: str) -> dict[str, str] | None:
+    """«Ansvar: NAV Alna – Frist: 2026 – Status: Pågår» (or «ansvar: X, frist: Y»): the row fields a line labels,
+    every part of it one; None for any other line."""
+    fields: dict[str, str] = {}
+    for part in _FIELD_SEPARATOR.split(text.strip().strip("()").strip()):
+        found = label(part)
+        if found is None or found[0] not in ROW_FIELDS:
+            return None
+        if value := found[2].rstrip(".").strip():  # «Frist:» printed with nothing after it gives no frist
+            fields[found[0]] = value
+        else:
+            fields.setdefault(found[0], "")
+    return {k: v for k, v in fields.items() if v} if fields else None
+
+
+_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?=\S)")
+
+
 def parenthesised_fields(text: str) -> tuple[str, dict[str, str]] | None:
     """«• Etablere flere boliger (ansvar: Boligkontoret, frist: 2026)»: a line whose closing parenthesis labels row
     fields — every part of it, separated by commas or semicolons — is a tiltak: (its text, its fields)."""
     match = _TRAILING_PARENTHESIS.match(text)
     if not match:
         return None
-    fields: dict[str, str] = {}
-    for part in re.split(r"[;,]\s*(?=[^\W\d_]+\s*:)", match.group(2)):
-        found = label(part)
-        if found is None or found[0] not in ROW_FIELDS:
-            return None
-        fields[found[0]] = found[2]
+    fields = row_fields(match.group(2))
+    if fields is None:
+        return None
     return match.group(1), fields
 
 
 def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
-    """The items in order, each labelled tiltak block given as one `LabelledTiltak` in place of its items."""
+    """The items in order, each labelled tiltak block given as one `LabelledTiltak` in place of its items; a
+    paragraph followed by a line that labels only its row fields («Ansvar: NAV Alna – Frist: 2026») is one too."""
     block: _Block | None = None
     goal: str | None = None
+    paragraph: list[Item] = []  # the prose lines just read, held back until it is known whether fields follow
+
+    def release() -> Iterator[Item]:
+        yield from paragraph
+        paragraph.clear()
 
     def close() -> Iterator[Item | LabelledTiltak]:
         if block is None:
@@ -122,6 +147,18 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
             yield from block.items
 
     for item in items:
+        plain = item.table is None and item.level is None
+        fields = row_fields(item.text) if plain and block is None and paragraph else None
+        if fields is not None and ("owner" in fields or "deadline" in fields):
+            text = join_lines([line.text for line in paragraph])
+            number = _NUMBER.match(text)
+            values = {"text": text[number.end() :] if number else text, **fields, **({"goal": goal} if goal else {})}
+            yield LabelledTiltak((paragraph[0].lines[0], item.lines[1]), number.group(1) if number else None, values)
+            paragraph.clear()
+            continue
+        opens = bool(_NUMBER.match(item.text)) or is_bullet(item.text)  # «3. …» or «• …» starts a paragraph of its own
+        if opens or not (plain and paragraph and item.group == paragraph[-1].group and item.text.strip()):
+            yield from release()
         found = label(item.text) if item.table is None else None
         if found and found[0] == "text":
             yield from close()
@@ -158,7 +195,11 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
             text, values = fielded
             yield LabelledTiltak(item.lines, None, {"text": text, **values, **({"goal": goal} if goal else {})})
             continue
+        if plain and item.text.strip() and not found:
+            paragraph.append(item)
+            continue
         yield item
+    yield from release()
     yield from close()
 
 

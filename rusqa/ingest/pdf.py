@@ -21,7 +21,7 @@ from rusqa.errors import CorpusError
 from rusqa.ingest.document import Document, Row, Table
 from rusqa.ingest.headers import ROW_FIELDS, column_field
 from rusqa.ingest.source import PAGE_NUMBER
-from rusqa.ingest.tables import header_fields, is_tiltak_header
+from rusqa.ingest.tables import header_fields, header_index, is_tiltak_header
 from rusqa.text import collapse
 
 MAX_PAGES = 1000
@@ -157,16 +157,24 @@ def _unruled(lines: list[_Line]) -> list[tuple[float, Any]]:
     while n < len(lines):
         cells = _header_cells(lines[n])
         fields = [column_field(text) for _, text in cells]
-        if "text" not in fields or sum(f is not None for f in fields) < 3 or None in fields:
+        if "text" not in fields or sum(f is not None for f in fields) < 3 or fields.count(None) > len(fields) // 3:
             items.append((lines[n].top, lines[n]))
             n += 1
             continue
         starts = [x0 for x0, _ in cells]
         body = lines[n].size
         m = n + 1  # the table's lines: body text up to a gap of three lines
+        if m < len(lines) and _header_goes_on(lines[n], lines[m], starts):  # «Tiltak» over «nr.»
+            cells = [
+                (x0, f"{text} {more}".strip())
+                for (x0, text), more in zip(cells, _split_columns(lines[m], starts), strict=True)
+            ]
+            fields = [column_field(text) for _, text in cells]
+            m += 1
+        begin = m
         while m < len(lines) and lines[m].size <= body * 1.1 and lines[m].top - lines[m - 1].bottom < body * 3:
             m += 1
-        table = lines[n + 1 : m]
+        table = lines[begin:m]
         # A row's own lines sit closer together than two rows do: a gap clearly wider than the tightest one
         # starts a row. Evenly spaced lines give no such sign; there a row starts where a short field (owner,
         # frist, status …) is printed again, since a row's wrapped lines fill only its longer cells.
@@ -176,7 +184,7 @@ def _unruled(lines: list[_Line]) -> list[tuple[float, Any]]:
         short = [c for c, name in enumerate(fields) if name in ROW_FIELDS]
         rows: list[list[Any]] = [[text for _, text in cells]]
         current: list[list[str]] | None = None
-        previous_bottom = lines[n].bottom
+        previous_bottom = lines[begin - 1].bottom
         for line in table:
             if _spans(line, starts):  # «Mål 1: …» printed across the columns heads the rows below it
                 rows.append([_line_text(line)] * len(starts))
@@ -209,6 +217,20 @@ def _joined(row: list[Any]) -> list[str]:
 
 def _line_text(line: _Line) -> str:
     return clean(" ".join(w["text"] for w in line.words))
+
+
+def _header_goes_on(header: _Line, line: _Line, starts: list[float]) -> bool:
+    """The line under a header row holds more of its cells' words («Tiltak» over «nr.», «Ansvarlig/» over
+    «samarbeidspartnere»): set close under it, in the header's type, a few short words in its columns only."""
+    words = [w["text"] for w in line.words]
+    return (
+        line.top - header.bottom < header.size * 0.6
+        and abs(line.size - header.size) < 0.5
+        and len(words) <= len(starts) * 2
+        and all(len(w) <= 20 for w in words)
+        and all(any(abs(w["x0"] - s) < header.size * 4 for s in starts) for w in line.words)
+        and not any(ch.isdigit() for w in words for ch in w)
+    )
 
 
 def _spans(line: _Line, starts: list[float]) -> bool:
@@ -316,8 +338,11 @@ def _add_rows(
     elif table is not None and top_of_page and len(first) == len(table.header) and not is_tiltak_header(first):
         body = rows  # the table goes on without repeating its header
     else:
-        table = document.table([collapse(c) for c in first])
-        body = rows[1:]
+        start = header_index(rows)  # a caption row merged across the table may sit above its header
+        if start:
+            document.prose([" ".join(c for c in row if c.strip()) for row in rows[:start]], page)
+        table = document.table([collapse(c) for c in rows[start]])
+        body = rows[start + 1 :]
         top_of_page = False
     assert table is not None
     if carry is not None:

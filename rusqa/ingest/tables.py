@@ -26,12 +26,13 @@ from rusqa.text import collapse, is_bullet, join_bullets, join_lines
 
 
 def header_fields(header: list[str]) -> list[str | None]:
-    """The field each column holds; a field named twice keeps its first column."""
+    """The field each column holds; a field named twice keeps its first column — except the tiltak's text, which
+    may be printed in two («Tiltak | Beskrivelse»: a title, then what it is) and is read from both."""
     seen: set[str] = set()
     fields: list[str | None] = []
     for cell in header:
         name = column_field(cell)
-        fields.append(name if name and name not in seen else None)
+        fields.append(name if name and (name not in seen or name == "text") else None)
         if name:
             seen.add(name)
     return fields
@@ -40,6 +41,12 @@ def header_fields(header: list[str]) -> list[str | None]:
 def is_tiltak_header(header: list[str]) -> bool:
     fields = set(header_fields(header))
     return "text" in fields and bool(fields & set(ROW_FIELDS))
+
+
+def header_index(rows: list[list[str]]) -> int:
+    """Where a table's header row is: a caption row merged across the table («Tiltaksplan 2025–2028») may sit
+    above it; 0 when none of the first three rows names the columns."""
+    return next((n for n, row in enumerate(rows[:3]) if is_tiltak_header(row)), 0)
 
 
 def cell_text(raw: str, words: PlanWords | None = None) -> str:
@@ -90,9 +97,23 @@ def _items(document: Document, source: Source) -> list[Item]:
         elif isinstance(block, Prose):
             start = block.lines[0]
             items += [Item((n, n), line, group=group) for n, line in enumerate(source.span(*block.lines), start=start)]
+        elif not is_tiltak_header(block.header) and _labels_row_fields(block):
+            # a table with no header whose cells label the fields («Ansvarlig: …» | «Frist: …») under a row that
+            # holds the tiltak: its rows read as lines, one paragraph each, for the labelled reader
+            for cells, lines in [(block.header, block.header_lines), *((r.cells, r.lines) for r in block.rows)]:
+                text = " – ".join(dict.fromkeys(collapse(c) for c in cells if c.strip()))
+                items.append(Item(lines, text, group=-lines[0]))
         else:
             items.append(Item((0, 0), "", table=block))
     return items
+
+
+def _labels_row_fields(table: Table) -> bool:
+    """Some row's cells are all labelled row fields («Ansvarlig: NAV», «Frist: 2026»)."""
+    rows = [table.header, *(r.cells for r in table.rows)]
+    return any(
+        (filled := [c for c in cells if c.strip()]) and all(labelled.row_fields(c) for c in filled) for cells in rows
+    )
 
 
 def _abbreviations(document: Document, source: Source) -> dict[str, str]:
@@ -137,7 +158,8 @@ def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWo
         values: dict[str, str] = {}
         for name, raw in zip(fields, row.cells, strict=False):
             if name and raw.strip():
-                values[name] = cell_text(raw, words)
+                text = cell_text(raw, words)
+                values[name] = f"{values[name]} – {text}" if name in values else text  # a title, then its text
         if "goal" in fields:
             above = values.get("goal") or above
         if not values.get("text"):

@@ -15,9 +15,10 @@ from tests.conftest import CORPUS
 from tests.fixtures.new_layouts import score, truths
 
 BATCH1 = truths("batch1")
+TUNED = [*BATCH1, *truths("batch2")]  # the layouts the readers were mended on (tests/fixtures/new_layouts)
 
 
-@pytest.mark.parametrize("truth_file", BATCH1, ids=[p.name.split(".truth")[0] for p in BATCH1])
+@pytest.mark.parametrize("truth_file", TUNED, ids=[p.name.split(".truth")[0] for p in TUNED])
 def test_every_printed_tiltak_comes_back_with_its_fields_and_page(truth_file: Path) -> None:
     truth = yaml.safe_load(truth_file.read_text(encoding="utf-8"))
     found = review(Settings(corpus_dir=CORPUS), truth_file.parent / truth["file"], truth["bydel"], None, None)
@@ -53,3 +54,17 @@ def test_a_goal_printed_once_for_its_group_belongs_to_the_rows_under_it() -> Non
         (BATCH1[0].parent / "handlingsplan-rus-ostensjo-2026.docx.truth.yaml").read_text(encoding="utf-8")
     )
     assert [t.goal for t in found.parsed.tiltak] == [t["goal"] for t in truth["tiltak"]]
+
+
+def test_a_paragraph_followed_by_a_line_of_labelled_fields_is_a_tiltak() -> None:
+    from rusqa.ingest.labelled import row_fields
+
+    assert row_fields("Ansvar: NAV Sagene, Helse og mestring – Frist: Q3 2027 – Status: Pågår") == {
+        "owner": "NAV Sagene, Helse og mestring", "deadline": "Q3 2027", "status": "Pågår"
+    }  # fmt: skip
+    assert row_fields("Ansvarlig: Rusteamet. Frist:") == {"owner": "Rusteamet"}  # an empty frist is none
+    assert row_fields("Bydelen har ansvar: for alt") is None
+    path = TUNED[0].parent.parent / "batch2" / "sagene-rusmiddelpolitisk-handlingsplan.docx"
+    found = review(Settings(corpus_dir=CORPUS), path, "Sagene", None, None).parsed.tiltak
+    assert [t.id for t in found[:2]] == ["sagene-2026-1", "sagene-2026-2"]  # the printed numbers
+    assert not found[0].text.startswith(("1.", "Forebyggende arbeid"))  # neither its number nor the intro before it
