@@ -116,7 +116,7 @@ def _answered(answer: Answer, expected: str | list[str], texts: dict[str, str]) 
     if answer.abstained:
         return False
     if isinstance(expected, str):  # the value, before any explanation the writer added («… (frist Q3 2027)»)
-        value = norm(re.split(r" \(|;|, det vil si", expected)[0].rstrip("."))
+        value = norm(re.split(r" \(|;|\. | [–-] det vil si|, det vil si", expected)[0].rstrip("."))
         first = norm(answer.answer.splitlines()[0])
         if value.startswith(("ingen frist", "planen oppgir ingen")):  # a field the plan leaves empty
             return "oppgir ingen" in first

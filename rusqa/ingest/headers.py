@@ -46,7 +46,7 @@ COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
     "status": ("status", "fremdrift", "framdrift", "statusvurdering"),
     "risk": ("risiko", "risikovurdering", "risikonivå"),
 }
-_HYPHENATED = re.compile(r"(\w)-\s*\n\s*([a-zæøå])")
+_HYPHENATED = re.compile(r"(\w)-(?:\s*\n\s*|\s+)([a-zæøå])")  # «Tids-⏎frist», or «Tids- frist» once joined
 _HEADER_WORD = re.compile(r"[^\wæøåÆØÅ.]+")
 ROW_FIELDS = ("owner", "deadline", "status", "risk")
 

@@ -23,7 +23,7 @@ from rusqa.text import is_bullet, join_lines
 # «Tiltak 3: …», «Tiltak 2.1 – …», «Tiltak 1.1 Foreldreveiledning», «Ansvarlig: …»: a label word, a code after a
 # tiltak label only, a colon (a dash, or a space before a capital, after a coded tiltak label), the value.
 _LABEL = re.compile(
-    r"^\s*([^\W\d_]+)(?:\s+(\d[\w.\-]{0,9}|[A-ZÆØÅ]{1,3}[.\-]?\d[\w.\-]{0,6}))?(?:\s*(:|\s[–-]\s)|\s+(?=[A-ZÆØÅ]))\s*(.*)$"
+    r"^\s*([^\W\d_]+)(?:\s+(\d[\w.\-]{0,9}|[A-ZÆØÅ]{1,3}[.\-]?\d[\w.\-]{0,6}|[A-ZÆØÅ](?=:)))?(?:\s*(:|\s[–-]\s)|\s+(?=[A-ZÆØÅ]))\s*(.*)$"
 )
 # A row field labelled inside a sentence run: «… til foreldre. Ansvar: Oppvekst og familie. Frist: 2026.»
 _INLINE_LABEL = re.compile(r"(?<=[.;!?])\s+(?=([^\W\d_]+)\s*:\s)")
@@ -121,16 +121,61 @@ def parenthesised_fields(text: str) -> tuple[str, dict[str, str]] | None:
     return match.group(1), fields
 
 
+@dataclass
+class _Paragraph:
+    """Prose lines just read, held back until it is known whether they are a tiltak: when a line that labels only
+    row fields follows («Ansvar: NAV Alna – Frist: 2026», perhaps after one blank line), or when the paragraph
+    ends with them in parentheses («… (Ansvarlig: X. Frist: 2026.)»)."""
+
+    lines: list[Item] = field(default_factory=list)
+    blank: Item | None = None  # one blank line after the paragraph: its fields may still follow
+    heading: Item | None = None  # a numbered heading right above it («3.1 Trygg russefeiring»): its title
+    made: LabelledTiltak | None = None  # the tiltak a field line just made: further field lines add to it
+
+    def tiltak(self, fields: dict[str, str], last: Item, goal: str | None) -> LabelledTiltak:
+        text = join_lines([line.text for line in self.lines])
+        number = _NUMBER.match(text)
+        code, text = (number.group(1), text[number.end() :]) if number else (None, text)
+        first = self.lines[0].lines[0]
+        if self.heading is not None and (titled := _NUMBER_TITLE.match(self.heading.text)):
+            code, text, first = titled.group(1), f"{titled.group(2)} – {text}", self.heading.lines[0]
+        values = {"text": text, **fields, **({"goal": goal} if goal else {})}
+        self.lines, self.blank, self.heading = [], None, None
+        return LabelledTiltak((first, last.lines[1]), code, values)
+
+    def release(self, goal: str | None) -> Iterator[Item | LabelledTiltak]:
+        """The paragraph as it is: a tiltak when it ends with its fields in parentheses, else its lines."""
+        if self.made is not None:
+            yield self.made
+            self.made = None
+        if self.lines:
+            text = join_lines([line.text for line in self.lines])
+            fielded = parenthesised_fields(text) if len(self.lines) > 1 else None
+            if fielded is not None:
+                last, blank = self.lines[-1], self.blank
+                self.lines = [Item(self.lines[0].lines, fielded[0])]
+                yield self.tiltak(fielded[1], last, goal)
+                if blank is not None:
+                    yield blank
+                return
+        if self.lines:  # prose between a numbered heading and a tiltak: the heading is a section, not its title
+            self.heading = None
+        yield from self.lines
+        if self.blank is not None:
+            yield self.blank
+        self.lines, self.blank = [], None
+
+
+_NUMBER_TITLE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})+|\d{1,2})\.?\s+(\S.*)$")
+
+
 def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
-    """The items in order, each labelled tiltak block given as one `LabelledTiltak` in place of its items; a
-    paragraph followed by a line that labels only its row fields («Ansvar: NAV Alna – Frist: 2026») is one too."""
+    """The items in order, each labelled tiltak block given as one `LabelledTiltak` in place of its items; so is a
+    paragraph with its row fields labelled after it or in parentheses at its end (`_Paragraph`)."""
     block: _Block | None = None
     goal: str | None = None
-    paragraph: list[Item] = []  # the prose lines just read, held back until it is known whether fields follow
-
-    def release() -> Iterator[Item]:
-        yield from paragraph
-        paragraph.clear()
+    goal_level: int | None = None  # the level of the heading that states the goal, when one does
+    paragraph = _Paragraph()
 
     def close() -> Iterator[Item | LabelledTiltak]:
         if block is None:
@@ -148,17 +193,25 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
 
     for item in items:
         plain = item.table is None and item.level is None
-        fields = row_fields(item.text) if plain and block is None and paragraph else None
-        if fields is not None and ("owner" in fields or "deadline" in fields):
-            text = join_lines([line.text for line in paragraph])
-            number = _NUMBER.match(text)
-            values = {"text": text[number.end() :] if number else text, **fields, **({"goal": goal} if goal else {})}
-            yield LabelledTiltak((paragraph[0].lines[0], item.lines[1]), number.group(1) if number else None, values)
-            paragraph.clear()
+        fields = row_fields(item.text) if plain and block is None else None
+        if fields is not None and paragraph.made is not None and not paragraph.lines:  # «Tidsplan: …» after «Ansvar: …»
+            for name, value in fields.items():
+                paragraph.made.values.setdefault(name, value)
+            paragraph.made.lines = (paragraph.made.lines[0], item.lines[1])
+            continue
+        if fields is not None and paragraph.lines and ("owner" in fields or "deadline" in fields):
+            if paragraph.made is not None:
+                yield paragraph.made
+            paragraph.made = paragraph.tiltak(fields, item, goal)
+            continue
+        blank = plain and not item.text.strip()
+        if blank and paragraph.lines and paragraph.blank is None:
+            paragraph.blank = item
             continue
         opens = bool(_NUMBER.match(item.text)) or is_bullet(item.text)  # «3. …» or «• …» starts a paragraph of its own
-        if opens or not (plain and paragraph and item.group == paragraph[-1].group and item.text.strip()):
-            yield from release()
+        same = plain and paragraph.lines and paragraph.blank is None and item.group == paragraph.lines[-1].group
+        if opens or blank or not same:
+            yield from paragraph.release(goal)
         found = label(item.text) if item.table is None else None
         if found and found[0] == "text":
             yield from close()
@@ -171,7 +224,6 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
                 block.current = found[0]
                 block.items.append(item)
                 continue
-            blank = not item.text.strip()
             block.blanks += blank
             # a value wrapped onto the next line; a blank line ends a tiltak, two end a block that named no field
             if not (blank and (block.is_tiltak() or block.blanks >= 2)):
@@ -186,20 +238,26 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
                 continue
         yield from close()
         block = None
-        if item.level is not None:  # a heading ends the goal, unless it is one («Mål 2: …» set as a heading)
+        if item.level is not None:  # a heading ends the goal, unless it is one («Mål 2: …») or sits under it
             heading = label(item.text)
-            goal = heading[2] if heading and heading[0] == "goal" else None
+            if heading and heading[0] == "goal":
+                goal, goal_level = heading[2], item.level
+            elif goal_level is None or item.level <= goal_level:
+                goal, goal_level = None, None
+            paragraph.heading = item if _NUMBER_TITLE.match(item.text) else None
         elif found and found[0] == "goal":
-            goal = found[2]
-        elif item.table is None and (fielded := parenthesised_fields(item.text)) is not None:
+            goal = found[2]  # a «Mål: …» line holds until the next heading
+        elif plain and not paragraph.lines and (fielded := parenthesised_fields(item.text)) is not None:
             text, values = fielded
             yield LabelledTiltak(item.lines, None, {"text": text, **values, **({"goal": goal} if goal else {})})
             continue
-        if plain and item.text.strip() and not found:
-            paragraph.append(item)
+        if plain and not blank and not found:
+            paragraph.lines.append(item)
             continue
+        if item.table is not None:
+            paragraph.heading = None
         yield item
-    yield from release()
+    yield from paragraph.release(goal)
     yield from close()
 
 

@@ -104,11 +104,12 @@ def _read_page(page: Any) -> _Page:
     ends = sorted({round(float(y), 1) for e in edges if e["orientation"] == "v" for y in (e["top"], e["bottom"])})
     settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "explicit_horizontal_lines": ends}
     tables = page.find_tables(settings) if ends else []  # no rules on the page: no ruled table
-    boxes = [t.bbox for t in tables]
+    boxes = []
     for table in tables:
         rows = [[clean(cell or "") for cell in row] for row in table.extract()]
-        if rows and len(rows[0]) > 1:
+        if rows and len(rows[0]) > 1:  # one column is a shaded box or a striped row, not a table: its text is free
             out.items.append((float(table.bbox[1]), rows))
+            boxes.append(table.bbox)
     free = [w for w in words if not any(_inside(w, box) for box in boxes)]
     lines = _lines(free)
     out.items.extend(_unruled(lines))

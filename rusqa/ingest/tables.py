@@ -20,8 +20,8 @@ from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.document import Document, Heading, Prose, Table
 from rusqa.ingest.headers import ROW_FIELDS, column_field
 from rusqa.ingest.labelled import Item
-from rusqa.ingest.source import PlanBuilder, Source
-from rusqa.models import ParsedPlan, Plan
+from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source
+from rusqa.models import LineRange, PageRange, ParsedPlan, Plan
 from rusqa.text import collapse, is_bullet, join_bullets, join_lines
 
 
@@ -71,12 +71,38 @@ def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
     def table(block: Table, section: str) -> None:
         if is_tiltak_header(block.header):
             _read_tiltak(builder, block, section, words)
+        elif (values := key_values(block)) is not None:
+            lines = (block.header_lines[0], block.rows[-1].lines[1])
+            _add_tiltak(builder, section, lines, values, section_goal(section), block.rows[0].pages)
         else:
             _other_table(builder, block, section)
 
     # one walk for headings (sections), prose, tables, and tiltak printed as labelled blocks between them
     labelled.add_to(builder, source, _items(document, source), table)
     return builder.build()
+
+
+def section_goal(section: str) -> str | None:
+    """The goal a section's own heading states («Mål 1: Færre unge debuterer tidlig»), if it is one."""
+    found = labelled.label(section.rsplit(SECTION_SEP, 1)[-1])
+    return found[2] if found and found[0] == "goal" else None
+
+
+def key_values(table: Table) -> dict[str, str] | None:
+    """A tiltak printed as a small table of its own, one field a row («Tiltak | …», «Ansvarlig | …», «Frist | …»):
+    its values by field; None for any other table. A second text row («Beskrivelse») follows the first."""
+    rows = [table.header, *(r.cells for r in table.rows)]
+    if len(table.header) != 2 or len(rows) < 3:
+        return None
+    values: dict[str, str] = {}
+    for key, value in rows:
+        name = column_field(key)
+        if name is None or (name in values and name != "text"):
+            return None
+        if value.strip():
+            text = cell_text(value)
+            values[name] = f"{values[name]} – {text}" if name in values else text
+    return values if "text" in values and any(f in values for f in ROW_FIELDS) else None
 
 
 def _other_table(builder: PlanBuilder, table: Table, section: str) -> None:
@@ -149,7 +175,7 @@ def group_heading(cells: list[str], fields: list[str | None]) -> str | None:
 
 def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWords | None) -> None:
     fields = header_fields(table.header)
-    heading: str | None = None  # the group heading row above, if any
+    heading = section_goal(section)  # a table under the heading «Mål 1: …», or under a group heading row
     above: str | None = None  # the goal cell of the row above: a goal printed once for its group is theirs too
     for row in table.rows:
         if (group := group_heading(row.cells, fields)) is not None:
@@ -164,20 +190,27 @@ def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWo
             above = values.get("goal") or above
         if not values.get("text"):
             continue
-        owner = values.get("owner")
-        builder.add_tiltak(
-            section=section,
-            lines=row.lines,
-            text=values["text"],
-            code=_code(values.get("code")),
-            goal=values.get("goal") or above or heading,
-            owner=owner,
-            owner_expanded=expand_owner(owner, builder.abbreviations),
-            deadline=values.get("deadline"),
-            status=values.get("status"),
-            risk=values.get("risk"),
-            pages=row.pages,
-        )
+        _add_tiltak(builder, section, row.lines, values, above or heading, row.pages)
+
+
+def _add_tiltak(
+    builder: PlanBuilder, section: str, lines: LineRange, values: dict[str, str], goal: str | None,
+    pages: PageRange | None,
+) -> None:  # fmt: skip
+    owner = values.get("owner")
+    builder.add_tiltak(
+        section=section,
+        lines=lines,
+        text=values["text"],
+        code=_code(values.get("code")),
+        goal=values.get("goal") or goal,
+        owner=owner,
+        owner_expanded=expand_owner(owner, builder.abbreviations),
+        deadline=values.get("deadline"),
+        status=values.get("status"),
+        risk=values.get("risk"),
+        pages=pages,
+    )
 
 
 def _code(raw: str | None) -> str | None:

@@ -15,7 +15,7 @@ from tests.conftest import CORPUS
 from tests.fixtures.new_layouts import score, truths
 
 BATCH1 = truths("batch1")
-TUNED = [*BATCH1, *truths("batch2")]  # the layouts the readers were mended on (tests/fixtures/new_layouts)
+TUNED = [*BATCH1, *truths("batch2"), *truths("batch3")]  # the layouts the readers were mended on
 
 
 @pytest.mark.parametrize("truth_file", TUNED, ids=[p.name.split(".truth")[0] for p in TUNED])
