@@ -101,6 +101,10 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Hva er tidsrammen for hasjavvenning i Grorud?", Shape.VALUE, FieldName.DEADLINE),
         ("Hva er fremdriften på kontaktpunktet i Ullern?", Shape.VALUE, FieldName.STATUS),
         ("Hvilken periode gjelder Grorud-planen for?", Shape.PLAN, None),
+        # a yes/no question about one tiltak's state asks for its status; about several, it is no field question
+        ("Er Grorud kommet i gang med hasjavvenningsprogrammet?", Shape.VALUE, FieldName.STATUS),
+        ("Has Grorud started on the FACT team?", Shape.VALUE, FieldName.STATUS),
+        ("Er noen av tiltakene i Grorud påbegynt?", Shape.FACT, None),
         ("takk!", Shape.SMALLTALK, None),
         ("Hei", Shape.SMALLTALK, None),
     ],

@@ -203,6 +203,15 @@ def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None
     return list(dict.fromkeys(found)), unknown
 
 
+# A question that names several tiltak («noen av tiltakene», «any measures») asks for a set, not one's status
+_MANY = re.compile(r"\b(?:tiltakene|tiltak|noen|measures|actions|initiatives|any)\b")
+
+
+def _opens_yes_no(norm: str) -> bool:
+    """The question opens with a finite auxiliary or verb: a yes/no question («Er …?», «Has …?»)."""
+    return bool(word_pattern("yes_no_openers").match(norm.lstrip()))
+
+
 def detect_field(norm: str) -> FieldName | None:
     """The printed field a question asks for: the first of owner, deadline, status, risk whose cue occurs
     earliest in the question."""
@@ -500,6 +509,11 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         return Question(text=question, shape=Shape.SMALLTALK, english=english, dense_text=question)
     plan_ids, unknown = find_places(norm, plans)
     field = detect_field(norm)
+    # a yes/no question about one tiltak's state; «Er noen av tiltakene påbegynt?» names records and asks for a set
+    about_one = field is None and _opens_yes_no(norm) and not _MANY.search(norm)
+    state = asked_facet("status", norm) if about_one else None
+    if state is not None:  # «Har Grorud kommet i gang med …?»: whether a tiltak is in a state is its status
+        field = FieldName.STATUS
     codes = typed_codes(question, english)
     filters = read_filters(norm, field, codes)
     if not filters.owner and field is None:
@@ -528,6 +542,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         drop |= {m.group(0) for m in word_pattern("addressed").finditer(norm)}
     if filters.districts_role:  # «der bydelene er samarbeidspartner»
         drop |= {w for m in word_pattern("districts_partner").finditer(norm) for w in m.group(0).split()}
+    if state is not None:
+        drop |= {w for entry in lexicon_facet_words("status", state) for w in entry.split()}
     for facet_field in ("status", "risk"):
         value = getattr(filters, facet_field)
         if value:
