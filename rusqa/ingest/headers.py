@@ -8,10 +8,24 @@ from rusqa.text import collapse
 
 # Column headers as Norwegian plans print them (first word of the header cell, casefolded): the labels of the five
 # plans, their synonyms in a general Norwegian thesaurus (handling/oppgave/virkemiddel for tiltak; tidsramme for
-# frist; fremdrift for status; risikonivå for risiko), and the «Hva · Hvem · Når» layout of simple action plans.
+# frist; fremdrift for status; risikonivå for risiko), the «Hva · Hvem · Når» layout of simple action plans, and the
+# areas a plan groups its tiltak under (innsatsområde, satsingsområde), read as their goal.
 COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
     "code": ("nr", "nr.", "nummer", "id", "kode", "tiltaksnr", "tiltaksnummer", "løpenr", "løpenummer"),
-    "goal": ("mål", "delmål", "resultatmål", "hovedmål", "målsetting", "målsettinger", "effektmål", "formål"),
+    "goal": (
+        "mål",
+        "delmål",
+        "resultatmål",
+        "hovedmål",
+        "målsetting",
+        "målsettinger",
+        "effektmål",
+        "formål",
+        "innsatsområde",
+        "satsingsområde",
+        "satsningsområde",
+        "fokusområde",
+    ),
     "text": (
         "tiltak",
         "tiltaksbeskrivelse",
@@ -38,6 +52,7 @@ COLUMN_HEADERS: dict[str, tuple[str, ...]] = {
         "tidsrom",
         "når",
         "gjennomføring",
+        "gjennomføres",
         "tidsramme",
         "tidsperspektiv",
         "tid",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rusqa.ingest.abbreviations import expand_owner
 from rusqa.ingest.document import Table
-from rusqa.ingest.headers import ROW_FIELDS, column_field
+from rusqa.ingest.headers import COLUMN_HEADERS, ROW_FIELDS, column_field
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
 from rusqa.models import LineRange
 from rusqa.text import is_bullet, join_lines
@@ -74,6 +74,15 @@ def label(line: str) -> tuple[str, str | None, str] | None:
     return name, code, value
 
 
+def field_value(name: str, value: str) -> str:
+    """A labelled value as printed, less the full stop that ended its sentence («Frist: 1. kvartal 2027.»); a text
+    keeps its own, and so does a value ending in an abbreviation («m.m.»)."""
+    value = value.strip()
+    if name in ROW_FIELDS and value.endswith(".") and not re.search(r"(?:^|\s|\.)\w\.$", value):
+        return value[:-1].rstrip()
+    return value
+
+
 def inline_labels(text: str) -> list[str]:
     """A line cut before each row field labelled inside it («… foreldre. Ansvar: X. Frist: 2026.» → the text, «Ansvar:
     X», «Frist: 2026»); the period that ended the sentence before the next label is not part of a value."""
@@ -81,7 +90,7 @@ def inline_labels(text: str) -> list[str]:
     if not cuts:
         return [text]
     parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
-    return [parts[0], *(p.removesuffix(".") if p.count(".") == 1 else p for p in parts[1:])]
+    return parts
 
 
 _TRAILING_PARENTHESIS = re.compile(r"^\s*(?:[•●▪◦·\-–*]\s*)?(.+?)\s*\(([^()]+)\)\s*\.?\s*$")
@@ -107,6 +116,29 @@ def row_fields(text: str) -> dict[str, str] | None:
 
 
 _NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?=\S)")
+
+
+_TRAILING_FIELDS = re.compile(r"^\s*(?:[•●▪◦·*]\s*)?(?P<text>.+?)\s+[–—-]\s+(?P<fields>[^\W\d_]+\s*:.+)$")
+
+
+def trailing_fields(text: str) -> tuple[str, dict[str, str]] | None:
+    """«• Tilby foreldremøter om rus – Ansvar: Oppvekst og familie, frist løpende»: a line that ends, after a dash,
+    with its row fields (the first labelled with a colon, the rest perhaps only named) is a tiltak."""
+    match = _TRAILING_FIELDS.match(text)
+    if not match:
+        return None
+    words = "|".join(re.escape(w) for name in ROW_FIELDS for w in COLUMN_HEADERS[name] if w.isalpha())
+    fields: dict[str, str] = {}
+    for part in re.split(rf"\s*[,;]\s*(?=(?:{words})\b)", match.group("fields"), flags=re.IGNORECASE):
+        found = label(part)
+        name, value = (found[0], found[2]) if found else (column_field(part.split(maxsplit=1)[0]), part)
+        if found is None and name is not None:
+            value = part.split(maxsplit=1)[1] if len(part.split(maxsplit=1)) > 1 else ""
+        if name not in ROW_FIELDS:
+            return None
+        if value := field_value(name, value):
+            fields[name] = value
+    return (match.group("text"), fields) if fields.get("owner") or fields.get("deadline") else None
 
 
 def parenthesised_fields(text: str) -> tuple[str, dict[str, str]] | None:
@@ -150,7 +182,7 @@ class _Paragraph:
             self.made = None
         if self.lines:
             text = join_lines([line.text for line in self.lines])
-            fielded = parenthesised_fields(text) if len(self.lines) > 1 else None
+            fielded = _fielded(text) if len(self.lines) > 1 else None
             if fielded is not None:
                 last, blank = self.lines[-1], self.blank
                 self.lines = [Item(self.lines[0].lines, fielded[0])]
@@ -164,6 +196,11 @@ class _Paragraph:
         if self.blank is not None:
             yield self.blank
         self.lines, self.blank = [], None
+
+
+def _fielded(text: str) -> tuple[str, dict[str, str]] | None:
+    """A line or paragraph that carries its tiltak's fields at its end, in parentheses or after a dash."""
+    return parenthesised_fields(text) or trailing_fields(text)
 
 
 _NUMBER_TITLE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})+|\d{1,2})\.?\s+(\S.*)$")
@@ -181,7 +218,8 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
         if block is None:
             return
         if block.is_tiltak():
-            values = {name: join_lines(lines) for name, lines in block.fields.items() if join_lines(lines)}
+            values = {name: field_value(name, join_lines(lines)) for name, lines in block.fields.items()}
+            values = {name: value for name, value in values.items() if value}
             title, *rest = block.fields["text"]
             if block.items[0].level is not None and join_lines(rest):  # «Tiltak 1.1 Foreldreveiledning» over its text
                 values["text"] = f"{title} – {join_lines(rest)}"
@@ -247,7 +285,7 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
             paragraph.heading = item if _NUMBER_TITLE.match(item.text) else None
         elif found and found[0] == "goal":
             goal = found[2]  # a «Mål: …» line holds until the next heading
-        elif plain and not paragraph.lines and (fielded := parenthesised_fields(item.text)) is not None:
+        elif plain and not paragraph.lines and (fielded := _fielded(item.text)) is not None:
             text, values = fielded
             yield LabelledTiltak(item.lines, None, {"text": text, **values, **({"goal": goal} if goal else {})})
             continue

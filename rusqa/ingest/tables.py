@@ -190,7 +190,20 @@ def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWo
             above = values.get("goal") or above
         if not values.get("text"):
             continue
+        if "deadline" not in values and (marked := _marked_years(table.header, row.cells)):
+            values["deadline"] = marked  # «2025 | 2026 | 2027» columns with an «X» in the years it runs
+        # bullets inside a tiltak cell stay one tiltak, as the plans print them (Grorud's «Overdoseforebyggende
+        # arbeid» lists its activities so); a writer who meant one tiltak a bullet is not told apart from it
         _add_tiltak(builder, section, row.lines, values, above or heading, row.pages)
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _marked_years(header: list[str], cells: list[str]) -> str | None:
+    """The years whose column is marked in the row, as printed in the header («2025, 2026»)."""
+    years = [h.strip() for h, cell in zip(header, cells, strict=False) if _YEAR.fullmatch(h.strip()) and cell.strip()]
+    return ", ".join(years) or None
 
 
 def _add_tiltak(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rusqa.ingest import parse_plan
-from rusqa.ingest.labelled import inline_labels, label, parenthesised_fields
+from rusqa.ingest.labelled import field_value, inline_labels, label, parenthesised_fields
 from rusqa.ingest.source import Source
 from rusqa.models import Plan
 
@@ -133,10 +133,15 @@ def test_row_fields_labelled_inside_a_paragraph_are_cut_out_of_it() -> None:
     line = "Bydelen tilbyr foreldreveiledning kl. 18. Ansvar: Oppvekst og familie. Frist: Q2 2026. Status: Pågår."
     assert inline_labels(line) == [
         "Bydelen tilbyr foreldreveiledning kl. 18.",
-        "Ansvar: Oppvekst og familie",
-        "Frist: Q2 2026",
-        "Status: Pågår",
+        "Ansvar: Oppvekst og familie.",
+        "Frist: Q2 2026.",
+        "Status: Pågår.",
     ]
+    # the full stop that ends a field's sentence is no part of its value, once the value is whole
+    # («Frist: 2.» ⏎ «kvartal 2026.» is «2. kvartal 2026»); a text keeps its own, an abbreviation too
+    assert [field_value(name, v) for name, v in [("owner", "Oppvekst og familie."), ("deadline", "2. kvartal 2026."),
+            ("text", "Kurs for foreldre."), ("owner", "NAV m.m.")]] == [
+        "Oppvekst og familie", "2. kvartal 2026", "Kurs for foreldre.", "NAV m.m."]  # fmt: skip
     assert inline_labels("Målet er klart: færre overdoser. Tiltaket: se vedlegg.") == [
         "Målet er klart: færre overdoser. Tiltaket: se vedlegg."  # not a row field
     ]
