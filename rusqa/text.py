@@ -61,7 +61,8 @@ def _rejoin_hyphen(before: str, first_word: str) -> str:
     """`before` (ending in «-») made ready to take the next line's text.
 
     Hyphenation is undone in «rus-» + «middel», «Vel-» + «ferdsetaten» and «OPP-» + «STÅR»; the
-    hyphen stays, with no space, in «NAV-kontor» (acronym) and «e-læring» (one letter); a space
+    hyphen stays, with no space, in «NAV-kontor» and «SaLTo-koordinator» (an acronym, or a name with a capital
+    inside it) and «e-læring» (one letter); a space
     follows it in «rus- og psykisk». («Oslo-» + «gjennomsnittet» becomes one word: without a
     dictionary a name cannot be told from a hyphenated word, and a parser may do better.)
     """
@@ -74,8 +75,8 @@ def _rejoin_hyphen(before: str, first_word: str) -> str:
         return before
     if not first_word[:1].islower():
         return before + " "
-    if len(prefix) == 1 or (prefix.isupper() and len(prefix) >= 2):
-        return before
+    if len(prefix) == 1 or (prefix.isupper() and len(prefix) >= 2) or any(c.isupper() for c in prefix[1:]):
+        return before  # «NAV-» and «SaLTo-» (a capital inside: a name's own spelling) keep their hyphen
     return before[:-1]
 
 

@@ -13,6 +13,7 @@ def test_end_of_line_hyphenation_is_rejoined() -> None:
 def test_hyphens_that_belong_to_the_text_are_kept() -> None:
     assert join_lines(["rus- ", "og psykiske lidelser"]) == "rus- og psykiske lidelser"
     assert join_lines(["NAV-", "kontoret"]) == "NAV-kontoret"
+    assert join_lines(["SaLTo-", "koordinator"]) == "SaLTo-koordinator"  # a capital inside: a name's spelling
     assert join_lines(["e-", "læring"]) == "e-læring"
 
 

@@ -103,12 +103,39 @@ def new_layouts(base: Settings, work: Path) -> dict[str, Any]:
         texts = {t.id: t.text for t in assistant.live.tiltak_by_id.values()}
         right = [q["id"] for q in questions if _answered(assistant.ask(q["question"]), q["answer"], texts)]
         totals = {k: sum(f[k] for f in files) for k in ("tiltak", "found", "exact", "pages", "goals", "extra")}
+        exported = _word_as_pdf(batch, settings, work / f"exported-{batch}")
         report[batch] = {
             "files": files,
             "totals": totals,
             "questions": {"right": len(right), "of": len(questions), "wrong": sorted({q["id"] for q in questions} - set(right))},
+            **({"word_exported_as_pdf": exported} if exported else {}),
         }  # fmt: skip
     return report
+
+
+def _word_as_pdf(batch: str, settings: Settings, out: Path) -> dict[str, int] | None:
+    """The batch's Word files exported to PDF by LibreOffice (as a municipality's office suite would), read as
+    PDFs against the same truth (pages aside); None where LibreOffice is not installed."""
+    if not shutil.which("soffice"):
+        return None
+    out.mkdir(parents=True)
+    total = {"tiltak": 0, "found": 0, "exact": 0}
+    for truth_file in truths(batch):
+        truth = yaml.safe_load(truth_file.read_text(encoding="utf-8"))
+        if not truth["file"].endswith(".docx"):
+            continue
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out),
+                        str(truth_file.parent / truth["file"])], check=True, capture_output=True, timeout=120)  # fmt: skip
+        pdf = out / (Path(truth["file"]).stem + ".pdf")
+        truth["file"] = pdf.name
+        for printed in truth["tiltak"]:
+            printed.pop("page", None)
+        local = out / (pdf.stem + ".truth.yaml")
+        local.write_text(yaml.safe_dump(truth, allow_unicode=True), encoding="utf-8")
+        found = score(local, review(settings, pdf, truth["bydel"], None, None).parsed)
+        for key in total:
+            total[key] += getattr(found, key)
+    return total
 
 
 def _answered(answer: Answer, expected: str | list[str], texts: dict[str, str]) -> bool:

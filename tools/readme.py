@@ -243,6 +243,11 @@ def new_layouts_table(batches: dict[str, Any]) -> str:
                 f"{f['pages']} | {f['goals']} | {f['extra']} |"
             )
         t, q = found["totals"], found["questions"]
+        if exported := found.get("word_exported_as_pdf"):
+            rows.append(
+                f"| {batch} | its Word files exported to PDF by LibreOffice | (pages not compared) | {exported['tiltak']} | "
+                f"{exported['found']} | {exported['exact']} | | | |"
+            )
         rows.append(
             f"| **{batch}** | | questions answered after `rusqa add`: **{q['right']}/{q['of']}** | **{t['tiltak']}** | "
             f"**{t['found']}** | **{t['exact']}** | **{t['pages']}** | **{t['goals']}** | **{t['extra']}** |"

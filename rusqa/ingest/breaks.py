@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import pairwise
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -27,7 +27,10 @@ def _break_pair(a: str, b: str) -> tuple[str, str] | None:
 class PlanWords:
     """How often each word (casefolded) occurs in a plan, and how often it sits at a possible break."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
+    def __init__(self, lines: Sequence[str], known: Collection[str] = ()) -> None:
+        """`known`: words of the language at large, for a compound a column cut where the plan never prints it
+        whole («foreldreveiledningsk» + «urset»: «kurset» is a word, «urset» none)."""
+        self.known = frozenset(known)
         self.total: Counter[str] = Counter(w.casefold() for line in lines for w in _WORD.findall(line))
         self.at_break: Counter[str] = Counter()
         for a, b in pairwise(lines):
@@ -56,8 +59,19 @@ class PlanWords:
             if pair:
                 left, right = (w.casefold() for w in pair)
                 short = len(right) <= 2 and not self.whole(right)
-                if not self.whole(left) and (self.total[left + right] > 0 or short):
+                if not self.whole(left) and (self.total[left + right] > 0 or short or self._completes(left, right)):
                     out[-1] = out[-1].rstrip() + line.lstrip()
                     continue
             out.append(line)
         return out
+
+    def _completes(self, left: str, right: str) -> bool:
+        """«urset» is no word, but «foreldreveiledningskurset» ends in one longer than it («kurset»): a cut compound."""
+        if not self.known or right in self.known or self.whole(right):
+            return False
+        joined = left + right
+        return any(
+            (tail := joined[i:]) in self.known or self.whole(tail)
+            for i in range(1, len(left))
+            if len(joined) - i > len(right) and len(joined) - i >= 4
+        )

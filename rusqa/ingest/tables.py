@@ -66,7 +66,9 @@ def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
     builder.page_of = document.pages
     builder.warnings.extend(document.warnings)
     builder.abbreviations = _abbreviations(document, source)
-    words = PlanWords(source.lines) if source.document is None else None  # a text export's broken words
+    # words a narrow column broke without a hyphen: a text export's by the plan's own words; a PDF's or Word
+    # file's cells (a word too long for its column is cut where the column ends) also by the language's words
+    words = PlanWords(source.lines) if source.document is None else PlanWords(_cell_lines(document), known_words())
 
     def table(block: Table, section: str) -> None:
         if is_tiltak_header(block.header):
@@ -103,6 +105,28 @@ def key_values(table: Table) -> dict[str, str] | None:
             text = cell_text(value)
             values[name] = f"{values[name]} – {text}" if name in values else text
     return values if "text" in values and any(f in values for f in ROW_FIELDS) else None
+
+
+def _cell_lines(document: Document) -> list[str]:
+    """The document's lines as printed: prose lines, and each table cell's own lines (a blank between cells)."""
+    out: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Table):
+            for cells in [block.header, *(r.cells for r in block.rows)]:
+                for cell in cells:
+                    out += [*cell.split("\n"), ""]
+        elif isinstance(block, Heading):
+            out += [block.title, ""]
+        else:
+            out += [*document.lines[block.lines[0] - 1 : block.lines[1]], ""]
+    return out
+
+
+def known_words() -> frozenset[str]:
+    """Words of Norwegian at large: the most frequent bokmål words and every word the corpus plans print."""
+    from rusqa.lexicon import general_frequencies, glossary
+
+    return frozenset(general_frequencies()) | frozenset(glossary())
 
 
 def _other_table(builder: PlanBuilder, table: Table, section: str) -> None:

@@ -45,3 +45,16 @@ def test_hyphenation_is_left_to_join_lines() -> None:
     assert join_lines(["AT RUSPROBLEMER OPP-", "STÅR"]) == "AT RUSPROBLEMER OPPSTÅR"
     assert join_lines(["Høst/vår-", "22, evalueres"]) == "Høst/vår-22, evalueres"
     assert join_lines(["alkohol-", ", benzodiazepin-"]) == "alkohol-, benzodiazepin-"
+
+
+def test_a_compound_a_narrow_column_cut_is_rejoined_where_its_tail_is_a_word_of_the_language() -> None:
+    # a Word table exported to PDF cuts a word too long for its column where the column ends
+    known = {"kurset", "arrangementer", "og", "til"}
+    words = PlanWords(["Tilby", "foreldreveiledningsk", "urset til foreldre", "", "Helse og mestring tilbyr"], known)
+    assert words.rejoin(["Tilby", "foreldreveiledningsk", "urset til foreldre"]) == [
+        "Tilby", "foreldreveiledningskurset til foreldre"]  # fmt: skip
+    # a real word at the line end stays apart: «og» is a word, and nothing longer ends the pair
+    assert words.rejoin(["Helse", "og mestring"]) == ["Helse", "og mestring"]
+    # without the language's words (the hand parsers), only the plan's own evidence counts
+    assert PlanWords(["foreldreveiledningsk", "urset"]).rejoin(["foreldreveiledningsk", "urset"]) == [
+        "foreldreveiledningsk", "urset"]  # fmt: skip
