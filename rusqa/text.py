@@ -75,7 +75,11 @@ def _rejoin_hyphen(before: str, first_word: str) -> str:
         return before
     if not first_word[:1].islower():
         return before + " "
-    if len(prefix) == 1 or (prefix.isupper() and len(prefix) >= 2) or any(c.isupper() for c in prefix[1:]):
+    if (
+        len(prefix) == 1
+        or (prefix.isupper() and len(prefix) >= 2)
+        or any(c.isupper() for c in prefix.lstrip("(«\"'[")[1:])
+    ):
         return before  # «NAV-» and «SaLTo-» (a capital inside: a name's own spelling) keep their hyphen
     return before[:-1]
 

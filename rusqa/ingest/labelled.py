@@ -55,6 +55,8 @@ class _Block:
     fields: dict[str, list[str]] = field(default_factory=dict)
     current: str = "text"
     blanks: int = 0
+    in_sentences: set[str] = field(default_factory=set)  # fields labelled inside a run of sentences (the block's
+    # fields then end with their sentences' full stops)
 
     def is_tiltak(self) -> bool:
         return bool(self.fields.get("text")) and any(f in self.fields for f in ROW_FIELDS)
@@ -218,7 +220,12 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
         if block is None:
             return
         if block.is_tiltak():
-            values = {name: field_value(name, join_lines(lines)) for name, lines in block.fields.items()}
+            # fields labelled in a run of sentences end with their sentences' full stops; fields on lines of their
+            # own («Ansvarlig: NAV Ung v/Enhet for russaker.») keep what they print
+            values = {
+                name: field_value(name, join_lines(lines)) if block.in_sentences else join_lines(lines)
+                for name, lines in block.fields.items()
+            }
             values = {name: value for name, value in values.items() if value}
             title, *rest = block.fields["text"]
             if block.items[0].level is not None and join_lines(rest):  # «Tiltak 1.1 Foreldreveiledning» over its text
@@ -272,6 +279,7 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
                         name, _, value = label(part) or (block.current, None, part)
                         block.fields.setdefault(name, []).append(value)
                         block.current = name
+                        block.in_sentences.add(name)
                 block.items.append(item)
                 continue
         yield from close()
