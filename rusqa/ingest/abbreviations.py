@@ -70,18 +70,31 @@ _CODE_CELL = re.compile(rf"^{_CODE}$")
 _ABBREVIATION_HEADERS = ("forkortelse", "forkortelser", "kode", "koder", "förkortning", "akronym")
 
 
+# «BK = Barnevernet, OF = Oppvekst og familie, HM = …»: a legend line of several codes
+_PAIR = re.compile(rf"({_CODE})\s*[=:–]\s*([A-ZÆØÅa-zæøå][^,;=]*?)(?=\s*[,;]\s*{_CODE}\s*[=:–]|\s*[.;,]?\s*$)")
+# «OF        Oppvekst og familie» under a heading that names the list («Forkortelser …»): a code, then its name
+_SPACED_CODE_LINE = re.compile(r"^\s*([A-ZÆØÅ][A-Za-zÆØÅæøå]{1,5})\s+([A-ZÆØÅ].{2,80}?)\s*[.;,]?\s*$")
+
+
 def abbreviation_lines(lines: list[str]) -> dict[str, str]:
-    """Codes defined one per line, in a run of at least two such lines (a lone «OF: …» is prose)."""
+    """Codes defined one per line, in a run of at least two such lines (a lone «OF: …» is prose); several to a
+    legend line; or a code and its name set apart only by space, in the lines under «Forkortelser»."""
     found: dict[str, str] = {}
     run: dict[str, str] = {}
+    listed = False  # under a line that names the list of codes
     for line in [*lines, ""]:
-        match = _CODE_LINE.match(line)
-        if match and match.group(2)[0].isupper():
+        pairs = _PAIR.findall(line)
+        if len(pairs) >= 2 and sum(len(c) + len(n) for c, n in pairs) > len(line) * 0.6:
+            found.update({code: name.strip() for code, name in pairs})
+            continue
+        match = _CODE_LINE.match(line) or (_SPACED_CODE_LINE.match(line) if listed else None)
+        if match and match.group(2)[0].isupper() and sum(c.isupper() for c in match.group(1)) >= 2:
             run[match.group(1)] = match.group(2).rstrip(" .;,")
             continue
         if len(run) >= 2:
             found.update(run)
         run = {}
+        listed = "forkortelse" in line.casefold() or ("kode" in line.casefold() and len(line) < 80)
     return found
 
 

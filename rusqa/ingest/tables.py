@@ -168,11 +168,15 @@ def _labels_row_fields(table: Table) -> bool:
 
 def _abbreviations(document: Document, source: Source) -> dict[str, str]:
     found: dict[str, str] = {}
+    heading = ""  # a list of codes may sit under its own heading («4. Forkortelser brukt i tiltakstabellen»)
     for block in document.blocks:
         if isinstance(block, Table):
             found.update(abbreviation_table(block))
         elif isinstance(block, Prose):
-            found.update(abbreviation_lines(source.span(*block.lines)))
+            found.update(abbreviation_lines([heading, *source.span(*block.lines)]))
+            heading = ""
+        else:
+            heading = block.title
     return found
 
 

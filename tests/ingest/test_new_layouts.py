@@ -70,3 +70,20 @@ def test_a_paragraph_followed_by_a_line_of_labelled_fields_is_a_tiltak() -> None
     found = review(Settings(corpus_dir=CORPUS), path, "Sagene", None, None).parsed.tiltak
     assert [t.id for t in found[:2]] == ["sagene-2026-1", "sagene-2026-2"]  # the printed numbers
     assert not found[0].text.startswith(("1.", "Forebyggende arbeid"))  # neither its number nor the intro before it
+
+
+@pytest.mark.parametrize(
+    ("batch", "name", "bydel", "owner", "expanded"),
+    [  # a legend line under the table, and a list under its own heading set apart by space only
+        ("batch2", "alna-plan-forebygging-rus-og-kriminalitet.pdf", "Alna", "SLT/BK", "SaLTo-koordinator / Barnevernet"),
+        ("batch4", "frogner-oppfolgingsplan-rusfeltet-2025-2027.pdf", "Frogner", "SaLTo", "SaLTo-koordinator"),
+        ("batch3", "sondre-nordstrand-ruspolitisk-handlingsplan.pdf", "Søndre Nordstrand", "KN, SK",
+         "Kultur og nærmiljø, SaLTo-koordinator"),
+    ],
+)  # fmt: skip
+def test_owner_codes_are_expanded_from_the_plans_own_list_in_its_own_form(
+    batch: str, name: str, bydel: str, owner: str, expanded: str
+) -> None:
+    path = TUNED[0].parent.parent / batch / name
+    found = review(Settings(corpus_dir=CORPUS), path, bydel, None, None).parsed.tiltak
+    assert {t.owner: t.owner_expanded for t in found}[owner] == expanded
