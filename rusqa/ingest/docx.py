@@ -55,6 +55,7 @@ def read(path: Path) -> Document:
         ) from None
     document = Document()
     paragraph: list[str] = []
+    numbers = ListNumbers(word)
 
     def flush() -> None:
         nonlocal paragraph
@@ -66,15 +67,16 @@ def read(path: Path) -> Document:
         if tag == "p":
             p = Paragraph(element, word)
             text = p.text.strip()
+            shown = numbers.label(p) if text else None  # «1.2», as Word shows it; python-docx gives the text only
             level = _heading_level(p)
             if level is not None and text:
                 flush()
                 if level == 0:
                     document.prose([text])
                 else:
-                    document.heading(level, text)
+                    document.heading(level, f"{shown} {text}" if shown else text)
             elif text:
-                paragraph.append(_with_bullet(p, text))
+                paragraph.append(f"{shown} {text}" if shown else _with_bullet(p, text))
             else:
                 flush()
         elif tag == "tbl":
@@ -82,6 +84,74 @@ def read(path: Path) -> Document:
             _read_table(document, DocxTable(element, word))
     flush()
     return document
+
+
+class ListNumbers:
+    """The numbers Word shows before the paragraphs of its numbered lists («1.», «2.1», «a)»), counted as Word
+    counts them from the document's numbering definitions; a bulleted list has none."""
+
+    def __init__(self, word: Any) -> None:
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId → level → (format, text, start)
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            numbering = word.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str | None, dict[int, tuple[str, str, int]]] = {}
+        for definition in numbering.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in definition.findall(qn("w:lvl")):
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
+                    self._value(lvl, "w:numFmt", "decimal"),
+                    self._value(lvl, "w:lvlText", ""),
+                    int(self._value(lvl, "w:start", "1") or 1),
+                )
+            abstract[definition.get(qn("w:abstractNumId"))] = levels
+        for num in numbering.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[str(num.get(qn("w:numId")))] = abstract.get(ref.get(qn("w:val")), {})
+
+    def _value(self, element: Any, tag: str, default: str) -> str:
+        child = element.find(self._qn(tag))
+        return str(child.get(self._qn("w:val"))) if child is not None else default
+
+    def label(self, p: Any) -> str | None:
+        """The number Word shows before this paragraph, counting it; None for a bullet or a paragraph in no list."""
+        props = p._p.pPr
+        numbered = props.numPr if props is not None else None
+        if numbered is None or numbered.numId is None:
+            return None
+        num_id, level = str(numbered.numId.val), int(numbered.ilvl.val) if numbered.ilvl is not None else 0
+        levels = self.levels.get(num_id, {})
+        if level not in levels or levels[level][0] in ("bullet", "none"):
+            return None
+        counts = self.counts.setdefault(num_id, {})
+        counts[level] = counts.get(level, levels[level][2] - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]
+        text = levels[level][1]
+        for k in range(level + 1):
+            fmt, _, start = levels.get(k, ("decimal", "", 1))
+            text = text.replace(f"%{k + 1}", _numeral(counts.get(k, start), fmt))
+        return text.strip() or None
+
+
+def _numeral(n: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        values = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+        roman = ""
+        for value, numeral in values:
+            while n >= value:
+                roman, n = roman + numeral, n - value
+        return roman.upper() if fmt == "upperRoman" else roman
+    return str(n)
 
 
 def _heading_level(p: Any) -> int | None:

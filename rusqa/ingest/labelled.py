@@ -253,7 +253,8 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
         if blank and paragraph.lines and paragraph.blank is None:
             paragraph.blank = item
             continue
-        opens = bool(_NUMBER.match(item.text)) or is_bullet(item.text)  # «3. …» or «• …» starts a paragraph of its own
+        # «3. …», «2.1 …» or «• …» starts a paragraph of its own
+        opens = bool(_NUMBER.match(item.text) or _NUMBER_TITLE.match(item.text)) or is_bullet(item.text)
         same = plain and paragraph.lines and paragraph.blank is None and item.group == paragraph.lines[-1].group
         if opens or blank or not same:
             yield from paragraph.release(goal)
@@ -295,7 +296,9 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
             goal = found[2]  # a «Mål: …» line holds until the next heading
         elif plain and not paragraph.lines and (fielded := _fielded(item.text)) is not None:
             text, values = fielded
-            yield LabelledTiltak(item.lines, None, {"text": text, **values, **({"goal": goal} if goal else {})})
+            numbered = _NUMBER_TITLE.match(text)  # «2.1 Tilby …», as Word numbers its lists
+            code, text = (numbered.group(1), numbered.group(2)) if numbered else (None, text)
+            yield LabelledTiltak(item.lines, code, {"text": text, **values, **({"goal": goal} if goal else {})})
             continue
         if plain and not blank and not found:
             paragraph.lines.append(item)

@@ -87,3 +87,11 @@ def test_owner_codes_are_expanded_from_the_plans_own_list_in_its_own_form(
     path = TUNED[0].parent.parent / batch / name
     found = review(Settings(corpus_dir=CORPUS), path, bydel, None, None).parsed.tiltak
     assert {t.owner: t.owner_expanded for t in found}[owner] == expanded
+
+
+def test_a_word_list_numbered_by_word_keeps_the_numbers_word_shows() -> None:
+    # python-docx gives a numbered paragraph's text without its number; rusqa counts them as Word does
+    path = TUNED[0].parent.parent / "batch4" / "ullern-handlingsplan-rusforebygging-2025-2028.docx"
+    truth = yaml.safe_load(path.with_suffix(".truth.yaml").read_text(encoding="utf-8"))
+    found = review(Settings(corpus_dir=CORPUS), path, "Ullern", None, None).parsed.tiltak
+    assert [t.id.removeprefix("ullern-2025-") for t in found] == [t["nr"] for t in truth["tiltak"]]
