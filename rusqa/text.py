@@ -139,6 +139,7 @@ def orthography(token: str) -> str:
 NORWEGIAN_STOPWORDS_FILE = Path(__file__).parent / "lexicon" / "sources" / "norwegian_stopwords.txt"
 # A code typed or printed in capitals («AVL», «HM», «SET»)
 CAPITAL_CODE = re.compile(r"\b[A-ZÆØÅ]{2,6}\b")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year a question, a sentence or a table header names
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
 
 

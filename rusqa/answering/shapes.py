@@ -18,7 +18,7 @@ from functools import lru_cache
 from rusqa.lexicon import lexicon
 from rusqa.models import FIELD_LABELS, Answer, Citation, FieldName, Filters, Hit, Plan, Question, Role, Shape, Tiltak
 from rusqa.search.documents import Doc, printed_code
-from rusqa.text import normalise, tokenize
+from rusqa.text import YEAR, normalise, tokenize
 
 CHAT_LINES = 15  # a set answer lists at most this many tiltak; the rest are cited and counted
 COUNT_LINES = 5  # a count answer shows the first few it counted
@@ -138,9 +138,6 @@ def number_near_term(sentence: str, terms: set[str], window: int = 3) -> bool:
 def _holds_term(tokens: Sequence[str], terms: set[str]) -> bool:
     """A word holds a term as its token, or as the stem a longer word is made from («ung» in «ungdommer»)."""
     return any(t in terms or any(len(term) >= 3 and t.startswith(term) for term in terms) for t in tokens)
-
-
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year a question or a sentence names
 
 
 def best_sentences(

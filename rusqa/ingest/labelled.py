@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rusqa.ingest.abbreviations import expand_owner
 from rusqa.ingest.document import Table
 from rusqa.ingest.headers import COLUMN_HEADERS, ROW_FIELDS, column_field
-from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source, add_prose
+from rusqa.ingest.source import NUMBER, SECTION_SEP, PlanBuilder, Source, add_prose
 from rusqa.models import LineRange
 from rusqa.text import is_bullet, join_lines
 
@@ -117,10 +118,17 @@ def row_fields(text: str) -> dict[str, str] | None:
     return {k: v for k, v in fields.items() if v} if fields else None
 
 
-_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?=\S)")
+_NUMBER = re.compile(rf"^\s*({NUMBER})[.)]\s+(?=\S)")  # «3. …», «2.1) …»
 
 
 _TRAILING_FIELDS = re.compile(r"^\s*(?:[•●▪◦·*]\s*)?(?P<text>.+?)\s+[–—-]\s+(?P<fields>[^\W\d_]+\s*:.+)$")
+
+
+@lru_cache(maxsize=1)
+def _before_field_word() -> re.Pattern[str]:
+    """A comma or semicolon before a row field's name («…, frist løpende»)."""
+    words = "|".join(re.escape(w) for name in ROW_FIELDS for w in COLUMN_HEADERS[name] if w.isalpha())
+    return re.compile(rf"\s*[,;]\s*(?=(?:{words})\b)", re.IGNORECASE)
 
 
 def trailing_fields(text: str) -> tuple[str, dict[str, str]] | None:
@@ -129,9 +137,8 @@ def trailing_fields(text: str) -> tuple[str, dict[str, str]] | None:
     match = _TRAILING_FIELDS.match(text)
     if not match:
         return None
-    words = "|".join(re.escape(w) for name in ROW_FIELDS for w in COLUMN_HEADERS[name] if w.isalpha())
     fields: dict[str, str] = {}
-    for part in re.split(rf"\s*[,;]\s*(?=(?:{words})\b)", match.group("fields"), flags=re.IGNORECASE):
+    for part in _before_field_word().split(match.group("fields")):
         found = label(part)
         name, value = (found[0], found[2]) if found else (column_field(part.split(maxsplit=1)[0]), part)
         if found is None and name is not None:
@@ -205,7 +212,7 @@ def _fielded(text: str) -> tuple[str, dict[str, str]] | None:
     return parenthesised_fields(text) or trailing_fields(text)
 
 
-_NUMBER_TITLE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})+|\d{1,2})\.?\s+(\S.*)$")
+_NUMBER_TITLE = re.compile(rf"^\s*({NUMBER})\.?\s+(\S.*)$")  # «3.1 Trygg russefeiring», «2.1 Tilby …»
 
 
 def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:

@@ -206,9 +206,10 @@ SECTION_SEP = " / "
 
 # A line that is only a page number: «7», «Side 7», «7 av 12», «7/12».
 PAGE_NUMBER = re.compile(r"^\s*(?:side\s*)?\d{1,4}(?:\s*(?:av|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
-NUMBERED_LINE = re.compile(  # «3.1 Bakgrunn»: a number, then a capitalised title
-    r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-ZÆØÅ].{1,80})$"
-)
+NUMBER = r"\d{1,2}(?:\.\d{1,2})*"  # a section's or a tiltak's printed number: «3», «3.1», «2.1.4»
+NUMBERED_LINE = re.compile(
+    rf"^\s*({NUMBER})\.?\s+([A-ZÆØÅ].{{1,80}})$"
+)  # «3.1 Bakgrunn»: a number, a capitalised title
 
 
 def heading_level(line: str) -> int | None:

@@ -12,6 +12,7 @@ blocks between them are read too (`rusqa.ingest.labelled`, which walks the docum
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rusqa.errors import CorpusError
 from rusqa.ingest import labelled
@@ -22,7 +23,7 @@ from rusqa.ingest.headers import ROW_FIELDS, column_field
 from rusqa.ingest.labelled import Item
 from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source
 from rusqa.models import LineRange, PageRange, ParsedPlan, Plan
-from rusqa.text import collapse, is_bullet, join_bullets, join_lines
+from rusqa.text import YEAR, collapse, is_bullet, join_bullets, join_lines
 
 
 def header_fields(header: list[str]) -> list[str | None]:
@@ -122,6 +123,7 @@ def _cell_lines(document: Document) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
     """Words of Norwegian at large: the most frequent bokmål words and every word the corpus plans print."""
     from rusqa.lexicon import general_frequencies, glossary
@@ -225,12 +227,9 @@ def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWo
         _add_tiltak(builder, section, row.lines, values, above or heading, row.pages)
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
-
-
 def _marked_years(header: list[str], cells: list[str]) -> str | None:
     """The years whose column is marked in the row, as printed in the header («2025, 2026»)."""
-    years = [h.strip() for h, cell in zip(header, cells, strict=False) if _YEAR.fullmatch(h.strip()) and cell.strip()]
+    years = [h.strip() for h, cell in zip(header, cells, strict=False) if YEAR.fullmatch(h.strip()) and cell.strip()]
     return ", ".join(years) or None
 
 
