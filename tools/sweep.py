@@ -1,7 +1,7 @@
 """Sweep one answering setting over values on evals/dev/ (never evals/test/), printing strict accuracy.
 
-Usage: python -m tools.sweep MIN_COSINE_ENGLISH 0.78 0.80 0.82 0.86   (a setting of rusqa.answering.qa,
-rusqa.search.retrieve or rusqa.search.embed); `--with NAME=VALUE` (repeatable) holds another setting at a value for the whole sweep,
+Usage: python -m tools.sweep MIN_COSINE_ENGLISH 0.78 0.80 0.82 0.86   (a setting of rusqa.answering.qa or
+rusqa.search.retrieve); `--with NAME=VALUE` (repeatable) holds another setting at a value for the whole sweep,
 for a grid over two settings.
 Writes reports/sweep-<NAME>.json with the per-kind figures for each value, how many questions were
 embedded (the dense leg's cost) and the median and p95 latency, each value starting from an empty
@@ -22,11 +22,11 @@ from rusqa.answering import qa
 from rusqa.answering.qa import Assistant
 from rusqa.evaluation.evaluate import answer_items, metrics
 from rusqa.evaluation.items import DEV_DIR, load_items
-from rusqa.search import embed, retrieve
+from rusqa.search import retrieve
 
 
 def _module(name: str) -> object:
-    return next(module for module in (qa, retrieve, embed) if hasattr(module, name))
+    return qa if hasattr(qa, name) else retrieve
 
 
 def main(name: str, values: list[float], held: dict[str, float] | None = None) -> None:
@@ -49,9 +49,9 @@ def _sweep(name: str, values: list[float], held: dict[str, float]) -> None:
     embedded: list[str] = []
     embed_queries = assistant.live.embed_queries
 
-    def counting(questions: Sequence[str], *, whole: bool = False) -> np.ndarray:
+    def counting(questions: Sequence[str]) -> np.ndarray:
         embedded.extend(questions)
-        return embed_queries(questions, whole=whole)
+        return embed_queries(questions)
 
     assistant.live.embed_queries = counting  # type: ignore[method-assign]
     out = {}

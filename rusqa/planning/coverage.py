@@ -198,7 +198,7 @@ class CoverageMatrix:
     def clause_vectors(self) -> dict[str, np.ndarray]:
         """Every measure's clauses embedded as queries, in one batch."""
         parts = list(dict.fromkeys(part for m in city_measures(self.live) for part in clauses(measure_text(m))))
-        return dict(zip(parts, self.live.embed_queries(parts, whole=True), strict=True))
+        return dict(zip(parts, self.live.embed_queries(parts), strict=True))
 
     def dense(self, measure: Tiltak) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Each district tiltak's similarity to the measure (its best clause's cosine) in standard deviations

@@ -32,30 +32,6 @@ class Embedder(Protocol):
         ...
 
 
-# A question is embedded from its leading words that fit QUERY_TOKENS tokens (the `query: ` prefix and the
-# model's own tokens counted). The embedding costs the same for every token (bench/floor.py measures it: about
-# 0.6–1.5 ms a token on these 2 cores, by the hour), so the longest questions set the p95 of all of them; no
-# question of the evaluation's needs more than its first 24 tokens for the dense leg to place it. Swept on
-# evals/dev (`python -m tools.sweep QUERY_TOKENS …`, reports/sweep-QUERY_TOKENS.json): the smallest budget at
-# which no kind of question lost an answer (16: English −0.21; 20: English −0.05; 24: none; no cut: none).
-QUERY_TOKENS = 24
-
-
-def within_tokens(text: str, embedder: Embedder, budget: int) -> str:
-    """The text's leading words that the embedder reads as at most `budget` tokens (at least one word)."""
-    if embedder.tokens(text, query=True) <= budget:
-        return text
-    words = text.split()
-    low, high = 1, len(words) - 1  # the most words that fit lies in [low, high]
-    while low < high:
-        middle = (low + high + 1) // 2
-        if embedder.tokens(" ".join(words[:middle]), query=True) <= budget:
-            low = middle
-        else:
-            high = middle - 1
-    return " ".join(words[:low])
-
-
 # How long the engine's idle OpenMP threads spin before they sleep. Between the parallel steps of one embedding
 # they wait microseconds; libgomp's default (300,000 spins) keeps them running 2–4 ms after the embedding is done,
 # where `idle_threads` counts them as another task's and the next question embeds on one core: 25 ms instead of

@@ -14,10 +14,9 @@ import numpy as np
 
 from rusqa.errors import IndexMismatchError, IndexMissingError
 from rusqa.models import ParsedPlan, Plan, Tiltak
-from rusqa.search import embed
 from rusqa.search.build import compatibility, current_build_id, read_manifest
 from rusqa.search.documents import DERIVED_FILE, Doc, derived
-from rusqa.search.embed import Embedder, expected_embedder_dim, expected_embedder_name, load_embedder, within_tokens
+from rusqa.search.embed import Embedder, expected_embedder_dim, expected_embedder_name, load_embedder
 from rusqa.search.lexical import LexicalIndex, document_tokens
 from rusqa.search.store import DenseStore, chroma_client
 from rusqa.settings import Settings
@@ -59,7 +58,7 @@ class LiveIndex:
         self.tiltak_by_id: dict[str, Tiltak] = {t.id: t for p in self.plans for t in p.tiltak}
         self.doc_plans = np.array([self.by_id[i].plan_id for i in self.lexical.ids])  # in BM25 order, for filters
         self._lock = threading.Lock()
-        self._query_vectors: OrderedDict[tuple[str, bool], np.ndarray] = OrderedDict()
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @classmethod
     def open(cls, settings: Settings) -> LiveIndex:
@@ -231,19 +230,17 @@ class LiveIndex:
         with self._lock:
             self._query_vectors.clear()
 
-    def embed_queries(self, questions: Sequence[str], *, whole: bool = False) -> np.ndarray:
-        """Embeddings of several questions, those not in the in-memory cache made in one batch; each from its
-        leading words within `embed.QUERY_TOKENS` tokens, unless `whole` (a city measure's clauses)."""
+    def embed_queries(self, questions: Sequence[str]) -> np.ndarray:
+        """Embeddings of several questions, those not in the in-memory cache made in one batch."""
         with self._lock:  # the embedders are not documented as thread-safe
-            todo = list(dict.fromkeys(q for q in questions if (q, whole) not in self._query_vectors))
+            todo = list(dict.fromkeys(q for q in questions if q not in self._query_vectors))
             if todo:
-                texts = todo if whole else [within_tokens(q, self.embedder, embed.QUERY_TOKENS) for q in todo]
-                for question, vector in zip(todo, self.embedder.embed(texts, query=True), strict=True):
-                    self._query_vectors[question, whole] = vector
+                for question, vector in zip(todo, self.embedder.embed(todo, query=True), strict=True):
+                    self._query_vectors[question] = vector
             out = []
             for question in questions:
-                self._query_vectors.move_to_end((question, whole))
-                out.append(self._query_vectors[question, whole])
+                self._query_vectors.move_to_end(question)
+                out.append(self._query_vectors[question])
             while len(self._query_vectors) > QUERY_CACHE:
                 self._query_vectors.popitem(last=False)
             return np.stack(out) if out else np.zeros((0, self.embedder.dim), dtype=np.float32)
