@@ -280,7 +280,30 @@ def scale_table(report: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+@from_report("floor.json", "python -m bench.floor")
+def floor_table(report: dict[str, Any]) -> str:
+    """What the stack weighs before rusqa, the embedder's cost per token, and the test mix's embeddings."""
+    stack, cost, mix = report["stack"]["peak_rss_mb_after"], report["embedder"], report["test_mix"]
+    steps = " → ".join(f"{step} {mb:.0f}" for step, mb in stack.items())
+    return "\n".join(
+        [
+            "| measured | value |",
+            "|---|---|",
+            f"| a bare process, peak RSS MB after each step | {steps} |",
+            f"| query embedding on this machine | {cost['ms_per_token']} ms a token + {cost['intercept_ms']} ms; "
+            f"the probe question ({cost['probe_tokens']} tokens) {cost['probe_ms']} ms |",
+            f"| test mix: questions that embed | {mix['embeddings']} of {mix['questions']} ({mix['embedded_share']:.0%}); "
+            f"tokens p50 {mix['embedded_tokens_p50']:.0f}, p90 {mix['embedded_tokens_p90']} |",
+            f"| test mix: p95 of the embedding's cost alone / p95 measured | {mix['p95_of_embedding_cost_alone_ms']} ms / "
+            f"{mix['latency_p95_ms']} ms (target ≤ {report['target_ms']:.0f}: {report['tokens_within_target']} tokens "
+            "would fit it at this speed) |",
+            f"| run | {report['run']['started']}, {report['run']['cpus']} CPUs, load {report['run']['load_average']:.2f} |",
+        ]
+    )
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
+    "floor": floor_table,
     "scale": scale_table,
     "layouts": layouts_table,
     "coverage": coverage_table,
