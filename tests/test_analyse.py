@@ -105,6 +105,9 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Er Grorud kommet i gang med hasjavvenningsprogrammet?", Shape.VALUE, FieldName.STATUS),
         ("Has Grorud started on the FACT team?", Shape.VALUE, FieldName.STATUS),
         ("Er noen av tiltakene i Grorud påbegynt?", Shape.FACT, None),
+        # typed as a search: «tiltak i Grorud» lists the plan's tiltak, «tiltak 4 i Grorud» is one of them
+        ("tiltak i Grorud", Shape.SET, None),
+        ("tiltak 4 i Grorud", Shape.FACT, None),
         ("takk!", Shape.SMALLTALK, None),
         ("Hei", Shape.SMALLTALK, None),
     ],

@@ -261,3 +261,14 @@ def test_a_place_switch_finds_the_counterpart_by_the_tiltak_s_text_when_its_goal
     chat.ask("Hva er fristen for kontaktpunktet i Ullern?")
     stovner = chat.ask("hva med Stovner?")
     assert stovner.citations and stovner.citations[0].record_id == "stovner-2021-t5"  # «… når det meldes bekymringer»
+
+
+def test_a_count_that_names_its_plan_after_a_filtered_list_counts_the_whole_plan(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    assert chat.ask("Hvilke tiltak har NAV ansvar for i Grorud?").answer.startswith("8 tiltak i Grorud-planen")
+    assert chat.ask("Hvor mange tiltak har Grorud?").answer.startswith("21 tiltak i Grorud-planen")
+    assert chat.ask("Hvor mange tiltak har Ullern?").answer.startswith("17 tiltak i Ullern-planen")
+    assert chat.ask("Hvor mange tiltak har alle planene til sammen?").answer.startswith("139 tiltak i 5 planer")
+    chat = Conversation(assistant)
+    chat.ask("Hvilke tiltak har NAV ansvar for i Grorud?")
+    assert "«nav»" in chat.ask("og hvor mange tiltak i Ullern?").answer.splitlines()[0]  # a continuation keeps NAV

@@ -238,7 +238,8 @@ def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
     # «hvem lager oversikten over …»: the interrogative asks a field; «oversikten» is its subject
     if field is not None and _FIELD_QUESTION.match(norm) and not asks_which:
         return Shape.VALUE
-    if shapes["set"].search(norm) or asks_which or _KEYWORD_SET.search(norm):
+    keyword_set = _KEYWORD_SET.search(norm) and not tiltak_numbers(norm)  # «tiltak i Grorud», not «tiltak 4 i Grorud»
+    if shapes["set"].search(norm) or asks_which or keyword_set:
         return Shape.SET
     if shapes["plan"].search(norm) and field is None:
         return Shape.PLAN

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from rusqa.answering.analyse import detect_field
 from rusqa.answering.qa import Assistant, understand
 from rusqa.facets import facet
-from rusqa.lexicon import cue_patterns, lexicon, word_pattern
+from rusqa.lexicon import cue_patterns, english_of, lexicon, word_pattern
 from rusqa.models import Answer, Context, FieldName, Plan, Question, Shape, Tiltak
-from rusqa.text import normalise, tokenize
+from rusqa.text import normalise, tokenize, words
 
 _SET_SHAPES = (Shape.SET, Shape.COUNT)
 
@@ -68,6 +69,29 @@ def across_follow_up(question: Question, last: Question, state: Context) -> Ques
     return question.model_copy(update=update)
 
 
+@lru_cache(maxsize=1)
+def _record_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The words for tiltak and the words for plans or districts, Norwegian and English (`record_words` and
+    their renderings in the glossary)."""
+    record = lexicon()["record_words"]
+    tiltak = [w for w in record if w.startswith("tiltak")]
+    plans = [w for w in record if not w.startswith("tiltak")]
+    return frozenset([*tiltak, *english_of(tiltak)]), frozenset([*plans, *english_of(plans)])
+
+
+def asks_whole_plans(question: Question) -> bool:
+    """A set or count question that names the tiltak and the plans it is about («Hvor mange tiltak har
+    Grorud?», «Hvor mange tiltak har alle planene til sammen?») has a subject of its own: those plans' tiltak,
+    not the last list's — unless it opens as a continuation («og hvor mange tiltak i Ullern?»)."""
+    said = words(question.text)
+    if not said or said[0] in lexicon()["continuation"]:
+        return False
+    tiltak, plans = _record_words()
+    named = {w for w in said} | {w[:-1] for w in said if w.endswith("s")}  # English plurals: «measures»
+    every_plan = bool(named & plans) and bool(named & set(lexicon()["universal"]))
+    return bool(named & tiltak) and (bool(question.plan_ids) or every_plan)
+
+
 def resolve(question: Question, last: Question | None, state: Context) -> tuple[Question, str | None]:
     """The question to answer in this state, and the record it is pinned to (None: search afresh)."""
     if last is None or question.shape == Shape.SMALLTALK:
@@ -104,6 +128,8 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
         shape = Shape.VALUE if field else question.shape
         return question.model_copy(update={"plan_ids": state.plan_ids[:1], "field": field, "shape": shape}), None
     f = question.filters
+    if question.shape in _SET_SHAPES and not f.any and asks_whole_plans(question):
+        return question, None  # «Hvor mange tiltak har Grorud?» after a list of Grorud's NAV tiltak
     if f.codes:  # «hva med 12S?»: the same field of another measure
         if question.field is None and last.field is not None:
             return question.model_copy(update={"field": last.field, "shape": Shape.VALUE}), None
