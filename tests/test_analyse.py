@@ -263,6 +263,20 @@ def test_a_typo_in_the_last_part_of_a_compound_is_repaired_on_that_part() -> Non
     assert speller.repair_word("snusbruken") is None  # a compound of plan words, not a typo
 
 
+def test_a_typo_in_the_beginning_of_a_longer_plan_word_is_repaired_on_that_beginning() -> None:
+    from rusqa.answering.fuzzy import Speller
+
+    speller = Speller({"hasjavvenningsprogram": 4, "ansvar": 40, "ungdom": 30}, known=[])
+    assert speller.repair_word("hasjavenning") == "hasjavvenning"  # which begins «hasjavvenningsprogram»
+    assert speller.repair_word("ungdomsarbeid") is None  # no plan word begins within one edit of it
+    assert speller.repair_word("hasjav") is None  # too short to be taken for the beginning of a word
+
+
+def test_a_question_with_a_typo_in_the_beginning_of_a_plan_word_finds_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask("hvem har ansvr for hasjavenning i grorud")
+    assert answer.answer.startswith("Ansvarlig: «Ruskonsulent Ung") and answer.citations[0].record_id == "grorud-2023-t11"
+
+
 def test_a_place_joined_to_a_record_word_is_not_part_of_the_subject() -> None:
     assert ask("Hva sier Grorud-planen om ungdom?").subject == ["ungdom"]
 

@@ -272,3 +272,13 @@ def test_a_count_that_names_its_plan_after_a_filtered_list_counts_the_whole_plan
     chat = Conversation(assistant)
     chat.ask("Hvilke tiltak har NAV ansvar for i Grorud?")
     assert "«nav»" in chat.ask("og hvor mange tiltak i Ullern?").answer.splitlines()[0]  # a continuation keeps NAV
+
+
+def test_how_many_with_no_subject_of_its_own_counts_the_last_list(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hva har NAV ansvar for i Ullern?")
+    assert chat.ask("hvor mange er det?").answer.startswith("11 av 17 tiltak i Ullern-planen")
+    assert chat.ask("og i Stovner?").answer.startswith("0 av 9 tiltak i Stovner-planen")
+    english = Conversation(assistant)
+    english.ask("Which measures in Grorud are rated medium risk?")
+    assert english.ask("how many are there?").answer.startswith("8 av 21 tiltak i Grorud-planen")

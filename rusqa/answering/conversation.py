@@ -105,6 +105,9 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
         record_id = pool[place - 1 if place > 0 else -1]
         field = question.field or last.field
         return question.model_copy(update={"field": field, "shape": Shape.VALUE if field else Shape.FACT}), record_id
+    no_subject = not question.concepts and not question.plan_ids and not question.filters.any
+    if no_subject and last.shape in _SET_SHAPES and cue_patterns("shapes")["count"].search(normalise(question.text)):
+        return last.model_copy(update={"text": question.text, "shape": Shape.COUNT}), None  # «hvor mange er det?»
     of_them = question.shape in _SET_SHAPES and bool(_OF_THEM.search(normalise(question.text)))
     if of_them and question.concepts and state.listed and not question.plan_ids:
         # «hvor mange av dem evalueres to ganger i året?»: the last list, narrowed by this subject

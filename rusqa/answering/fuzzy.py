@@ -6,9 +6,11 @@ compound of plan words), at least five letters long, and exactly one corpus word
 an edit is an insertion, a deletion, a substitution or two neighbouring letters swapped — Damerau's four kinds
 of single-letter typo, «stovenr» → «stovner»)
 — the most frequent when several do; an inflected word the plans never print in that form is repaired on its
-bare form («fastlegplanen» → «fastlegeplan» + «en»), and a compound on its last part («naloksonoplæring» →
-«nalokson» + «opplæring»). English questions are left alone: an English word is not a
-Norwegian typo.
+bare form («fastlegplanen» → «fastlegeplan» + «en»), a compound on its last part («naloksonoplæring» →
+«nalokson» + «opplæring»), and a word of PREFIX_LENGTH letters or more that is one edit from the beginning of a
+longer plan word on that beginning («hasjavenning» → «hasjavvenning», which begins «hasjavvenningsprogram»;
+the question's concepts then reach the plan word as they do for the word typed right). English questions are
+left alone: an English word is not a Norwegian typo.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rusqa.text import split_compound
 
 MIN_LENGTH = 5
 LONG_WORD = 10
+PREFIX_LENGTH = 8  # a typed word this long may be the beginning of a longer plan word with one typo
 # The endings of Norwegian nouns' definite and plural forms (bokmål grammar), longest first: a typo in an
 # inflected form is repaired on its bare form, which the plans may print where the inflected one is not.
 INFLECTIONS = ("ene", "en", "et", "er", "a")
@@ -67,6 +70,7 @@ class Speller:
         self.known = frozenset(known) | frozenset(self.frequencies) | frozenset(self.general)
         self._choices = [w for w in self.frequencies if len(w) >= MIN_LENGTH - 1]
         self._words = frozenset(self.frequencies)
+        self._starts_by_length: dict[int, dict[str, str]] = {}
 
     @cached_property
     def _folded(self) -> dict[str, str]:
@@ -91,7 +95,7 @@ class Speller:
             ending = next((e for e in INFLECTIONS if word.endswith(e) and len(word) - len(e) >= MIN_LENGTH), None)
             bare = self._nearest(word[: -len(ending)]) if ending else None
             fixed = bare + ending if bare and ending else None
-        return fixed or self._compound_tail(word)
+        return fixed or self._compound_tail(word) or self._beginning(word)
 
     def _compound_tail(self, word: str) -> str | None:
         """«naloksonoplæring»: a compound whose first part is a plan word and whose last part has the typo is
@@ -103,6 +107,26 @@ class Speller:
                 if fixed is not None:
                     return head + fixed
         return None
+
+    def _beginning(self, word: str) -> str | None:
+        """The beginning of a longer plan word that the word is one edit from (the most frequent word's, when
+        several are), or None; the beginning is as long as the word, one letter more or one less."""
+        if len(word) < PREFIX_LENGTH:
+            return None
+        starts = {k: w for n in (len(word) - 1, len(word), len(word) + 1) for k, w in self._starts(n).items()}
+        starts.pop(word, None)
+        found = process.extract(word, list(starts), scorer=OSA.distance, score_cutoff=1, limit=8)
+        if not found:
+            return None
+        best = min(found, key=lambda item: (item[1], -self.frequencies.get(starts[item[0]], 0)))
+        return str(best[0])
+
+    def _starts(self, n: int) -> dict[str, str]:
+        """The first n letters of each longer plan word, with the most frequent word that begins so."""
+        if n not in self._starts_by_length:
+            ranked = sorted(self._choices, key=lambda w: self.frequencies.get(w, 0))  # the most frequent last wins
+            self._starts_by_length[n] = {w[:n]: w for w in ranked if len(w) > n}
+        return self._starts_by_length[n]
 
     def _nearest(self, word: str) -> str | None:
         """The most frequent corpus word within the edit limit, or None."""
