@@ -274,7 +274,9 @@ def test_a_typo_in_the_beginning_of_a_longer_plan_word_is_repaired_on_that_begin
 
 def test_a_question_with_a_typo_in_the_beginning_of_a_plan_word_finds_it(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("hvem har ansvr for hasjavenning i grorud")
-    assert answer.answer.startswith("Ansvarlig: «Ruskonsulent Ung") and answer.citations[0].record_id == "grorud-2023-t11"
+    assert (
+        answer.answer.startswith("Ansvarlig: «Ruskonsulent Ung") and answer.citations[0].record_id == "grorud-2023-t11"
+    )
 
 
 def test_a_place_joined_to_a_record_word_is_not_part_of_the_subject() -> None:
