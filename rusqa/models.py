@@ -300,6 +300,12 @@ class Question(Record):
     corrected: dict[str, str] = Field(default_factory=dict, description="Typos repaired: typed → corpus word.")
     anaphor: bool = Field(default=False, description="It points back («det», «it», «den»): a follow-up.")
     lacking: bool = Field(default=False, description="Across plans: it asks which plans do not have it.")
+    districts_only: bool = Field(
+        default=False, description="Across plans: the districts' plans are asked («hvilke bydeler …»), not the city's."
+    )
+    tiltak_only: bool = Field(
+        default=False, description="Across plans: tiltak are asked («… har tiltak om …»), not what a plan says."
+    )
     besides_plans: list[str] = Field(
         default_factory=list, description="Across plans: plans left out («hvilke andre planer …» in a chat)."
     )

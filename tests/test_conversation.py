@@ -282,3 +282,17 @@ def test_how_many_with_no_subject_of_its_own_counts_the_last_list(assistant) -> 
     english = Conversation(assistant)
     english.ask("Which measures in Grorud are rated medium risk?")
     assert english.ask("how many are there?").answer.startswith("8 av 21 tiltak i Grorud-planen")
+
+
+def test_a_turn_that_only_names_a_new_subject_asks_the_last_question_about_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvilke bydeler har tiltak om bolig?")
+    across = chat.ask("og om IPS?")  # across plans again, not one passage about IPS
+    assert across.answer.startswith(assistant.ask("Hvilke bydeler har tiltak om IPS?").answer.splitlines()[0])
+    owner = Conversation(assistant)
+    owner.ask("Hvem har ansvar for naloxonopplæring i Grorud?")
+    other = owner.ask("hva med hasjavvenning?")  # the owner, in Grorud, of the tiltak on the new subject
+    assert other.answer.startswith("Ansvarlig: «Ruskonsulent Ung") and other.citations[0].record_id == "grorud-2023-t11"
+    place = Conversation(assistant)
+    place.ask("Hvem har ansvar for naloxonopplæring i Grorud?")
+    assert "Stovner" in place.ask("hva med Stovner?").answer  # a place is no new subject: the same question there

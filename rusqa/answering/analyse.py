@@ -77,6 +77,9 @@ _INVERSE_OWNER = (
 # exclusiveness (alene, eneansvar, bare, kun; alone, only, solely, sole).
 # «alene eller delt med andre» offers both, so it is no filter.
 # A keyword string that opens with the record word asks for a set: «tiltak strukturelt nivå strategi 1».
+# Across plans: «hvilke bydeler …» asks the districts' plans, «… har tiltak om …» their tiltak
+_DISTRICT_WORDS = re.compile(r"\b(bydel\w*|districts?|boroughs?|district plans?)\b")
+_TILTAK_WORDS = re.compile(r"\b(tiltak\w*|measures?|actions?|initiatives?)\b")
 _KEYWORD_SET = re.compile(r"^\s*tiltak(?:ene)?\b(?!.*\b(?:hva|hvem|hvilke|hvor|når|who|what|which)\b)")
 _DEADLINE_WORDS = re.compile(r"\b(frist\w*|innen|deadline\w*|due|by)\b")
 
@@ -596,6 +599,8 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
         corrected=corrected,
         anaphor=anaphor,
         lacking=lacking,
+        districts_only=bool(_DISTRICT_WORDS.search(norm)),
+        tiltak_only=bool(_TILTAK_WORDS.search(norm)),
         dense_text=question,
     )
 

@@ -92,6 +92,22 @@ def asks_whole_plans(question: Question) -> bool:
     return bool(named & tiltak) and (bool(question.plan_ids) or every_plan)
 
 
+def switches_subject(question: Question) -> bool:
+    """«og om IPS?», «hva med bolig?», «and on housing first?»: a turn that names a new subject and nothing
+    else — no interrogative of its own, no field, plan, filter or shape cue — after a continuation or «hva med»."""
+    said = words(question.text)
+    lex = lexicon()
+    opener = bool(said) and (
+        said[0] in lex["continuation"] or any(re.match(rf"{p}\b", " ".join(said)) for p in lex["subject_switch"])
+    )
+    rest = said[1:] if said and said[0] in lex["continuation"] else said[2:]
+    asks = any(w in lex["interrogatives"] for w in rest)
+    plain = question.shape == Shape.FACT and question.field is None and not question.quantity
+    return (
+        opener and not asks and plain and bool(question.concepts) and not question.plan_ids and not question.filters.any
+    )
+
+
 def resolve(question: Question, last: Question | None, state: Context) -> tuple[Question, str | None]:
     """The question to answer in this state, and the record it is pinned to (None: search afresh)."""
     if last is None or question.shape == Shape.SMALLTALK:
@@ -124,6 +140,9 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
             return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «is that plan still in force?»
     if question.shape == Shape.PLAN and not question.plan_ids and not question.unknown_place and state.plan_ids:
         return question.model_copy(update={"plan_ids": state.plan_ids}), None  # «er planen fortsatt gyldig?»
+    if switches_subject(question) and last.shape != Shape.SMALLTALK:  # the last question, of this subject
+        subject = ("text", "english", "concepts", "subject", "unknown", "corrected", "dense_text", "anaphor")
+        return last.model_copy(update={k: getattr(question, k) for k in subject} | {"like": None}), None
     if question.concepts:
         return question, None
     if question.numbers and not question.plan_ids and state.plan_ids:  # «og tiltak 1.3?»: in the chat's plan

@@ -47,7 +47,6 @@ MAX_UNKNOWN_SHARE = 0.3
 ALTERNATIVE_RATIO = 0.9
 PREFER_WITHIN = 3
 QUANTITY_POOL = 50  # a number may sit in a long passage that ranks low on one common word
-_TILTAK_WORDS = re.compile(r"\b(tiltak\w*|measures?|actions?|initiatives?)\b")
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -736,15 +735,14 @@ def _name_not_found(live: LiveIndex, question: Question, given: Sequence[Name]) 
 def _across(live: LiveIndex, question: Question) -> Answer:
     """One best record per plan (the plans named, or all; the district plans when districts are asked)."""
     plans = _plans(live)
-    norm = normalise(question.text)
     if len(question.plan_ids) >= 2:
         candidates = [live.plan_by_id[p] for p in question.plan_ids]
-    elif re.search(r"\b(bydel\w*|districts?|boroughs?|district plans?)\b", norm):
+    elif question.districts_only:
         candidates = [p for p in plans if not p.is_city_plan]
     else:
         candidates = plans
     candidates = [p for p in candidates if p.id not in question.besides_plans]
-    tiltak_only = bool(_TILTAK_WORDS.search(norm))
+    tiltak_only = question.tiltak_only
     found: list[Source] = []
     without: list[Plan] = []
     given = names(question)
