@@ -263,6 +263,25 @@ def test_a_typo_in_the_last_part_of_a_compound_is_repaired_on_that_part() -> Non
     assert speller.repair_word("snusbruken") is None  # a compound of plan words, not a typo
 
 
+def test_a_district_with_two_plans_is_asked_in_both() -> None:
+    newer = Plan(id="ullern-2025", bydel="Ullern", title="U2", period="2025–2028", layout="docx", file="u2", sha256="x")
+    assert find_places(normalise("Hvem har ansvar for kontaktpunktet i Ullern?"), [*PLANS, newer]) == (
+        ["ullern", "ullern-2025"],
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Innen hvilket år skal Grorud ha etablert FACT-team?", "By which year should Ullern have a contact point?"],
+)
+def test_asking_by_which_year_asks_the_deadline(question: str) -> None:
+    q = ask(question)
+    assert (q.shape, q.field) == (Shape.VALUE, FieldName.DEADLINE) and not any(
+        "år" in g or "year" in g for g in q.concepts
+    )
+
+
 def test_a_typo_in_the_beginning_of_a_longer_plan_word_is_repaired_on_that_beginning() -> None:
     from rusqa.answering.fuzzy import Speller
 

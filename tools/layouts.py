@@ -1,6 +1,7 @@
 """Leave-one-layout-out: the generic readers measured against the five hand parsers.
 
-    python -m tools.layouts            (writes reports/layouts.json; `make layouts`)
+    python -m tools.layouts                  (writes reports/layouts.json; `make layouts`)
+    python -m tools.layouts --batch batch5   (one batch of tests/fixtures/new_layouts, printed only)
 
 For each plan: its golden records (the hand parser's) are rendered as PDF and DOCX by the test
 fixture script and read back by the PDF / Word readers, and the plan's original text is read by the
@@ -18,6 +19,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -79,11 +81,13 @@ def field_accuracy(settings: Settings, plans: list[ParsedPlan]) -> float:
     return sum(s.correct for s in scores) / len(scores)
 
 
-def new_layouts(base: Settings, work: Path) -> dict[str, Any]:
+def new_layouts(base: Settings, work: Path, only: str | None = None) -> dict[str, Any]:
     """Plans in layouts none of the five uses (tests/fixtures/new_layouts): read as `rusqa add` reads them,
     then added to a copy of the corpus and asked their helper's questions."""
     report: dict[str, Any] = {}
-    for batch in sorted(p.name for p in NEW_LAYOUTS.iterdir() if p.is_dir() and truths(p.name)):
+    for batch in sorted(
+        p.name for p in NEW_LAYOUTS.iterdir() if p.is_dir() and truths(p.name) and only in (None, p.name)
+    ):
         corpus = work / f"corpus-{batch}"
         shutil.copytree(base.corpus_dir, corpus)
         settings = Settings(corpus_dir=corpus, index_dir=work / f"index-{batch}", cache_dir=base.embedding_cache_dir)
@@ -94,9 +98,10 @@ def new_layouts(base: Settings, work: Path) -> dict[str, Any]:
             found = review(settings, path, truth["bydel"], None, None)
             row = asdict(score(truth_file, found.parsed))
             files.append({k: v for k, v in row.items() if k != "misses"} | {"misses": row["misses"][:5]})
-            if truth["bydel"] not in added:  # a plan given as both PDF and Word is added once
+            plan = (truth["bydel"], truth.get("period"))
+            if plan not in added:  # a plan given as both PDF and Word is added once; a district's other plans too
                 add(settings, path, found)
-                added.add(truth["bydel"])
+                added.add(plan)
         build_index(settings, ingest(corpus))
         assistant = Assistant(settings)
         questions = yaml.safe_load((NEW_LAYOUTS / batch / "questions.yaml").read_text(encoding="utf-8"))
@@ -161,6 +166,11 @@ def _names(tiltak_id: str, text: str, printed: str) -> bool:
 
 def main() -> None:
     base = get_settings()
+    if len(sys.argv) > 2 and sys.argv[1] == "--batch":  # one batch's files and questions, as they come
+        work = Path(tempfile.mkdtemp(prefix="rusqa-layouts-"))
+        print(json.dumps(new_layouts(base, work, sys.argv[2]), ensure_ascii=False, indent=1))
+        shutil.rmtree(work, ignore_errors=True)
+        return
     golden = ingest(base.corpus_dir).plans
     work = Path(tempfile.mkdtemp(prefix="rusqa-layouts-"))
     started = time.perf_counter()

@@ -186,8 +186,8 @@ def find_places(norm: str, plans: Iterable[Plan]) -> tuple[list[str], str | None
     for name, pattern in bydeler:
         if pattern.search(rest):
             rest = pattern.sub(" ", rest)
-            if normalise(name) in by_bydel:
-                found.append(by_bydel[normalise(name)][-1])
+            if normalise(name) in by_bydel:  # every plan of the district: a newer one need not replace the older
+                found.extend(by_bydel[normalise(name)])
             else:
                 unknown = _first_unknown(unknown, name)
     # a district added with `rusqa add` whose name is not in the lexicon (in catalog order)

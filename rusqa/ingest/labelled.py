@@ -268,6 +268,11 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
         found = label(item.text) if item.table is None else None
         if found and found[0] == "text":
             yield from close()
+            block = None
+            if (fielded := _fielded(found[2])) is not None:  # «Tiltak 1: Lage … (Ansvar: OPP; frist: 2025)»
+                text, values = fielded
+                yield LabelledTiltak(item.lines, found[1], {"text": text, **values, **({"goal": goal} if goal else {})})
+                continue
             block = _Block([item], found[1], {"text": [found[2]]})
             continue
         next_goal = bool(found and found[0] == "goal" and block is not None and block.is_tiltak())

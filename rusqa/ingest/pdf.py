@@ -328,6 +328,8 @@ def _add_rows(
     """One table found on a page: a new table, or the continuation of the last one."""
     if not rows:
         return table
+    if table is not None:  # a caption row over the repeated header («Skal være gjennomført innen» over its years)
+        rows = rows[next((n for n, row in enumerate(rows[:3]) if _same_header(row, table.header)), 0) :]
     first = rows[0]
     carry: list[str] | None = None
     if table is not None and _same_header(first, table.header):  # the header row repeated on a new page

@@ -71,12 +71,21 @@ def read_document(document: Document, plan: Plan, source: Source) -> ParsedPlan:
     # file's cells (a word too long for its column is cut where the column ends) also by the language's words
     words = PlanWords(source.lines) if source.document is None else PlanWords(_cell_lines(document), known_words())
 
+    cards: set[str] = set()  # the sections whose heading already titled a tiltak card
+
     def table(block: Table, section: str) -> None:
         if is_tiltak_header(block.header):
             _read_tiltak(builder, block, section, words)
         elif (values := key_values(block)) is not None:
             lines = (block.header_lines[0], block.rows[-1].lines[1])
-            _add_tiltak(builder, section, lines, values, section_goal(section), block.rows[0].pages)
+            titled = card_title(section) if section not in cards else None
+            cards.add(section)
+            if titled is not None and "code" not in values:  # «A1 Mestringskurs for voksne» over its card
+                code, title, goal = titled
+                values = {**values, "code": code, "text": f"{title} – {values['text']}"}
+                _add_tiltak(builder, section, lines, values, goal, block.rows[0].pages)
+            else:
+                _add_tiltak(builder, section, lines, values, section_goal(section), block.rows[0].pages)
         else:
             _other_table(builder, block, section)
 
@@ -89,6 +98,25 @@ def section_goal(section: str) -> str | None:
     """The goal a section's own heading states («Mål 1: Færre unge debuterer tidlig»), if it is one."""
     found = labelled.label(section.rsplit(SECTION_SEP, 1)[-1])
     return found[2] if found and found[0] == "goal" else None
+
+
+# A tiltak card's own heading: its number («A1», «2.3», «B-4») and its title.
+_CARD_TITLE = re.compile(r"^\s*([A-ZÆØÅ]{0,3}[.\-]?\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+
+
+def card_title(section: str) -> tuple[str, str, str | None] | None:
+    """A tiltak printed as a card — a heading «A1 Mestringskurs for voksne» right above its table of Beskrivelse,
+    Ansvarlig, Frist … —: the heading's number and title, and the goal: the heading above it when that one names
+    a goal («Satsingsområde A – Forebygging og mestring», «Mål 2: …»). None when the section's own heading is no
+    numbered title."""
+    *above, last = section.split(SECTION_SEP)
+    titled = _CARD_TITLE.match(last)
+    if not above or titled is None:
+        return None
+    parent = above[-1]
+    opening = re.match(r"[^\W\d_]+", parent)
+    named = parent if opening and column_field(opening.group(0)) == "goal" else None
+    return titled.group(1), titled.group(2), section_goal(SECTION_SEP.join(above)) or named
 
 
 def key_values(table: Table) -> dict[str, str] | None:
@@ -228,9 +256,13 @@ def _read_tiltak(builder: PlanBuilder, table: Table, section: str, words: PlanWo
 
 
 def _marked_years(header: list[str], cells: list[str]) -> str | None:
-    """The years whose column is marked in the row, as printed in the header («2025, 2026»)."""
-    years = [h.strip() for h, cell in zip(header, cells, strict=False) if YEAR.fullmatch(h.strip()) and cell.strip()]
-    return ", ".join(years) or None
+    """The years whose column is marked in the row, as printed in the header («2025, 2026»); or the words the year
+    columns print instead of a mark («Løpende», written across them)."""
+    marked = [
+        (h.strip(), c.strip()) for h, c in zip(header, cells, strict=False) if YEAR.fullmatch(h.strip()) and c.strip()
+    ]
+    printed = list(dict.fromkeys(c for _, c in marked if re.search(r"[^\W\d_]{3}", c)))  # a word, not «X» or «✓»
+    return ", ".join(printed or [year for year, _ in marked]) or None
 
 
 def _add_tiltak(
