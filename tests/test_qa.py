@@ -306,6 +306,19 @@ def test_what_an_abbreviation_stands_for_comes_from_where_a_plan_spells_it_out(a
     assert "forklarer ikke forkortelsen «AVL»" in unexplained.answer and "Stovner" in unexplained.answer
 
 
+def test_an_abbreviation_written_in_mixed_case_is_spelled_out_too(assistant) -> None:  # type: ignore[no-untyped-def]
+    # «SaLTo», «KoRus»: two capitals or more make an abbreviation; the plan's quotation marks are not doubled
+    assert assistant.ask("Hva betyr SaLTo?").answer.startswith("«SaLTo» står for «Sammen lager vi et trygt Oslo». [1]")
+    assert assistant.ask("What does KoRus stand for?").answer.startswith("«KoRus» står for «Kompetansesenter Rus».")
+    assert "står for" not in assistant.ask("Hva betyr Grorud?").answer  # a name, not an abbreviation
+
+
+def test_a_plan_word_whose_last_part_is_plan_is_its_own_subject(assistant) -> None:  # type: ignore[no-untyped-def]
+    # «brukerplan» is a tool; without «plan» (a record word) the rest, «bruker», would hold for most tiltak
+    answer = assistant.ask("hvilke tiltak nevner brukerplan?")
+    assert all("brukerplan" in c.text.casefold() for c in answer.citations) and len(answer.citations) < 5
+
+
 def test_general_words_the_plans_never_use_do_not_make_a_question_unanswerable(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("helt annet spm: hvor mange besøk hadde brukerrommet i 2024?")  # «helt», not the plans'
     assert not answer.abstained and "52 000" in answer.answer

@@ -388,6 +388,10 @@ def _word_concept(w: str, vocab: Vocabulary, english: bool, drop: frozenset[str]
     parts = [p for p in raw if p not in drop]
     if raw and not parts:  # «grorudplanen»: a place and a record word
         return []
+    if parts and len(parts) < len(raw) and w in vocab.words and not set(tokenize(w)) & _tokens_of(drop):
+        # «brukerplan»: a plan word whose other part frames a question («plan») names a thing of its own; its
+        # remaining part alone («bruker») would stand for every record that mentions users
+        return [_with_abbreviations(tokenize(w), w, vocab)]
     if parts:  # each part, or the whole compound where a plan writes it as one word
         whole = tokenize(w) if w in vocab.words else []
         return [_with_abbreviations(list(dict.fromkeys(tokenize(part) + whole)), part, vocab) for part in parts]
@@ -402,6 +406,11 @@ def _word_concept(w: str, vocab: Vocabulary, english: bool, drop: frozenset[str]
         longer = words_beginning(vocab, w, len(w) + 1)
         group = list(dict.fromkeys(group + [t for x in longer for t in tokenize(x)]))
     return [_with_abbreviations(group, w, vocab)]
+
+
+@lru_cache(maxsize=64)
+def _tokens_of(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(t for w in words for t in tokenize(w))
 
 
 @lru_cache(maxsize=4)
