@@ -227,7 +227,7 @@ def spelled_out(text: str, abbr: str, known: Sequence[str] = ()) -> tuple[str | 
 def abbreviation_answer(abbr: str, spelled: str, source: Source) -> str:
     """«HM står for «Helse- og mestringsavdelingen».» with where the plan says so (a long form the plan prints in
     quotation marks, «Sammen lager vi et trygt Oslo», quoted once)."""
-    spelled = spelled.strip().strip("«»\"“”").strip()
+    spelled = spelled.strip().strip('«»"“”').strip()
     return f"«{abbr}» står for «{spelled}». [1]\nKilde: {plan_short(source.plan)}, {heading(source.doc.section)}."
 
 

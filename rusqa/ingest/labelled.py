@@ -226,6 +226,15 @@ def read(items: Iterable[Item]) -> Iterator[Item | LabelledTiltak]:
     def close() -> Iterator[Item | LabelledTiltak]:
         if block is None:
             return
+        # «Tiltak 1: Lage … (Ansvar: OPP;» wrapped onto «frist: 2025; status: gjennomført)»: the fields are the
+        # parenthesis's, read from the whole block as one line
+        opened = " ".join(block.fields["text"])
+        whole = label(join_lines([i.text for i in block.items])) if opened.count("(") > opened.count(")") else None
+        fielded = _fielded(whole[2]) if whole and whole[0] == "text" else None
+        if fielded is not None:
+            values = {"text": fielded[0], **fielded[1], **({"goal": goal} if goal else {})}
+            yield LabelledTiltak((block.items[0].lines[0], block.items[-1].lines[1]), block.code, values)
+            return
         if block.is_tiltak():
             # fields labelled in a run of sentences end with their sentences' full stops; fields on lines of their
             # own («Ansvarlig: NAV Ung v/Enhet for russaker.») keep what they print

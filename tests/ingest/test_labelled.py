@@ -197,3 +197,26 @@ def test_a_line_whose_closing_parenthesis_labels_its_fields_is_a_tiltak() -> Non
     )
     assert parenthesised_fields("Bydelen samarbeider med NAV (se kapittel 3)") is None
     assert parenthesised_fields("Tilbudet gjelder unge (alder: 16–24 år, frist: 2026)") is None  # not all row fields
+
+
+def test_a_tiltak_line_whose_field_parenthesis_wraps_onto_the_next_line_is_one_tiltak(tmp_path: Path) -> None:
+    # as a Word plan exported to PDF prints «Tiltak 1: … (Ansvar: OPP; frist: 2025; status: gjennomført)»
+    path = tmp_path / "alna-2025.txt"
+    path.write_text(
+        "Mål 1: Færre barn og unge begynner å bruke rusmidler\n\n"
+        "Tiltak 1: Lage en plan for hvordan skolene skal følge opp elever som blir tatt\n"
+        "med rusmidler i skoletiden. (Ansvar: OPP; frist: 2025; status: gjennomført)\n"
+        "Tiltak 2: Holde fritidsklubbene åpne minst tre kvelder i uken gjennom hele\n"
+        "skoleåret. (Ansvar: UNG; frist: løpende)\n",
+        encoding="utf-8",
+    )
+    parsed = parse_plan(_plan(path, "generic"), tmp_path)
+    assert [(t.text, t.owner, t.deadline, t.status) for t in parsed.tiltak] == [
+        (
+            "Lage en plan for hvordan skolene skal følge opp elever som blir tatt med rusmidler i skoletiden.",
+            "OPP",
+            "2025",
+            "gjennomført",
+        ),
+        ("Holde fritidsklubbene åpne minst tre kvelder i uken gjennom hele skoleåret.", "UNG", "løpende", None),
+    ]
