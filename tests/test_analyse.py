@@ -107,6 +107,9 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Er noen av tiltakene i Grorud påbegynt?", Shape.FACT, None),
         # typed as a search: «tiltak i Grorud» lists the plan's tiltak, «tiltak 4 i Grorud» is one of them
         ("tiltak i Grorud", Shape.SET, None),
+        # when a plan's period ends
+        ("Når slutter Grorud-planen?", Shape.PLAN, None),
+        ("When does the Ullern plan end?", Shape.PLAN, None),
         ("tiltak 4 i Grorud", Shape.FACT, None),
         ("takk!", Shape.SMALLTALK, None),
         ("Hei", Shape.SMALLTALK, None),
@@ -261,6 +264,14 @@ def test_a_typo_in_the_last_part_of_a_compound_is_repaired_on_that_part() -> Non
     speller = Speller({"nalokson": 3, "opplæring": 9, "rusbruken": 2, "snus": 4, "bruken": 3}, known=[])
     assert speller.repair_word("naloksonoplæring") == "naloksonopplæring"
     assert speller.repair_word("snusbruken") is None  # a compound of plan words, not a typo
+
+
+def test_a_name_s_last_word_renders_nothing_and_aboutness_verbs_frame_an_english_set_question() -> None:
+    from rusqa.lexicon import glossary
+
+    assert "vestkanten" not in glossary().get("end", ())  # «West End» is no end
+    q = ask("Which measures in Grorud involve housing?")
+    assert q.shape == Shape.SET and q.concepts and not any("involv" in t or "inklu" in t for g in q.concepts for t in g)
 
 
 def test_a_district_with_two_plans_is_asked_in_both() -> None:

@@ -504,6 +504,8 @@ def _dropped(norm: str, english: bool, field: FieldName | None, shape: Shape, pl
             drop |= {w for facet in facet_table()["risk"] for w in lexicon_facet_words("risk", facet)}
     if english:
         drop |= english_frame()
+        if shape in (Shape.SET, Shape.COUNT, Shape.ACROSS):  # «which measures target young people»
+            drop |= set(lexicon()["aboutness_english"])
     else:
         drop |= set(lexicon()["aboutness"])
     return drop

@@ -73,6 +73,20 @@ def renderings() -> dict[str, list[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    """The renderings the glossary writes as names, each content word capitalised («West End», «Education
+    Agency»), lower-cased as `renderings` gives them."""
+    out = set()
+    for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
+        if "\t" in line and not line.startswith("#"):
+            for phrase in line.split("\t", 1)[1].split(","):
+                content = [w for w in phrase.split() if w.lower() not in english_stopwords()]
+                if len(content) >= 2 and all(w[:1].isupper() for w in content):
+                    out.add(phrase.strip().lower())
+    return frozenset(out)
+
+
 def _content_words(phrase: str) -> list[str]:
     return [w for w in _ENGLISH_WORD.findall(phrase) if w not in english_stopwords()]
 
@@ -82,7 +96,8 @@ def glossary() -> dict[str, tuple[str, ...]]:
     """English word → the plan words it renders. A rendering of several content words is left out, except that
     its head — the last word of an English noun phrase, which names what the whole is («nasal spray» is a
     spray) — renders the plan word when the head renders no plan word by itself: «who runs the course on the
-    overdose-reversal spray» reaches «nesespray» (dev: one question more, none fewer)."""
+    overdose-reversal spray» reaches «nesespray» (dev: one question more, none fewer). A name's words are no head
+    («West End», «vestkanten», renders no «end»)."""
     out: dict[str, list[str]] = {}
     heads: dict[str, list[str]] = {}
     for norwegian, english in renderings().items():
@@ -90,7 +105,7 @@ def glossary() -> dict[str, tuple[str, ...]]:
             content = _content_words(phrase)
             if len(content) == 1:
                 out.setdefault(content[0], []).append(norwegian)
-            elif content:
+            elif content and phrase not in _names():  # a name's last word names no kind: «West End» is no end
                 heads.setdefault(content[-1], []).append(norwegian)
     for head, words in heads.items():
         out.setdefault(head, words)
