@@ -319,6 +319,20 @@ def test_a_plan_word_whose_last_part_is_plan_is_its_own_subject(assistant) -> No
     assert all("brukerplan" in c.text.casefold() for c in answer.citations) and len(answer.citations) < 5
 
 
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("Hvilke planer har utløpt?", "2 av 5 planer er utløpt:"),
+        ("Which plans are still in force?", "2 av 5 planer gjelder fortsatt:"),
+        ("Hvilke bydelsplaner er utgått?", "2 av 4 planer er utløpt:"),  # the districts' plans only
+    ],
+)
+def test_which_plans_have_ended_is_answered_from_their_periods(assistant, question: str, head: str) -> None:  # type: ignore[no-untyped-def]
+    answer = assistant.ask(question)
+    assert answer.answer.startswith(head) and "Ullern-planen (udatert)" in answer.answer
+    assert ("Nordre Aker-planen (2020–2024" in answer.answer) and ("Grorud-planen (2023–2028)" in answer.answer)
+
+
 def test_general_words_the_plans_never_use_do_not_make_a_question_unanswerable(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("helt annet spm: hvor mange besøk hadde brukerrommet i 2024?")  # «helt», not the plans'
     assert not answer.abstained and "52 000" in answer.answer

@@ -211,6 +211,11 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
         ids = [_code_id(live, c) for c in question.filters.codes]
         sources = [_source(live, Hit(record_id=i, score=1.0, coverage=1.0)) for i in ids if i]
         return _answer_from(question, sources[:1])
+    if question.shape == Shape.ACROSS and (state := asked_plan_state(question)) is not None:
+        # «Hvilke planer har utløpt?»: the plans' periods answer it, not their words
+        named = [live.plan_by_id[p] for p in question.plan_ids] or plans
+        asked = [p for p in named if not p.is_city_plan] if question.districts_only else named
+        return shapes.make_answer(question, shapes.plans_by_state(asked, state), [], Shape.ACROSS)
     if not has_basis(live, question):
         return shapes.abstain(question, shapes.abstention(plans))
     if question.shape == Shape.ACROSS:
@@ -231,6 +236,19 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
     if question.quantity and not states_the_number(question, sources[0].doc.text):
         return shapes.abstain(question, shapes.abstention(plans, _no_number_near(question)))
     return _answer_from(question, sources)
+
+
+def asked_plan_state(question: Question) -> str | None:
+    """«ended» or «current» when the whole subject of the question is a word for a plan's period having ended or
+    still running (`questions.yaml: plan_state`); else None."""
+    said = [w for w in question.subject]
+    if not said:
+        return None
+    for state, entries in lexicon()["plan_state"].items():
+        known = {w for entry in entries for w in normalise(entry).split()}
+        if all(normalise(w) in known for w in said):
+            return str(state)
+    return None
 
 
 _NUMBER_IN = re.compile(r"\d+")

@@ -381,6 +381,23 @@ def field_not_printed(unprinted: Sequence[tuple[Plan, FieldName]], printing: dic
 # ── across plans: one line per plan that has it ────────────────────────────────────────────────
 
 
+def plans_by_state(plans: Sequence[Plan], state: str, today: date | None = None) -> str:
+    """«2 av 5 planer er utløpt: …», then the plans that still run and the undated ones, each with its period."""
+    year = (today or date.today()).year
+    ended = [p for p in plans if p.period_end is not None and p.period_end < year]
+    running = [p for p in plans if p.period is not None and p not in ended]
+    undated = [p for p in plans if p.period is None]
+    asked, other = (ended, running) if state == "ended" else (running, ended)
+    asked_word, other_label = ("er utløpt", "Gjelder fortsatt") if state == "ended" else ("gjelder fortsatt", "Utløpt")
+    lines = [f"{len(asked)} av {len(plans)} planer {asked_word}" + (":" if asked else ".")]
+    lines += [f"• {plan_short(p)}" for p in asked]
+    if other:
+        lines.append(f"{other_label}: " + ", ".join(plan_short(p) for p in other) + ".")
+    if undated:
+        lines.append("Uten planperiode: " + ", ".join(plan_short(p) for p in undated) + ".")
+    return "\n".join(lines)
+
+
 def across_answer(question: Question, sources: Sequence[Source], without: Sequence[Plan]) -> str:
     """One cited line per plan that has it; the plans that do not are named."""
     n_plans = len(sources)
