@@ -214,8 +214,8 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
     if question.shape == Shape.ACROSS and (state := asked_plan_state(question)) is not None:
         # «Hvilke planer har utløpt?»: the plans' periods answer it, not their words
         named = [live.plan_by_id[p] for p in question.plan_ids] or plans
-        asked = [p for p in named if not p.is_city_plan] if question.districts_only else named
-        return shapes.make_answer(question, shapes.plans_by_state(asked, state), [], Shape.ACROSS)
+        dated = [p for p in named if not p.is_city_plan] if question.districts_only else named
+        return shapes.make_answer(question, shapes.plans_by_state(dated, state), [], Shape.ACROSS)
     if not has_basis(live, question):
         return shapes.abstain(question, shapes.abstention(plans))
     if question.shape == Shape.ACROSS:
