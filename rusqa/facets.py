@@ -7,6 +7,7 @@ compare facets. The mapping is data (lexicon/facets.yaml) and is shown in the RE
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,24 @@ def asked_facet(field: str, norm_question: str) -> str | None:
     """The facet a (normalised) question names for a field, longest wording first, or None."""
     found = _facet_mentions(field, norm_question)
     return max(found)[1] if found else None
+
+
+def joined_facets(field: str, norm_question: str) -> list[str]:
+    """Every facet a question names for a field when it joins them with «eller», «og», «or», «and» or a comma
+    («høy eller middels risiko»), in the order named; [] when it names fewer than two so."""
+    found = sorted((start, -length, name) for length, name, start in _facet_mentions(field, norm_question))
+    kept: list[tuple[int, int, str]] = []
+    for start, neg_length, name in found:  # the longest wording at a place, no wording inside another
+        if kept and start < kept[-1][0] - kept[-1][1]:
+            continue
+        kept.append((start, neg_length, name))
+    if len(kept) < 2:
+        return []
+    for (start, neg_length, _), (following, _, _) in itertools.pairwise(kept):
+        between = norm_question[start - neg_length : following]
+        if not re.fullmatch(r"[\s,/]*(?:eller|og|or|and)?[\s,/]*", between):
+            return []
+    return list(dict.fromkeys(name for _, _, name in kept))
 
 
 def negated_facet(field: str, norm_question: str) -> bool:

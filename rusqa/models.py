@@ -255,6 +255,12 @@ class Filters(Record):
     )
     status: str | None = Field(default=None, description="A normalised status facet (lexicon/facets.yaml).")
     risk: str | None = Field(default=None, description="A normalised risk facet.")
+    status_also: list[str] = Field(
+        default_factory=list, description="Further status facets accepted («påbegynt eller ikke startet»)."
+    )
+    risk_also: list[str] = Field(
+        default_factory=list, description="Further risk facets accepted («høy eller middels»)."
+    )
     status_excluded: bool = Field(default=False, description="The status facet is excluded («annen status enn …»).")
     risk_excluded: bool = Field(default=False, description="The risk facet is excluded («ikke lav risiko»).")
     year: int | None = Field(default=None, description="A year the deadline must name.")

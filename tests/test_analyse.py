@@ -274,6 +274,20 @@ def test_a_name_s_last_word_renders_nothing_and_aboutness_verbs_frame_an_english
     assert q.shape == Shape.SET and q.concepts and not any("involv" in t or "inklu" in t for g in q.concepts for t in g)
 
 
+@pytest.mark.parametrize(
+    ("question", "risk", "also"),
+    [
+        ("Hvilke tiltak i Grorud har høy eller middels risiko?", "høy", ["middels"]),
+        ("Which measures in Grorud have high or medium risk?", "høy", ["middels"]),
+        ("Hvilke tiltak i Grorud har middels risiko?", "middels", []),
+        ("Hvilke tiltak har middels risiko og høy prioritet?", "middels", []),  # «høy» is not joined to a risk level
+    ],
+)
+def test_risk_levels_joined_by_or_are_each_accepted(question: str, risk: str, also: list[str]) -> None:
+    f = ask(question).filters
+    assert (f.risk, f.risk_also) == (risk, also)
+
+
 def test_a_district_with_two_plans_is_asked_in_both() -> None:
     newer = Plan(id="ullern-2025", bydel="Ullern", title="U2", period="2025–2028", layout="docx", file="u2", sha256="x")
     assert find_places(normalise("Hvem har ansvar for kontaktpunktet i Ullern?"), [*PLANS, newer]) == (

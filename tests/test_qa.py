@@ -333,6 +333,13 @@ def test_which_plans_have_ended_is_answered_from_their_periods(assistant, questi
     assert ("Nordre Aker-planen (2020–2024" in answer.answer) and ("Grorud-planen (2023–2028)" in answer.answer)
 
 
+def test_a_set_of_two_risk_levels_lists_the_tiltak_of_either(assistant) -> None:  # type: ignore[no-untyped-def]
+    either = assistant.ask("Hvilke tiltak i Grorud har høy eller middels risiko?")
+    high, medium = (assistant.ask(f"Hvilke tiltak i Grorud har {r} risiko?") for r in ("høy", "middels"))
+    assert either.answer.startswith("13 tiltak i Grorud-planen (2023–2028) med risiko «høy» eller «middels»")
+    assert {c.record_id for c in either.citations} == {c.record_id for c in [*high.citations, *medium.citations]}
+
+
 def test_general_words_the_plans_never_use_do_not_make_a_question_unanswerable(assistant) -> None:  # type: ignore[no-untyped-def]
     answer = assistant.ask("helt annet spm: hvor mange besøk hadde brukerrommet i 2024?")  # «helt», not the plans'
     assert not answer.abstained and "52 000" in answer.answer

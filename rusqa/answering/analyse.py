@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rusqa.answering.fuzzy import Speller, fold_places
-from rusqa.facets import asked_facet, facet_table, negated_facet
+from rusqa.facets import asked_facet, facet_table, joined_facets, negated_facet
 from rusqa.lexicon import (
     courtesy_words,
     cue_patterns,
@@ -315,11 +315,17 @@ def read_filters(norm: str, field: FieldName | None, codes: list[str]) -> Filter
     if owner == "bydelene":
         owner = None
     status = asked_facet("status", norm)
+    # «høy eller middels risiko», «påbegynt eller ikke startet»: each facet joined so is accepted
+    statuses = joined_facets("status", norm) if status else []
+    risks = joined_facets("risk", norm) if risk else []
+    status, risk = (statuses[0] if statuses else status), (risks[0] if risks else risk)
     return Filters(
         owner=owner,
         owner_only=bool(owner) and _sole(norm),
         status=status,
         risk=risk,
+        status_also=statuses[1:],
+        risk_also=risks[1:],
         status_excluded=bool(status) and negated_facet("status", norm),
         risk_excluded=bool(risk) and negated_facet("risk", norm),
         year=year,
@@ -560,9 +566,9 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     if state is not None:
         drop |= {w for entry in lexicon_facet_words("status", state) for w in entry.split()}
     for facet_field in ("status", "risk"):
-        value = getattr(filters, facet_field)
-        if value:
-            drop |= {w for entry in lexicon_facet_words(facet_field, value) for w in entry.split()}
+        for value in (getattr(filters, facet_field), *getattr(filters, f"{facet_field}_also")):
+            if value:
+                drop |= {w for entry in lexicon_facet_words(facet_field, value) for w in entry.split()}
     if filters.status_excluded or filters.risk_excluded:  # «en annen status enn …»: the exclusion frames it
         drop |= {w for m in word_pattern("exclusion").finditer(norm) for w in m.group(0).split()} | {"enn", "than"}
     subject_text = _CODE_GROUP.sub(" ", _CODE.sub(" ", _TILTAK_NUMBER.sub(" ", norm) if numbers else norm))

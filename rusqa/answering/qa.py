@@ -515,9 +515,9 @@ def matching_tiltak(live: LiveIndex, question: Question) -> list[Tiltak]:
             continue
         if f.districts_role and (not live.plan_by_id[t.plan_id].is_city_plan or measure_role(t) != f.districts_role):
             continue
-        if f.status and (facet("status", t.status) == f.status) == f.status_excluded:
+        if f.status and (facet("status", t.status) in (f.status, *f.status_also)) == f.status_excluded:
             continue
-        if f.risk and (facet("risk", t.risk) == f.risk) == f.risk_excluded:
+        if f.risk and (facet("risk", t.risk) in (f.risk, *f.risk_also)) == f.risk_excluded:
             continue
         if f.year and f.year not in deadline_years(t.deadline):
             continue

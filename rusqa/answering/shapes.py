@@ -278,9 +278,11 @@ def describe_filters(filters: Filters, subject: Sequence[str], under: str | None
         owner = filters.owner or filters.owner_printed
         parts.append(f"der {'eneste ' if filters.owner_only else ''}ansvarlig er «{owner}»")
     if filters.status:
-        parts.append(f"med {'en annen status enn' if filters.status_excluded else 'status'} «{filters.status}»")
+        status = " eller ".join(f"«{s}»" for s in (filters.status, *filters.status_also))
+        parts.append(f"med {'en annen status enn' if filters.status_excluded else 'status'} {status}")
     if filters.risk:
-        parts.append(f"med {'en annen risiko enn' if filters.risk_excluded else 'risiko'} «{filters.risk}»")
+        risk = " eller ".join(f"«{r}»" for r in (filters.risk, *filters.risk_also))
+        parts.append(f"med {'en annen risiko enn' if filters.risk_excluded else 'risiko'} {risk}")
     if filters.year:
         parts.append(f"med frist i {filters.year}")
     if filters.deadline:
