@@ -296,3 +296,13 @@ def test_a_turn_that_only_names_a_new_subject_asks_the_last_question_about_it(as
     place = Conversation(assistant)
     place.ask("Hvem har ansvar for naloxonopplæring i Grorud?")
     assert "Stovner" in place.ask("hva med Stovner?").answer  # a place is no new subject: the same question there
+
+
+def test_show_those_about_a_subject_narrows_the_last_list(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvilke tiltak har Ullern?")
+    narrowed = chat.ask("vis de som handler om bolig")  # «de»: the tiltak just listed
+    assert narrowed.answer.startswith("3 tiltak i Ullern-planen") and all(
+        c.record_id.startswith("ullern-") for c in narrowed.citations
+    )
+    assert chat.ask("hvor mange er det?").answer.startswith("3 av 17 tiltak i Ullern-planen")
