@@ -122,6 +122,7 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
         field = question.field or last.field
         return question.model_copy(update={"field": field, "shape": Shape.VALUE if field else Shape.FACT}), record_id
     no_subject = not question.concepts and not question.plan_ids and not question.filters.any
+    no_subject = no_subject and not asks_whole_plans(question)  # «… har alle planene til sammen?» names its plans
     if no_subject and last.shape in _SET_SHAPES and cue_patterns("shapes")["count"].search(normalise(question.text)):
         return last.model_copy(update={"text": question.text, "shape": Shape.COUNT}), None  # «hvor mange er det?»
     of_them = question.shape in _SET_SHAPES and bool(_OF_THEM.search(normalise(question.text)))
