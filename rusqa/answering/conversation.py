@@ -87,7 +87,7 @@ def asks_whole_plans(question: Question) -> bool:
     if not said or said[0] in lexicon()["continuation"]:
         return False
     tiltak, plans = _record_words()
-    named = {w for w in said} | {w[:-1] for w in said if w.endswith("s")}  # English plurals: «measures»
+    named = set(said) | {w[:-1] for w in said if w.endswith("s")}  # English plurals: «measures»
     every_plan = bool(named & plans) and bool(named & set(lexicon()["universal"]))
     return bool(named & tiltak) and (bool(question.plan_ids) or every_plan)
 
@@ -97,10 +97,9 @@ def switches_subject(question: Question) -> bool:
     else — no interrogative of its own, no field, plan, filter or shape cue — after a continuation or «hva med»."""
     said = words(question.text)
     lex = lexicon()
-    opener = bool(said) and (
-        said[0] in lex["continuation"] or any(re.match(rf"{p}\b", " ".join(said)) for p in lex["subject_switch"])
-    )
-    rest = said[1:] if said and said[0] in lex["continuation"] else said[2:]
+    continues = bool(said) and said[0] in lex["continuation"]
+    opener = continues or bool(word_pattern("subject_switch").match(" ".join(said)))
+    rest = said[1:] if continues else said[2:]
     asks = any(w in lex["interrogatives"] for w in rest)
     plain = question.shape == Shape.FACT and question.field is None and not question.quantity
     return (

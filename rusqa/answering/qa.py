@@ -241,14 +241,18 @@ def execute(live: LiveIndex, question: Question, *, record_id: str | None = None
 def asked_plan_state(question: Question) -> str | None:
     """«ended» or «current» when the whole subject of the question is a word for a plan's period having ended or
     still running (`questions.yaml: plan_state`); else None."""
-    said = [w for w in question.subject]
+    said = [normalise(w) for w in question.subject]
     if not said:
         return None
-    for state, entries in lexicon()["plan_state"].items():
-        known = {w for entry in entries for w in normalise(entry).split()}
-        if all(normalise(w) in known for w in said):
-            return str(state)
-    return None
+    return next((state for state, known in _plan_state_words().items() if all(w in known for w in said)), None)
+
+
+@lru_cache(maxsize=1)
+def _plan_state_words() -> dict[str, frozenset[str]]:
+    return {
+        str(state): frozenset(w for entry in entries for w in normalise(entry).split())
+        for state, entries in lexicon()["plan_state"].items()
+    }
 
 
 _NUMBER_IN = re.compile(r"\d+")

@@ -21,7 +21,7 @@ from rusqa.ingest.breaks import PlanWords
 from rusqa.ingest.document import Document, Heading, Prose, Table
 from rusqa.ingest.headers import ROW_FIELDS, column_field
 from rusqa.ingest.labelled import Item
-from rusqa.ingest.source import SECTION_SEP, PlanBuilder, Source
+from rusqa.ingest.source import NUMBER, SECTION_SEP, PlanBuilder, Source
 from rusqa.models import LineRange, PageRange, ParsedPlan, Plan
 from rusqa.text import YEAR, collapse, is_bullet, join_bullets, join_lines
 
@@ -101,7 +101,7 @@ def section_goal(section: str) -> str | None:
 
 
 # A tiltak card's own heading: its number («A1», «2.3», «B-4») and its title.
-_CARD_TITLE = re.compile(r"^\s*([A-ZÆØÅ]{0,3}[.\-]?\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+_CARD_TITLE = re.compile(rf"^\s*([A-ZÆØÅ]{{0,3}}[.\-]?{NUMBER})\.?\s+(\S.*)$")
 
 
 def card_title(section: str) -> tuple[str, str, str | None] | None:

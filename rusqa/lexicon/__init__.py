@@ -62,15 +62,21 @@ def general_frequencies() -> dict[str, float]:
 
 
 @lru_cache(maxsize=1)
-def renderings() -> dict[str, list[str]]:
-    """Norwegian plan word → its English renderings (sources/glossary.tsv), as written."""
+def _glossary_rows() -> dict[str, list[str]]:
+    """Norwegian plan word → its English renderings as sources/glossary.tsv writes them (case kept)."""
     out: dict[str, list[str]] = {}
     for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
         if "\t" not in line or line.startswith("#"):
             continue
         norwegian, english = line.split("\t", 1)
-        out[norwegian.strip()] = [e.strip().lower() for e in english.split(",") if e.strip()]
+        out[norwegian.strip()] = [e.strip() for e in english.split(",") if e.strip()]
     return out
+
+
+@lru_cache(maxsize=1)
+def renderings() -> dict[str, list[str]]:
+    """Norwegian plan word → its English renderings (sources/glossary.tsv), lower-cased."""
+    return {norwegian: [e.lower() for e in english] for norwegian, english in _glossary_rows().items()}
 
 
 @lru_cache(maxsize=1)
@@ -78,12 +84,11 @@ def _names() -> frozenset[str]:
     """The renderings the glossary writes as names, each content word capitalised («West End», «Education
     Agency»), lower-cased as `renderings` gives them."""
     out = set()
-    for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines():
-        if "\t" in line and not line.startswith("#"):
-            for phrase in line.split("\t", 1)[1].split(","):
-                content = [w for w in phrase.split() if w.lower() not in english_stopwords()]
-                if len(content) >= 2 and all(w[:1].isupper() for w in content):
-                    out.add(phrase.strip().lower())
+    for phrases in _glossary_rows().values():
+        for phrase in phrases:
+            content = [w for w in phrase.split() if w.lower() not in english_stopwords()]
+            if len(content) >= 2 and all(w[:1].isupper() for w in content):
+                out.add(phrase.lower())
     return frozenset(out)
 
 
