@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rusqa.text import clauses
+
 LineRange = tuple[int, int]
 PageRange = tuple[int, int]
 
@@ -87,6 +89,12 @@ class Tiltak(Record):
         """What the tiltak is about, for matching one plan's tiltak against another's: its goal and its text
         (not the plan's title, owner or status)."""
         return f"{self.goal}. {self.text}" if self.goal else self.text
+
+    @property
+    def subject_parts(self) -> list[str]:
+        """The subject whole and cut into its clauses (its goal, sentences, bullet items), for matching a tiltak
+        that lists several activities by the one that matches."""
+        return list(dict.fromkeys([self.subject, *clauses(self.subject)]))
 
     @property
     def owner_label(self) -> str | None:

@@ -263,3 +263,13 @@ def holds(tokens: Set[str], word: str, vocabulary: frozenset[str]) -> bool:
         return True
     parts = split_compound(word, vocabulary, keep_known=True)
     return bool(parts) and all(tokens & set(tokenize(part)) for part in parts)
+
+
+_CLAUSE_BREAK = re.compile(r" • |(?<=[.;:])\s+(?=[A-ZÆØÅ])|,? samt ")
+
+
+def clauses(text: str) -> list[str]:
+    """A text's clauses for the dense leg: sentences, bullet items, and what «samt» adds (short scraps kept
+    with nothing of their own)."""
+    parts = [part.strip() for part in _CLAUSE_BREAK.split(text)]
+    return [part for part in parts if len(part) > 12] or [text]

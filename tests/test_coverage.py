@@ -19,11 +19,13 @@ from rusqa.planning.coverage import (
     WORDS_ONLY_COVERED_AT,
     WORDS_ONLY_FOUND_AT,
     CoverageMatrix,
+    Parts,
     Row,
     clauses,
     coverage_csv,
     csv_safe,
     grade,
+    measure_clauses,
     measure_text,
     named_programmes,
     row_record,
@@ -38,10 +40,11 @@ LABELS = {
 }
 MEASURES = list(LABELS)
 # The suggestions as measured against those labels over all 68 cells (python -m tools.coverage_report: found vs
-# not found in 48, the labelled tiltak among the top three in 30 of 43 covered or partial cells; v0.1's lexical
-# suggestions had 37 and 22). The floor keeps them from getting worse.
-MIN_FOUND = 46
-MIN_TOP3 = 29
+# not found in 55, the labelled tiltak among the top three in 32 of 43 covered or partial cells; v0.1's lexical
+# suggestions had 37 and 22). The floor, a cell below each (the embedding's arithmetic differs a little between
+# CPUs), keeps them from getting worse.
+MIN_FOUND = 54
+MIN_TOP3 = 31
 
 
 def measure(text: str) -> Tiltak:
@@ -94,6 +97,34 @@ def test_a_measure_is_matched_clause_by_clause() -> None:
 def test_a_tiltak_is_matched_on_its_goal_and_text_not_its_owner() -> None:
     t = measure("Etablere kontaktpunkt for skolene").model_copy(update={"goal": "Tidlig innsats", "owner": "NAV"})
     assert t.subject == "Tidlig innsats. Etablere kontaktpunkt for skolene"
+
+
+def test_a_measure_is_asked_with_the_goal_it_serves() -> None:
+    m = measure("Bydelene tilbyr arbeidspraksis. • Bydelene styrker ettervernet.")
+    m = m.model_copy(update={"goal": "Flere personer med rusproblemer har en meningsfull hverdag"})
+    assert measure_clauses(m) == [
+        "Bydelene tilbyr arbeidspraksis.",
+        "Bydelene styrker ettervernet.",
+        "Flere personer med rusproblemer har en meningsfull hverdag",
+    ]
+
+
+def test_a_tiltak_listing_several_activities_is_matched_whole_and_by_each() -> None:
+    t = measure("Soppdyrking ved ressurssenteret • Gaterydding i samarbeid med Kirkens Bymisjon")
+    t = t.model_copy(update={"goal": "Flere innbyggere i arbeid eller aktivitet"})
+    assert t.subject_parts == [
+        t.subject,
+        "Flere innbyggere i arbeid eller aktivitet.",
+        "Soppdyrking ved ressurssenteret",
+        "Gaterydding i samarbeid med Kirkens Bymisjon",
+    ]
+
+
+def test_a_tiltak_scores_by_its_best_part() -> None:
+    import numpy as np
+
+    parts = Parts(np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]]), np.array([0, 2]))  # tiltak 1: two parts
+    assert parts.best(np.array([[0.0, 1.0]])).tolist() == [[1.0], [0.8]]
 
 
 def test_csv_safe_defuses_formulas() -> None:
@@ -153,7 +184,8 @@ def test_cells_cite_only_tiltak_of_their_own_plan(rows: list[Row]) -> None:
             assert all(c.tiltak.plan_id == cell.plan.id for c in cell.candidates)
             assert cell.score == cell.candidates[0].score == max(c.score for c in cell.candidates)
             # graded by the best match, unless the measure names a programme this plan never names
-            assert cell.status == grade(cell.score) or (named_programmes(row.measure) and cell.status == "none")
+            assert cell.status == grade(cell.score, unnamed=cell.unnamed)
+            assert not cell.unnamed or named_programmes(row.measure)
 
 
 def test_json_record_follows_the_contract(rows: list[Row]) -> None:

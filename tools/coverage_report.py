@@ -46,17 +46,13 @@ def cells(rows: list[Row], labels: Labels, measures: set[str]) -> list[tuple[Any
     ]
 
 
-def status(score: float, found_at: float, covered_at: float) -> str:
-    return "covered" if score >= covered_at else "partial" if score >= found_at else "none"
-
-
 def measure(
     pairs: list[tuple[Any, Any]], found_at: float | None = None, covered_at: float | None = None
 ) -> dict[str, Any]:
     """Agreement of the cells with the labels: the cells' own status, or (given thresholds, as the grid tries
     them) their score graded against those thresholds."""
     graded = [
-        (c.status if found_at is None or covered_at is None else status(c.score, found_at, covered_at), lab)
+        (c.status if found_at is None or covered_at is None else coverage.grade(c.score, found_at, covered_at, c.unnamed), lab)
         if c.candidates
         else ("none", lab)
         for c, lab in pairs
@@ -134,7 +130,7 @@ def main() -> None:
     lexical_at = best_thresholds(cells(lexical, labels, halves["dev"]))  # coverage.WORDS_ONLY_* were set from it
     report = {
         "method": (
-            f"dense (best clause, standardised) + {coverage.LEXICAL_WEIGHT} × words (top-{coverage.TELLING_WORDS} "
+            f"dense (best cosine of a measure clause or its goal and a tiltak part, standardised) + {coverage.LEXICAL_WEIGHT} × words (top-{coverage.TELLING_WORDS} "
             f"shared IDF); found from {coverage.FOUND_AT}, covered from {coverage.COVERED_AT}; none where the measure "
             "names a programme in quotation marks the plan never names"
         ),

@@ -3,11 +3,13 @@
 For each city measure the districts act in (lead or partner, `measure_role`) and each district plan, that
 plan's tiltak are ranked by a match of two legs:
 
-- **meaning** (the dense leg): the measure is cut into clauses (sentences, bullet items, «samt …»), each
-  embedded as a query; a tiltak's subject (its goal and text, without the plan's title, owner or status) is
-  embedded as a passage; the tiltak's similarity is its best clause's cosine. multilingual-e5 scores almost
-  every pair of Norwegian rusplan sentences 0.80–0.90, so the cosine is standardised against the measure's
-  similarity to the city plan's other measures (a fixed population, so a district's scores do not depend on
+- **meaning** (the dense leg): the measure is cut into clauses (sentences, bullet items, «samt …») and its
+  goal (the delmål it serves) added, each embedded as a query; a tiltak's subject (its goal and text, without
+  the plan's title, owner or status) is embedded as a passage whole and clause by clause
+  (`Tiltak.subject_parts`, so that one activity in a long list can match); the tiltak's similarity is the
+  best cosine of a measure clause and a tiltak part. multilingual-e5 scores almost every pair of Norwegian
+  rusplan sentences 0.80–0.90, so the cosine is standardised against the measure's similarity, measured the
+  same way, to the city plan's other measures (a fixed population, so a district's scores do not depend on
   which other districts are loaded): `dense` = how many standard deviations this tiltak stands out;
 - **the plans' own words**: the measure's tokens (stemmed, compounds split into their parts as the index
   does, «bydel» dropped) shared with the tiltak, each weighted by the BM25 index's IDF over all records, the
@@ -44,16 +46,16 @@ from rusqa.planning.verdicts import Decision, Verdict
 from rusqa.search.embed import EmbeddingCache
 from rusqa.search.lexical import document_tokens
 from rusqa.search.live import LiveIndex
-from rusqa.text import names_in, normalise, proper_names, words
+from rusqa.text import clauses, names_in, normalise, proper_names, words
 
 Status = Literal["covered", "partial", "none"]
 
-LEXICAL_WEIGHT = 0.05
-FOUND_AT = 1.2
-COVERED_AT = 2.39
+LEXICAL_WEIGHT = 0.1
+FOUND_AT = 0.59
+COVERED_AT = 1.64
 # Without the dense leg (RUSQA_DENSE=false) the match is the words alone, with its own thresholds from the
 # same dev grid.
-WORDS_ONLY_FOUND_AT = 4.37
+WORDS_ONLY_FOUND_AT = 3.01
 WORDS_ONLY_COVERED_AT = 7.75
 TELLING_WORDS = 2  # the shared words summed in the lexical leg
 ADDRESSEE = frozenset({"bydel"})  # «Bydelene …» names who is asked, not what
@@ -83,6 +85,7 @@ class Cell:
     candidates: list[Candidate] = field(default_factory=list)
     source: Literal["planner", "suggested"] = "suggested"
     decisions: list[Decision] = field(default_factory=list)
+    unnamed: tuple[str, ...] = ()  # programmes the measure names that this plan never names
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,25 @@ class Row:
     role: Role = Role.LEAD
 
 
-def grade(match: float, found_at: float = FOUND_AT, covered_at: float = COVERED_AT) -> Status:
-    """The status of a cell from its best candidate's match (thresholds in the module docstring)."""
+@dataclass(frozen=True)
+class Parts:
+    """Tiltak embedded part by part (`Tiltak.subject_parts`): the vectors, and where each tiltak's parts start."""
+
+    vectors: np.ndarray
+    starts: np.ndarray
+
+    def best(self, queries: np.ndarray) -> np.ndarray:
+        """Each tiltak's best cosine to each query over its parts (tiltak × queries)."""
+        return np.maximum.reduceat(self.vectors @ queries.T, self.starts, axis=0)
+
+
+def grade(
+    match: float, found_at: float = FOUND_AT, covered_at: float = COVERED_AT, unnamed: Sequence[str] = ()
+) -> Status:
+    """The status of a cell from its best candidate's match (thresholds in the module docstring); none when the
+    measure names a programme the plan never names («Play it right»: a plan that never names it does not run it)."""
+    if unnamed:
+        return "none"
     if match >= covered_at:
         return "covered"
     if match >= found_at:
@@ -125,14 +145,11 @@ def named_programmes(measure: Tiltak) -> list[str]:
     return [normalise(name) for name in proper_names(measure_text(measure), quoted_only=True)]
 
 
-_CLAUSE_BREAK = re.compile(r" • |(?<=[.;:])\s+(?=[A-ZÆØÅ])|,? samt ")
-
-
-def clauses(text: str) -> list[str]:
-    """A text's clauses for the dense leg: sentences, bullet items, and what «samt» adds (short scraps kept
-    with nothing of their own)."""
-    parts = [part.strip() for part in _CLAUSE_BREAK.split(text)]
-    return [part for part in parts if len(part) > 12] or [text]
+def measure_clauses(measure: Tiltak) -> list[str]:
+    """What the dense leg asks of a district plan for one measure: the clauses of the districts' part of it and
+    the goal it serves (the delmål a planner reads it under, which a district tiltak often echoes in its own
+    goal: «Flere innbyggere med rusutfordringer i arbeid eller aktivitet»)."""
+    return list(dict.fromkeys([*clauses(measure_text(measure)), *([measure.goal] if measure.goal else [])]))
 
 
 class CoverageMatrix:
@@ -177,42 +194,43 @@ class CoverageMatrix:
         one new district does not tokenise the whole corpus)."""
         return self.live.lexical.idf
 
-    def embedded(self, tiltak: Sequence[Tiltak]) -> np.ndarray:
-        """Tiltak subjects embedded as passages, kept in the embedding cache by content (a rebuild or a restart
-        embeds only what changed)."""
+    def embedded(self, tiltak: Sequence[Tiltak]) -> Parts:
+        """Tiltak subjects, whole and clause by clause, embedded as passages and kept in the embedding cache by
+        content (a rebuild or a restart embeds only what changed)."""
         cache = EmbeddingCache(self.live.settings.embedding_cache_dir, self.live.embedder)
-        vectors, fresh = cache.embed_passages([t.subject for t in tiltak])
+        texts = [t.subject_parts for t in tiltak]
+        vectors, fresh = cache.embed_passages([part for parts in texts for part in parts])
         if fresh:
             cache.save()
-        return vectors
+        return Parts(vectors, np.cumsum([0, *(len(parts) for parts in texts[:-1])]))
 
     @cached_property
-    def vectors(self) -> tuple[np.ndarray, np.ndarray] | None:
+    def vectors(self) -> tuple[Parts, Parts] | None:
         """The district tiltak's and the reference measures' subject vectors; None without the dense leg."""
         if not self.use_dense or not self.tiltak:
             return None
-        both = self.embedded([*self.tiltak, *self.reference])
-        return both[: len(self.tiltak)], both[len(self.tiltak) :]
+        return self.embedded(self.tiltak), self.embedded(self.reference)
 
     @cached_property
     def clause_vectors(self) -> dict[str, np.ndarray]:
         """Every measure's clauses embedded as queries, in one batch."""
-        parts = list(dict.fromkeys(part for m in city_measures(self.live) for part in clauses(measure_text(m))))
+        parts = list(dict.fromkeys(part for m in city_measures(self.live) for part in measure_clauses(m)))
         return dict(zip(parts, self.live.embed_queries(parts), strict=True))
 
     def dense(self, measure: Tiltak) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Each district tiltak's similarity to the measure (its best clause's cosine) in standard deviations
-        above the measure's similarity to the city's other measures; the cosine; the closest clause."""
-        parts = clauses(measure_text(measure))
+        """Each district tiltak's similarity to the measure (the best cosine of a measure clause and a part of
+        the tiltak) in standard deviations above the measure's similarity to the city's other measures, measured
+        the same way; the cosine; the closest measure clause."""
+        parts = measure_clauses(measure)
         if self.vectors is None:
             zeros = np.zeros(len(self.tiltak))
             return zeros, zeros, [""] * len(self.tiltak)
         districts, reference = self.vectors
         queries = np.stack([self.clause_vectors[part] for part in parts])
-        similarity = districts @ queries.T  # tiltak × clauses
+        similarity = districts.best(queries)  # tiltak × clauses
         best = similarity.max(axis=1)
         others = [i for i, t in enumerate(self.reference) if t.id != measure.id]
-        baseline = (reference[others] @ queries.T).max(axis=1)
+        baseline = reference.best(queries).max(axis=1)[others]
         closest = [parts[i] for i in similarity.argmax(axis=1)]
         return (best - float(baseline.mean())) / (float(baseline.std()) or 1.0), best, closest
 
@@ -246,12 +264,11 @@ class CoverageMatrix:
         for plan in self.plans:
             ranked = sorted(by_plan.get(plan.id, []), key=lambda c: -c.score)[:CANDIDATES]
             best = ranked[0].score if ranked else 0.0
-            status = grade(best, self.found_at, self.covered_at) if ranked else "none"
             # the title as a phrase: a record may hold a title's words without naming the programme (the token rule
             # of answering.names, which lets «Raskere …» give «Rask …», moved test cells both ways when tried here)
-            if named and not any(names_in(name, self.live.plan_texts[plan.id]) for name in named):
-                status = "none"  # «Play it right»: a plan that never names the programme does not run it
-            cells.append(Cell(plan=plan, status=status, score=best, candidates=ranked))
+            unnamed = () if any(names_in(name, self.live.plan_texts[plan.id]) for name in named) else tuple(named)
+            status = grade(best, self.found_at, self.covered_at, unnamed) if ranked else "none"
+            cells.append(Cell(plan=plan, status=status, score=best, candidates=ranked, unnamed=unnamed))
         return Row(measure=measure, cells=cells, role=measure_role(measure) or Role.LEAD)
 
     def rows(self) -> list[Row]:

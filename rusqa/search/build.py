@@ -227,7 +227,7 @@ def _write_build(
                 progress("embedding", min(start + batch, len(docs)), len(docs))
         # The coverage view standardises against the city plan's measures: their subjects, embedded here with
         # all cores, are in the cache before the Dekning tab first asks.
-        cache.embed_passages([t.subject for p in plans if p.plan.is_city_plan for t in p.tiltak])
+        cache.embed_passages([part for p in plans if p.plan.is_city_plan for t in p.tiltak for part in t.subject_parts])
         cache.save()
         import numpy as np
 
