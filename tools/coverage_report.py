@@ -4,26 +4,39 @@ Per cell: found / not found agreement, exact status agreement, and whether a lab
 among the cell's three candidates — over the dev and test halves (measures alternate between them in plan
 order) and all cells, for the shipped matcher and for its lexical leg alone. Writes reports/coverage.json.
 
-`--grid` prints, on the dev half only, what each lexical weight and threshold would give: the way
+`--grid` prints, on the dev cells only, what each lexical weight and threshold would give: the way
 LEXICAL_WEIGHT, FOUND_AT and COVERED_AT in rusqa/planning/coverage.py were chosen. The test half is never
-looked at to choose them.
+looked at to choose them. The dev cells are the dev half of the four district plans and, where
+evals/coverage/labels-extra.yaml exists, eight more district plans (evals/coverage/extra-plans.yaml), added to a
+copy of the corpus in a temporary folder as `rusqa add` adds them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from rusqa.answering.qa import Assistant
+from rusqa.ingest import ingest
 from rusqa.planning import coverage
+from rusqa.planning.add import add, review
 from rusqa.planning.coverage import CoverageMatrix, Row
+from rusqa.search.build import build_index
+from rusqa.search.live import LiveIndex
+from rusqa.settings import Settings, get_settings
+from tests.fixtures.new_layouts import HERE as NEW_LAYOUTS
 
 LABELS = Path(__file__).resolve().parent.parent / "evals" / "coverage" / "labels.yaml"
 SECOND_READER = LABELS.with_name("labels-second-reader.yaml")
+EXTRA_PLANS = LABELS.with_name("extra-plans.yaml")
+EXTRA_LABELS = LABELS.with_name("labels-extra.yaml")
+EXTRA_STRICT = LABELS.with_name("labels-extra-strict.yaml")  # the same cells read strictly: reported only
 WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
@@ -52,7 +65,12 @@ def measure(
     """Agreement of the cells with the labels: the cells' own status, or (given thresholds, as the grid tries
     them) their score graded against those thresholds."""
     graded = [
-        (c.status if found_at is None or covered_at is None else coverage.grade(c.score, found_at, covered_at, c.unnamed), lab)
+        (
+            c.status
+            if found_at is None or covered_at is None
+            else coverage.grade(c.score, found_at, covered_at, c.unnamed),
+            lab,
+        )
         if c.candidates
         else ("none", lab)
         for c, lab in pairs
@@ -104,12 +122,28 @@ def best_thresholds(pairs: list[tuple[Any, Any]]) -> tuple[float, float]:
     return found_at, covered_at
 
 
-def grid(live: Any, labels: Labels, dev: set[str]) -> None:
+def extended(work: Path, base: Settings) -> LiveIndex:
+    """The corpus with the extra district plans added (in `work`), as a live index."""
+    shutil.copytree(base.corpus_dir, work / "corpus")
+    settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", cache_dir=base.embedding_cache_dir)
+    for entry in yaml.safe_load(EXTRA_PLANS.read_text(encoding="utf-8")):
+        path = NEW_LAYOUTS / entry["file"]
+        add(settings, path, review(settings, path, entry["bydel"], None, None))
+    build_index(settings, ingest(settings.corpus_dir))
+    return Assistant(settings).live
+
+
+Sources = list[tuple[LiveIndex, Labels, set[str]]]  # a live index, its labels, the measures whose cells count
+
+
+def dev_cells(sources: Sources, **matrix: Any) -> list[tuple[Any, Any]]:
+    return [pair for live, labels, ids in sources for pair in cells(CoverageMatrix(live, **matrix).rows(), labels, ids)]
+
+
+def grid(sources: Sources) -> None:
     for dense in (True, False):
-        for weight in WEIGHTS if dense else (1.0,):
-            pairs = cells(
-                CoverageMatrix(live, dense=dense, lexical_weight=weight).rows(), labels, dev
-            )  # weight 1 alone
+        for weight in WEIGHTS if dense else (1.0,):  # weight 1 alone
+            pairs = dev_cells(sources, dense=dense, lexical_weight=weight)
             found_at, covered_at = best_thresholds(pairs)
             print(json.dumps({"dense": dense, "lexical_weight": weight, "found_at": found_at,
                               "covered_at": covered_at, **measure(pairs, found_at, covered_at)}))  # fmt: skip
@@ -122,13 +156,22 @@ def main() -> None:
     labels, order = load_labels()
     halves = {"dev": set(order[0::2]), "test": set(order[1::2]), "all": set(order)}
     live = Assistant().live
-    if args.grid:
-        grid(live, labels, halves["dev"])
-        return
+    with tempfile.TemporaryDirectory() as work:
+        sources: Sources = [(live, labels, halves["dev"])]
+        if EXTRA_LABELS.exists():
+            extra, extra_order = load_labels(EXTRA_LABELS)
+            sources.append((extended(Path(work), get_settings()), extra, set(extra_order)))
+        if args.grid:
+            grid(sources)
+            return
+        write_report(live, labels, halves, sources)
+
+
+def write_report(live: LiveIndex, labels: Labels, halves: dict[str, set[str]], sources: Sources) -> None:
     shipped = CoverageMatrix(live).rows()
     lexical = CoverageMatrix(live, dense=False).rows()
-    lexical_at = best_thresholds(cells(lexical, labels, halves["dev"]))  # coverage.WORDS_ONLY_* were set from it
-    report = {
+    lexical_at = best_thresholds(dev_cells(sources, dense=False))  # coverage.WORDS_ONLY_* were set from it
+    report: dict[str, Any] = {
         "method": (
             f"dense (best cosine of a measure clause or its goal and a tiltak part, standardised) + {coverage.LEXICAL_WEIGHT} × words (top-{coverage.TELLING_WORDS} "
             f"shared IDF); found from {coverage.FOUND_AT}, covered from {coverage.COVERED_AT}; none where the measure "
@@ -140,6 +183,21 @@ def main() -> None:
             **{name: measure(cells(lexical, labels, ids), *lexical_at) for name, ids in halves.items()},
         },
     }
+    if len(sources) > 1:
+        extra_live, extra, extra_ids = sources[1]
+        report["extra_plans_dev"] = {
+            "shipped": measure(cells(CoverageMatrix(extra_live).rows(), extra, extra_ids)),
+            "lexical_only": measure(
+                cells(CoverageMatrix(extra_live, dense=False).rows(), extra, extra_ids), *lexical_at
+            ),
+            "dev_all": measure(dev_cells(sources)),
+        }
+        if EXTRA_STRICT.exists():
+            strict, strict_order = load_labels(EXTRA_STRICT)
+            report["extra_plans_dev"]["strict_reading"] = measure(
+                cells(CoverageMatrix(extra_live).rows(), strict, set(strict_order))
+            )
+            report["extra_plans_dev"]["readings_agree"] = readers_agree(extra, strict, extra_ids)
     second, _ = load_labels(SECOND_READER)
     agreed = {
         m: {p: label for p, label in cells_.items() if found(label) == found(second[m][p])}

@@ -186,6 +186,18 @@ def coverage_table(report: dict[str, Any]) -> str:
             f"{r['found_agreement']:.2f} | {r['status_agreement']:.2f} | {r['top3_recall']:.2f} | "
             f"{lex['found_agreement']:.2f} / {lex['top3_recall']:.2f} |"
         )
+    extra = report.get("extra_plans_dev")
+    if extra:
+        for name, r, lex in (
+            ("dev: eight more district plans", extra["shipped"], extra["lexical_only"]),
+            ("dev: those eight, read strictly (reported only)", extra["strict_reading"], None),
+            ("dev: all the cells the thresholds were chosen on", extra["dev_all"], None),
+        ):
+            lexical = f"{lex['found_agreement']:.2f} / {lex['top3_recall']:.2f}" if lex else "—"
+            rows.append(
+                f"| {name} ({r['cells']} cells, {r['covered_or_partial_cells']} covered or partial) | "
+                f"{r['found_agreement']:.2f} | {r['status_agreement']:.2f} | {r['top3_recall']:.2f} | {lexical} |"
+            )
     rows.append(f"\nSuggestions: {report['method']}.")
     second = report.get("second_reader")
     if second:

@@ -225,9 +225,10 @@ def _write_build(
                 unsaved, saved_at = 0, time.monotonic()
             if progress:
                 progress("embedding", min(start + batch, len(docs)), len(docs))
-        # The coverage view standardises against the city plan's measures: their subjects, embedded here with
-        # all cores, are in the cache before the Dekning tab first asks.
-        cache.embed_passages([part for p in plans if p.plan.is_city_plan for t in p.tiltak for part in t.subject_parts])
+        # The coverage view matches every tiltak's subject, whole and clause by clause, and standardises against the
+        # city plan's measures: embedded here with all cores (only what changed), they are in the cache before the
+        # Dekning tab first asks.
+        cache.embed_passages([part for p in plans for t in p.tiltak for part in t.subject_parts])
         cache.save()
         import numpy as np
 
