@@ -165,8 +165,18 @@ def undouble(stem: str) -> str:
 
 
 def stems(words: Sequence[str]) -> list[str]:
-    """Snowball's Norwegian stems, undoubled."""
-    return [undouble(s) for s in _stemmer().stemWords(list(words))]
+    """Snowball's Norwegian stems, verbal nouns to their verb's stem, undoubled."""
+    return [undouble(verb_stem(s)) for s in _stemmer().stemWords(list(words))]
+
+
+VERBAL_NOUN = "ing"  # forebygge → forebygging, kartlegge → kartlegging (Bokmålsordboka: -ing, nouns from verbs)
+
+
+def verb_stem(stem: str) -> str:
+    """A verbal noun's stem as its verb's («forebygging» → «forebygg», as «forebyggende» and «forebygge» stem):
+    Snowball's Norwegian stemmer keeps «-ing», so the noun and the verb it names never met. Only where five
+    letters or more are left («læring», «mening», «ting» stay)."""
+    return stem[: -len(VERBAL_NOUN)] if stem.endswith(VERBAL_NOUN) and len(stem) - len(VERBAL_NOUN) >= 5 else stem
 
 
 @lru_cache(maxsize=1)

@@ -51,6 +51,15 @@ def test_a_consonant_doubled_before_an_ending_meets_the_bare_word() -> None:
     assert tokenize("takk") == ["takk"]  # the double consonant of a short word is its own, not an ending's
 
 
+def test_a_verbal_noun_meets_its_verb() -> None:
+    """«Hvem samarbeider med skolene om rusforebygging?» must find «rusforebyggende program på skoler»."""
+    assert tokenize("rusforebygging") == tokenize("rusforebyggende") == tokenize("rusforebygge")
+    assert tokenize("kartlegginger") == tokenize("kartlegge")
+    assert tokenize("oppfølgingen") == tokenize("oppfølgende")
+    assert tokenize("læring") != tokenize("lære")  # too short a stem to tell a verbal noun: left alone
+    assert tokenize("mening") == ["mening"]
+
+
 def test_the_norwegian_stopwords_are_bm25s_list_read_without_importing_bm25s() -> None:
     from bm25s.stopwords import STOPWORDS_NORWEGIAN
 
