@@ -256,6 +256,7 @@ def test_the_everyday_ways_of_asking_how_far_a_tiltak_has_come_ask_its_status(qu
 def test_a_verb_of_aboutness_frames_the_subject() -> None:
     assert ask("Hvilke tiltak i Grorud handler om bolig?").subject == ["bolig"]
     assert ask("Hvilke tiltak i Ullern dreier seg om ungdom?").subject == ["ungdom"]
+    assert ask("Hvilke tiltak i byplanen er rettet mot ungdom?").subject == ["ungdom"]
 
 
 def test_a_typo_in_the_last_part_of_a_compound_is_repaired_on_that_part() -> None:
