@@ -81,6 +81,8 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Which districts have measures on housing?", Shape.ACROSS, None),
         ("Hvilke av planene nevner frivillige organisasjoner?", Shape.ACROSS, None),
         ("Har noen av bydelsplanene tiltak for eldre?", Shape.ACROSS, None),
+        ("Hva gjør bydelene for barn som pårørende?", Shape.ACROSS, None),
+        ("Hva gjør de ulike bydelene for pårørende?", Shape.ACROSS, None),
         ("Which of the plans mention volunteers?", Shape.ACROSS, None),
         ("Står det noe i planene om frivillige?", Shape.ACROSS, None),
         ("Is there anything in the district plans about volunteers?", Shape.ACROSS, None),
@@ -257,6 +259,7 @@ def test_a_verb_of_aboutness_frames_the_subject() -> None:
     assert ask("Hvilke tiltak i Grorud handler om bolig?").subject == ["bolig"]
     assert ask("Hvilke tiltak i Ullern dreier seg om ungdom?").subject == ["ungdom"]
     assert ask("Hvilke tiltak i byplanen er rettet mot ungdom?").subject == ["ungdom"]
+    assert ask("Hva gjør de ulike bydelene for pårørende?").subject == ["pårørende"]
 
 
 def test_a_typo_in_the_last_part_of_a_compound_is_repaired_on_that_part() -> None:
