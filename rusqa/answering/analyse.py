@@ -595,9 +595,10 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     typed_words = re.findall(r"[^\W\d_]+", norm)
     anaphor = len(concepts) <= 1 and any(w in lexicon()["anaphora"] for w in typed_words)
     lacking = shape == Shape.ACROSS and bool(word_pattern("absence").search(" ".join(norm.split()[:5])))
-    if shape == Shape.PLAN and sum(not set(g) <= _plan_tokens() for g in concepts) >= PLAN_MAX_SUBJECT:
+    subject_words = sum(not set(g) <= _plan_tokens() for g in concepts)
+    if shape == Shape.PLAN and (subject_words >= PLAN_MAX_SUBJECT or (subject_words and _ONE_TILTAK.search(norm))):
         # «Hvilket behandlingsteam skal Grorud etablere i løpet av planperioden?»: the period is a time, and the
-        # question asks for a record
+        # question asks for a record; «Hva er målene med tiltaket om gatelag?»: the goals of one tiltak
         shape = Shape.FACT
     return Question(
         text=question,
@@ -653,6 +654,8 @@ def _plan_tokens() -> frozenset[str]:
 # A question about the plan as a whole names little else: with this many subject words of its own, it asks
 # for a record (chosen on evals/dev).
 PLAN_MAX_SUBJECT = 3
+# The singular definite of the record word names one record: a question about «tiltaket om …» is not about a plan.
+_ONE_TILTAK = re.compile(r"\b(?:tiltaket|the measure|this measure|that measure)\b")
 
 
 @lru_cache(maxsize=1)
