@@ -306,3 +306,11 @@ def test_show_those_about_a_subject_narrows_the_last_list(assistant) -> None:  #
         c.record_id.startswith("ullern-") for c in narrowed.citations
     )
     assert chat.ask("hvor mange er det?").answer.startswith("3 av 17 tiltak i Ullern-planen")
+
+
+def test_a_narrowed_list_asked_of_another_plan_counts_that_plan_not_the_last_list(assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = Conversation(assistant)
+    chat.ask("Hvilke tiltak i Grorud er vurdert til høy risiko?")
+    assert chat.ask("hvor mange av dem er påbegynt?").answer.startswith("3 av 5 tiltak i Grorud-planen")
+    other = chat.ask("og i Ullern?")  # Ullern prints no status or risk; Grorud's five are no Ullern tiltak
+    assert "av 5" not in other.answer and "oppgir ikke status" in other.answer

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from rusqa.answering.analyse import detect_field
 from rusqa.answering.qa import Assistant, understand
@@ -173,13 +174,15 @@ def resolve(question: Question, last: Question | None, state: Context) -> tuple[
     same_plans = question.plan_ids == last.plan_ids and not question.unknown_place
     if (question.plan_ids or question.unknown_place) and not (same_plans and question.field is not None):
         # «hva med Stovner?», «and in Ullern?»
-        update = {
+        update: dict[str, Any] = {
             "text": question.text,
             "plan_ids": question.plan_ids,
             "unknown_place": question.unknown_place,
         }
         if question.field is not None:
             update |= {"field": question.field, "shape": Shape.VALUE}
+        if last.filters.among and not same_plans:  # the last list's members are another plan's tiltak
+            update["filters"] = last.filters.model_copy(update={"among": []})
         if state.topic and last.shape in (Shape.VALUE, Shape.FACT):  # the counterpart of the tiltak answered
             update["like"] = state.topic
         return last.model_copy(update=update), None
