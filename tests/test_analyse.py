@@ -84,6 +84,7 @@ def test_places_in_a_question(question: str, plans: list[str], unknown: str | No
         ("Hva gjør bydelene for barn som pårørende?", Shape.ACROSS, None),
         ("Har andre bydeler hasjavvenning?", Shape.ACROSS, None),
         ("Hvilke mål har Grorud-planen?", Shape.PLAN, None),
+        ("Hvor mange tiltak i byplanen har bydelene som samarbeidspartner?", Shape.COUNT, None),  # city measures
         ("Hva er målene med tiltaket om gatelag i Grorud?", Shape.FACT, None),  # one tiltak's goals
         ("Hva gjør de ulike bydelene for pårørende?", Shape.ACROSS, None),
         ("Which of the plans mention volunteers?", Shape.ACROSS, None),

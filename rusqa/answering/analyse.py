@@ -232,7 +232,8 @@ def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
         return Shape.COUNT if shapes["count"].search(norm) else Shape.SET
     counted = filters.status or filters.risk or filters.code_group or filters.for_bydelene or filters.districts_role
     if shapes["count"].search(norm) and (_COUNTED_RECORDS.search(norm) or counted):
-        return Shape.ACROSS if shapes["across"].search(norm) else Shape.COUNT
+        districts_act = filters.for_bydelene or filters.districts_role  # «… har bydelene som samarbeidspartner»
+        return Shape.ACROSS if shapes["across"].search(norm) and not districts_act else Shape.COUNT
     if (filters.for_bydelene or filters.districts_role) and shapes["set"].search(norm):
         return Shape.SET  # «Hvilke tiltak … har bydelene som samarbeidspartner?»: city measures, not plans
     if shapes["across"].search(norm):
