@@ -230,12 +230,13 @@ def detect_shape(norm: str, field: FieldName | None, filters: Filters) -> Shape:
     shapes = cue_patterns("shapes")
     if filters.owner:  # «Hva har NAV ansvar for?»: an inverse-owner question is a set
         return Shape.COUNT if shapes["count"].search(norm) else Shape.SET
-    counted = filters.status or filters.risk or filters.code_group or filters.for_bydelene or filters.districts_role
+    # «Hvilke tiltak / hvor mange tiltak … har bydelene som samarbeidspartner?»: city measures, not plans
+    districts_act = filters.for_bydelene or filters.districts_role
+    counted = filters.status or filters.risk or filters.code_group or districts_act
     if shapes["count"].search(norm) and (_COUNTED_RECORDS.search(norm) or counted):
-        districts_act = filters.for_bydelene or filters.districts_role  # «… har bydelene som samarbeidspartner»
         return Shape.ACROSS if shapes["across"].search(norm) and not districts_act else Shape.COUNT
-    if (filters.for_bydelene or filters.districts_role) and shapes["set"].search(norm):
-        return Shape.SET  # «Hvilke tiltak … har bydelene som samarbeidspartner?»: city measures, not plans
+    if districts_act and shapes["set"].search(norm):
+        return Shape.SET
     if shapes["across"].search(norm):
         return Shape.ACROSS
     asks_which = filters.any and not filters.codes and re.search(r"\b(hvilke|which)\b", norm)
@@ -596,11 +597,12 @@ def analyse(question: str, plans: Iterable[Plan], vocab: Vocabulary) -> Question
     typed_words = re.findall(r"[^\W\d_]+", norm)
     anaphor = len(concepts) <= 1 and any(w in lexicon()["anaphora"] for w in typed_words)
     lacking = shape == Shape.ACROSS and bool(word_pattern("absence").search(" ".join(norm.split()[:5])))
-    subject_words = sum(not set(g) <= _plan_tokens() for g in concepts)
-    if shape == Shape.PLAN and (subject_words >= PLAN_MAX_SUBJECT or (subject_words and _ONE_TILTAK.search(norm))):
-        # «Hvilket behandlingsteam skal Grorud etablere i løpet av planperioden?»: the period is a time, and the
-        # question asks for a record; «Hva er målene med tiltaket om gatelag?»: the goals of one tiltak
-        shape = Shape.FACT
+    if shape == Shape.PLAN:
+        subject_words = sum(not set(g) <= _plan_tokens() for g in concepts)
+        if subject_words >= PLAN_MAX_SUBJECT or (subject_words and word_pattern("one_record").search(norm)):
+            # «Hvilket behandlingsteam skal Grorud etablere i løpet av planperioden?»: the period is a time, and the
+            # question asks for a record; «Hva er målene med tiltaket om gatelag?»: the goals of one tiltak
+            shape = Shape.FACT
     return Question(
         text=question,
         shape=shape,
@@ -655,8 +657,6 @@ def _plan_tokens() -> frozenset[str]:
 # A question about the plan as a whole names little else: with this many subject words of its own, it asks
 # for a record (chosen on evals/dev).
 PLAN_MAX_SUBJECT = 3
-# The singular definite of the record word names one record: a question about «tiltaket om …» is not about a plan.
-_ONE_TILTAK = re.compile(r"\b(?:tiltaket|the measure|this measure|that measure)\b")
 
 
 @lru_cache(maxsize=1)

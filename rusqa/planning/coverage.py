@@ -18,11 +18,12 @@ plan's tiltak are ranked by a match of two legs:
 `match = dense + LEXICAL_WEIGHT × words`. The three best tiltak of a plan are its candidates, shown with the
 words they share and the clause they are closest to. The cell's suggestion comes from its best match:
 **covered** from COVERED_AT, **partial** from FOUND_AT, **none** below — and **none** when the measure names a
-programme or tool in quotation marks («Play it right») that the district plan never names. The weight and the two thresholds
-were chosen on the dev cells — the dev half of the labelled matrix (evals/coverage/labels.yaml, measures
-alternating between dev and test in plan order) and eight more district plans labelled to the same standard
-(labels-extra.yaml) — with `python -m tools.coverage_report --grid`; the test half is only reported (README, «Coverage»). `score` is the best candidate's match. Without the dense leg the match is the
-words alone, graded against WORDS_ONLY_FOUND_AT / WORDS_ONLY_COVERED_AT from the same grid.
+programme or tool in quotation marks («Play it right») that the district plan never names. The weight and the
+two thresholds were chosen on the dev cells — the dev half of the labelled matrix (evals/coverage/labels.yaml,
+measures alternating between dev and test in plan order) and eight more district plans labelled to the same
+standard (labels-extra.yaml) — with `python -m tools.coverage_report --grid`; the test half is only reported
+(README, «Coverage»). `score` is the best candidate's match. Without the dense leg the match is the words alone,
+graded against WORDS_ONLY_FOUND_AT / WORDS_ONLY_COVERED_AT from the same grid.
 
 The district plans (2020–2024 and undated) are older than the city plan (2026–2029), so «none» means «not
 (yet) in the district's plan», not neglect.
